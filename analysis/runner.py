@@ -1,0 +1,183 @@
+"""Run indicators: read inputs from PostGIS, compute with the pure recipe, write results + provenance.
+
+A run records the indicator, its resolved parameters, the versions (load ids) of its input layers and
+the code version; their fingerprint makes re-running with the same inputs and parameters a no-op.
+The results table holds the latest run's rows (its ``run_id`` column says which run);
+``analysis.indicator_runs`` keeps the history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import geopandas as gpd
+import sqlalchemy as sa
+from psycopg2 import sql
+from shapely.geometry import MultiPolygon
+from sqlalchemy.engine import Engine
+
+from analysis.errors import IndicatorError, MissingInputError
+from analysis.registry import INDICATORS, IndicatorSpec, get_indicator
+from analysis.tables import KEY_COLUMNS, SCHEMA
+from gis.crs import STORAGE_SRID, utm_epsg_for
+from gis.pgcopy import copy_frame
+from gis.sqlfiles import dothi_version, load_sql
+from layers.catalog import get_layer
+
+
+@dataclass
+class RunReport:
+    indicator_id: str
+    run_id: int | None
+    rows: int
+    unchanged: bool
+    parameters: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        if self.unchanged:
+            return (f"{self.indicator_id}: unchanged — inputs and parameters are those of run "
+                    f"{self.run_id}.")
+        return f"{self.indicator_id}: {self.rows} rows (run {self.run_id}, {self.seconds:.1f} s)."
+
+
+def _cursor(conn: Any) -> Any:
+    return conn.connection.driver_connection.cursor()
+
+
+def input_versions(engine: Engine, spec: IndicatorSpec) -> dict[str, dict[str, int]]:
+    """``{qualified layer: {load_id, layer_version}}``; refuses missing inputs by name."""
+    layers = [get_layer(name).qualified_name for name in spec.inputs]
+    with engine.connect() as conn:
+        cur = _cursor(conn)
+        cur.execute(load_sql("analysis", "latest_loads"), {"layers": layers})
+        found = {row[0]: {"load_id": row[1], "layer_version": row[2]} for row in cur.fetchall()}
+    missing = [name for name in layers if name not in found]
+    if missing:
+        raise MissingInputError(
+            f"Indicator {spec.id} needs layer(s) {', '.join(missing)}, which have never been loaded.",
+            hint="Load them first (e.g. `dothi load …` or `dothi demo`).",
+        )
+    return found
+
+
+def _read_input(engine: Engine, name: str) -> gpd.GeoDataFrame:
+    layer = get_layer(name)
+    query = sql.SQL("SELECT * FROM {}").format(sql.Identifier(layer.schema, layer.table))
+    with engine.connect() as conn:
+        text = query.as_string(conn.connection.driver_connection)
+        frame = gpd.read_postgis(sa.text(text), conn, geom_col="geom")
+    if frame.empty:
+        raise MissingInputError(f"Input layer {layer.qualified_name} is empty.",
+                                hint="Load it before running indicators.")
+    if frame.crs is None:
+        frame = frame.set_crs(epsg=STORAGE_SRID)
+    return frame
+
+
+def analysis_epsg(frames: Iterable[gpd.GeoDataFrame]) -> int:
+    """The metric CRS for this city: the UTM zone of the study area's centre."""
+    minx, miny, maxx, maxy = gpd.GeoSeries(
+        [f.geometry.union_all().envelope for f in frames], crs=STORAGE_SRID
+    ).total_bounds
+    return utm_epsg_for((minx + maxx) / 2, (miny + maxy) / 2)
+
+
+def fingerprint(spec: IndicatorSpec, params: dict[str, Any], inputs: dict[str, Any]) -> str:
+    payload = json.dumps(
+        {"indicator": spec.id, "parameters": params, "inputs": inputs, "code": dothi_version()},
+        sort_keys=True, default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _is_current(engine: Engine, spec: IndicatorSpec, print_: str) -> int | None:
+    with engine.connect() as conn:
+        cur = _cursor(conn)
+        cur.execute(load_sql("analysis", "last_run"), {"indicator_id": spec.id})
+        last = cur.fetchone()
+        if not last or last[1] != print_:
+            return None
+        cur.execute(sql.SQL("SELECT count(*) FROM {} WHERE run_id = %(run_id)s").format(
+            sql.Identifier(SCHEMA, spec.table)), {"run_id": last[0]})
+        return int(last[0]) if cur.fetchone()[0] == last[2] else None
+
+
+def _write(engine: Engine, spec: IndicatorSpec, rows: gpd.GeoDataFrame, meta: dict[str, Any]) -> int:
+    table = sql.Identifier(SCHEMA, spec.table)
+    with engine.begin() as conn:
+        cur = _cursor(conn)
+        cur.execute(load_sql("analysis", "insert_run"), meta)
+        run_id = int(cur.fetchone()[0])
+        rows = rows.assign(run_id=run_id, result_id=rows["level"] + ":" + rows["unit_id"])
+        cur.execute(sql.SQL("DELETE FROM {}").format(table))
+        columns = [*KEY_COLUMNS, *(c.name for c in spec.result_columns)]
+        copy_frame(cur, table, rows, columns)
+    return run_id
+
+
+def run_indicator(
+    engine: Engine,
+    spec: IndicatorSpec,
+    *,
+    params: dict[str, Any] | None = None,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> RunReport:
+    """Compute one indicator and store its results (a no-op when nothing changed)."""
+    say = progress or (lambda _msg: None)
+    started = datetime.now(UTC)
+    t0 = time.perf_counter()
+    resolved = spec.resolve_params(params)
+    versions = input_versions(engine, spec)
+    print_ = fingerprint(spec, resolved, versions)
+    current = None if force else _is_current(engine, spec, print_)
+    if current is not None:
+        return RunReport(spec.id, current, 0, True, resolved)
+    say(f"{spec.id}: reading {', '.join(spec.inputs)}")
+    inputs = {name: _read_input(engine, name) for name in spec.inputs}
+    epsg = analysis_epsg(inputs.values())
+    metric = {name: frame.to_crs(epsg=epsg) for name, frame in inputs.items()}
+    say(f"{spec.id}: computing in EPSG:{epsg}")
+    try:
+        rows = spec.recipe(metric, resolved)
+    except (ValueError, KeyError) as exc:
+        raise IndicatorError(f"Indicator {spec.id} cannot be computed: {exc}") from exc
+    rows = rows.to_crs(epsg=STORAGE_SRID)
+    rows = rows.set_geometry(rows.geometry.apply(_as_multi))
+    say(f"{spec.id}: writing {len(rows)} rows")
+    run_id = _write(engine, spec, rows, {
+        "indicator_id": spec.id, "parameters": json.dumps(resolved), "inputs": json.dumps(versions),
+        "fingerprint": print_, "analysis_crs": f"EPSG:{epsg}", "rows": len(rows),
+        "started_at": started, "dothi_version": dothi_version(),
+    })
+    return RunReport(spec.id, run_id, len(rows), False, resolved, time.perf_counter() - t0)
+
+
+def _as_multi(geom: Any) -> Any:
+    if geom is not None and geom.geom_type == "Polygon":
+        return MultiPolygon([geom])
+    return geom
+
+
+def run_all(
+    engine: Engine,
+    *,
+    only: Iterable[str] | None = None,
+    params: dict[str, dict[str, Any]] | None = None,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> list[RunReport]:
+    """Run every registered indicator (or those in ``only``)."""
+    ids = list(only) if only else list(INDICATORS)
+    params = params or {}
+    return [
+        run_indicator(engine, get_indicator(i), params=params.get(i), force=force, progress=progress)
+        for i in ids
+    ]

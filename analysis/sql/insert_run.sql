@@ -1,0 +1,7 @@
+INSERT INTO analysis.indicator_runs (
+    indicator_id, parameters, inputs, fingerprint, analysis_crs, rows, started_at, dothi_version
+) VALUES (
+    %(indicator_id)s, %(parameters)s::jsonb, %(inputs)s::jsonb, %(fingerprint)s, %(analysis_crs)s,
+    %(rows)s, %(started_at)s, %(dothi_version)s
+)
+RETURNING run_id

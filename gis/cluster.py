@@ -1,0 +1,320 @@
+"""The embedded PostgreSQL + PostGIS cluster that dothi runs in a project-local folder.
+
+The cluster lives in ``<data_dir>/postgres`` (git-ignored), listens only on 127.0.0.1 on a free port,
+and is reached with a generated password.  It never touches the machine's own clusters: it has its own
+data directory, port, socket directory and log.  When dothi runs as root, the cluster runs as the
+unprivileged system user ``dothi-db`` (PostgreSQL refuses to run as root).
+
+State that must survive between commands (port, password) is kept in ``<data_dir>/cluster.json``
+(mode 0600).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import secrets
+import shutil
+import socket
+import subprocess
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from gis.errors import ClusterError
+
+DB_SUPERUSER = "dothi"
+SYSTEM_USER = "dothi-db"
+EXTENSIONS = ("postgis", "postgis_raster", "pgrouting")
+PG_MAJOR = 15
+APT_PACKAGES = f"postgresql-{PG_MAJOR} postgresql-{PG_MAJOR}-postgis-3 postgresql-{PG_MAJOR}-pgrouting"
+INSTALL_HINT = f"sudo apt-get install -y {APT_PACKAGES}   (or run `make` as root, which does it)"
+
+
+class State(StrEnum):
+    NOT_INITIALISED = "not initialised"
+    STOPPED = "stopped"
+    RUNNING = "running"
+
+
+@dataclass(frozen=True)
+class Status:
+    state: State
+    data_dir: Path
+    port: int | None
+    pid: int | None
+    detail: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "state": str(self.state),
+            "data_dir": str(self.data_dir),
+            "port": self.port,
+            "pid": self.pid,
+            "detail": self.detail,
+        }
+
+
+def find_bindir() -> Path:
+    """Locate PostgreSQL's server binaries (``initdb``, ``pg_ctl``, ``postgres``)."""
+    candidates = [Path(f"/usr/lib/postgresql/{PG_MAJOR}/bin")]
+    pg_ctl = shutil.which("pg_ctl")
+    if pg_ctl:
+        candidates.append(Path(pg_ctl).resolve().parent)
+    for bindir in candidates:
+        if all((bindir / exe).is_file() for exe in ("initdb", "pg_ctl", "postgres")):
+            return bindir
+    raise ClusterError(
+        f"PostgreSQL {PG_MAJOR} server binaries (initdb, pg_ctl, postgres) were not found.",
+        hint=f"Install them: {INSTALL_HINT}",
+    )
+
+
+def check_extensions_installed(bindir: Path) -> None:
+    """Refuse early, with the install command, when PostGIS or pgRouting are missing."""
+    pg_config = bindir / "pg_config"
+    sharedir = Path(f"/usr/share/postgresql/{PG_MAJOR}")
+    if pg_config.is_file():
+        out = subprocess.run([str(pg_config), "--sharedir"], capture_output=True, text=True)
+        if out.returncode == 0:
+            sharedir = Path(out.stdout.strip())
+    missing = [e for e in EXTENSIONS if not (sharedir / "extension" / f"{e}.control").is_file()]
+    if missing:
+        raise ClusterError(
+            f"PostgreSQL extensions not installed: {', '.join(missing)}.",
+            hint=f"Install them: {INSTALL_HINT}",
+        )
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(preferred: int) -> int:
+    """The preferred port if it is free on loopback, else the next free one."""
+    for port in range(preferred, preferred + 200):
+        if port_is_free(port):
+            return port
+    raise ClusterError(f"No free loopback port found in {preferred}–{preferred + 199}.")
+
+
+class EmbeddedCluster:
+    """A project-local PostgreSQL cluster.
+
+    Parameters
+    ----------
+    data_dir:
+        The dothi data folder; the cluster goes in ``data_dir / "postgres"``.
+    db_name:
+        The database created in the cluster (with PostGIS, PostGIS raster and pgRouting).
+    preferred_port:
+        First port tried when the cluster is created or its port is taken.
+    """
+
+    def __init__(self, data_dir: Path, *, db_name: str = "dothi", preferred_port: int = 55432):
+        self.data_dir = data_dir.resolve()
+        self.pgdata = self.data_dir / "postgres"
+        self.rundir = self.data_dir / "run"
+        self.logfile = self.data_dir / "postgres.log"
+        self.state_file = self.data_dir / "cluster.json"
+        self.db_name = db_name
+        self.preferred_port = preferred_port
+
+    # -- state ---------------------------------------------------------------------------------
+    def _read_state(self) -> dict[str, Any]:
+        if not self.state_file.is_file():
+            return {}
+        return dict(json.loads(self.state_file.read_text()))
+
+    def _write_state(self, state: dict[str, Any]) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.state_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(state, indent=2))
+        tmp.chmod(0o600)
+        tmp.replace(self.state_file)
+
+    @property
+    def initialised(self) -> bool:
+        return (self.pgdata / "PG_VERSION").is_file() and self.state_file.is_file()
+
+    @property
+    def port(self) -> int | None:
+        port = self._read_state().get("port")
+        return int(port) if port else None
+
+    def url(self, db_name: str | None = None) -> str:
+        """SQLAlchemy URL of a database in this cluster."""
+        state = self._read_state()
+        if not state:
+            raise ClusterError(
+                f"The embedded database in {self.pgdata} has not been created yet.",
+                hint="Run `dothi db up`.",
+            )
+        return (
+            f"postgresql+psycopg2://{DB_SUPERUSER}:{state['password']}"
+            f"@127.0.0.1:{state['port']}/{db_name or self.db_name}"
+        )
+
+    # -- running commands as the unprivileged user ----------------------------------------------
+    def _run_as(self) -> str | None:
+        return SYSTEM_USER if os.geteuid() == 0 else None
+
+    def _ensure_system_user(self) -> None:
+        user = self._run_as()
+        if user is None:
+            return
+        try:
+            pwd.getpwnam(user)
+        except KeyError:
+            subprocess.run(
+                ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user],
+                check=True,
+                capture_output=True,
+            )
+
+    def _own(self, *paths: Path) -> None:
+        user = self._run_as()
+        if user is None:
+            return
+        for path in paths:
+            shutil.chown(path, user=user, group=user)
+
+    def _run(self, args: list[str], *, check: bool = True) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run(
+            args, capture_output=True, text=True, user=self._run_as(), cwd="/", check=False
+        )
+        if check and proc.returncode != 0:
+            raise ClusterError(
+                f"`{Path(args[0]).name} {' '.join(args[1:])}` failed "
+                f"(exit {proc.returncode}): {proc.stderr.strip() or proc.stdout.strip()}",
+                hint=f"See the server log {self.logfile}.",
+            )
+        return proc
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def status(self) -> Status:
+        if not (self.pgdata / "PG_VERSION").is_file():
+            return Status(State.NOT_INITIALISED, self.pgdata, None, None)
+        pid = self._live_pid()
+        if pid is None:
+            return Status(State.STOPPED, self.pgdata, self.port, None)
+        return Status(State.RUNNING, self.pgdata, self.port, pid)
+
+    def _live_pid(self) -> int | None:
+        """PID of the postmaster if it is really running (a stale pid file gives None)."""
+        pidfile = self.pgdata / "postmaster.pid"
+        try:
+            pid = int(pidfile.read_text().splitlines()[0])
+        except (FileNotFoundError, IndexError, ValueError):
+            return None
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return None
+        return pid if b"postgres" in cmdline else None
+
+    def init(self) -> None:
+        """Create the cluster (``initdb``) if it does not exist yet."""
+        if (self.pgdata / "PG_VERSION").is_file():
+            return
+        bindir = find_bindir()
+        check_extensions_installed(bindir)
+        self._check_traversable()
+        self._ensure_system_user()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if self.pgdata.exists():  # a half-created folder from an interrupted initdb
+            shutil.rmtree(self.pgdata)
+        self.pgdata.mkdir(mode=0o700)
+        self.rundir.mkdir(exist_ok=True)
+        self.logfile.touch()
+        self._own(self.pgdata, self.rundir, self.logfile)
+        password = secrets.token_urlsafe(24)
+        pwfile = self.rundir / "initdb.pw"
+        pwfile.write_text(password + "\n")
+        pwfile.chmod(0o600)
+        self._own(pwfile)
+        try:
+            self._run(
+                [
+                    str(bindir / "initdb"),
+                    "-D", str(self.pgdata),
+                    "-U", DB_SUPERUSER,
+                    "--pwfile", str(pwfile),
+                    "--auth-host=scram-sha-256",
+                    "--auth-local=scram-sha-256",
+                    "--encoding=UTF8",
+                    "--locale=C.UTF-8",
+                ]
+            )
+        finally:
+            pwfile.unlink(missing_ok=True)
+        self._write_state({"port": free_port(self.preferred_port), "password": password})
+
+    def _check_traversable(self) -> None:
+        user = self._run_as()
+        if user is None:
+            return
+        for parent in [*reversed(self.data_dir.parents)]:
+            if parent.exists() and not os.stat(parent).st_mode & 0o001:
+                raise ClusterError(
+                    f"The folder {parent} is not accessible to the database user {user!r}, "
+                    f"so the embedded cluster cannot live under {self.data_dir}.",
+                    hint=f"Run `chmod o+x {parent}` or set DOTHI_DATA_DIR to another folder.",
+                )
+
+    def start(self) -> None:
+        """Start the server if it is not running; survives a stale pid file after a crash."""
+        if self._live_pid() is not None:
+            return
+        bindir = find_bindir()
+        stale = self.pgdata / "postmaster.pid"
+        if stale.exists():
+            stale.unlink()
+        state = self._read_state()
+        port = int(state["port"])
+        if not port_is_free(port):
+            port = free_port(self.preferred_port)
+            state["port"] = port
+            self._write_state(state)
+        self.rundir.mkdir(exist_ok=True)
+        self._own(self.rundir)
+        options = (
+            f"-p {port} -c listen_addresses=127.0.0.1 "
+            f"-c unix_socket_directories={self.rundir} "
+            "-c shared_buffers=256MB -c max_connections=100 "
+            "-c fsync=on -c timezone=UTC"
+        )
+        self._run(
+            [str(bindir / "pg_ctl"), "-D", str(self.pgdata), "-l", str(self.logfile),
+             "-w", "-t", "60", "-o", options, "start"]
+        )
+
+    def stop(self) -> bool:
+        """Stop the server (fast shutdown).  Returns False when it was not running."""
+        if self._live_pid() is None:
+            return False
+        bindir = find_bindir()
+        self._run([str(bindir / "pg_ctl"), "-D", str(self.pgdata), "-m", "fast", "-w", "stop"])
+        return True
+
+    def up(self) -> Status:
+        """Create if needed, start if needed: idempotent."""
+        self.init()
+        self.start()
+        return self.status()
+
+    def destroy(self) -> None:
+        """Stop the server and delete the cluster's folder and state."""
+        self.stop()
+        shutil.rmtree(self.pgdata, ignore_errors=True)
+        shutil.rmtree(self.rundir, ignore_errors=True)
+        self.state_file.unlink(missing_ok=True)
+        self.logfile.unlink(missing_ok=True)

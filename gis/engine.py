@@ -1,0 +1,146 @@
+"""The one engine factory, and database bootstrap (database + extensions).
+
+Every pool option is explicit.  API connections get a ``statement_timeout`` so an abandoned query
+cannot run for minutes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Engine, make_url
+
+from gis.cluster import EXTENSIONS, EmbeddedCluster
+from gis.errors import ConfigError, DatabaseUnavailableError
+from gis.settings import DatabaseSettings
+
+
+@dataclass(frozen=True)
+class PoolOptions:
+    size: int = 5
+    max_overflow: int = 5
+    recycle_s: int = 1800
+    timeout_s: int = 30
+    pre_ping: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: DatabaseSettings) -> PoolOptions:
+        return cls(
+            size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            recycle_s=settings.db_pool_recycle_s,
+            timeout_s=settings.db_pool_timeout_s,
+        )
+
+
+def database_url(settings: DatabaseSettings, *, db_name: str | None = None) -> URL:
+    """The URL of dothi's database: ``DOTHI_DATABASE_URL`` or the embedded cluster's."""
+    if settings.database_url:
+        try:
+            url = make_url(settings.database_url)
+        except Exception as exc:
+            raise ConfigError(
+                f"DOTHI_DATABASE_URL is not a valid database URL: {exc}",
+                hint="Use the form postgresql://user:password@host:5432/dbname",
+            ) from exc
+        if url.get_backend_name() != "postgresql":
+            raise ConfigError(
+                f"DOTHI_DATABASE_URL must point at PostgreSQL/PostGIS, not {url.get_backend_name()!r}."
+            )
+        url = url.set(drivername="postgresql+psycopg2")
+    else:
+        cluster = EmbeddedCluster(settings.data_dir, db_name=settings.db_name)
+        url = make_url(cluster.url())
+    if db_name:
+        url = url.set(database=db_name)
+    return url
+
+
+def create_engine(
+    url: URL | str,
+    *,
+    pool: PoolOptions | None = None,
+    statement_timeout_ms: int | None = None,
+    application_name: str = "dothi",
+) -> Engine:
+    """Create a SQLAlchemy engine with explicit pool settings.
+
+    Parameters
+    ----------
+    url:
+        Database URL (``postgresql+psycopg2://…``).
+    pool:
+        Pool size, overflow, recycle time, checkout timeout and pre-ping.
+    statement_timeout_ms:
+        Server-side ``statement_timeout`` for every connection; ``None`` for batch work.
+    application_name:
+        Shown in ``pg_stat_activity``.
+    """
+    pool = pool or PoolOptions()
+    options = f"-c application_name={application_name} -c timezone=UTC"
+    if statement_timeout_ms is not None:
+        options += f" -c statement_timeout={int(statement_timeout_ms)}"
+    return sa.create_engine(
+        url,
+        pool_size=pool.size,
+        max_overflow=pool.max_overflow,
+        pool_recycle=pool.recycle_s,
+        pool_timeout=pool.timeout_s,
+        pool_pre_ping=pool.pre_ping,
+        connect_args={"options": options, "connect_timeout": 10},
+    )
+
+
+def check_connection(engine: Engine) -> None:
+    """Fail with a clear error when the server is unreachable."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUnavailableError(
+            f"Cannot connect to the database at {where}: {exc.orig}",
+            hint="Start the embedded database with `dothi db up`, or check DOTHI_DATABASE_URL.",
+        ) from exc
+
+
+def ensure_database(url: URL, *, extensions: tuple[str, ...] = EXTENSIONS) -> bool:
+    """Create the database named in ``url`` if missing and install the extensions.
+
+    Returns True when the database was created.
+    """
+    admin = create_engine(url.set(database="postgres"), pool=PoolOptions(size=1, max_overflow=0))
+    created = False
+    try:
+        check_connection(admin)
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            exists = conn.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}
+            ).scalar()
+            if not exists:
+                ident = conn.dialect.identifier_preparer.quote(str(url.database))
+                conn.execute(sa.text(f"CREATE DATABASE {ident} ENCODING 'UTF8' TEMPLATE template0"))
+                created = True
+    finally:
+        admin.dispose()
+    engine = create_engine(url, pool=PoolOptions(size=1, max_overflow=0))
+    try:
+        with engine.begin() as conn:
+            for ext in extensions:
+                ident = conn.dialect.identifier_preparer.quote(ext)
+                conn.execute(sa.text(f"CREATE EXTENSION IF NOT EXISTS {ident} CASCADE"))
+    finally:
+        engine.dispose()
+    return created
+
+
+def drop_database(url: URL) -> None:
+    """Drop the database named in ``url`` (used for throw-away test databases)."""
+    admin = create_engine(url.set(database="postgres"), pool=PoolOptions(size=1, max_overflow=0))
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            ident = conn.dialect.identifier_preparer.quote(str(url.database))
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {ident} WITH (FORCE)"))
+    finally:
+        admin.dispose()

@@ -1,0 +1,1 @@
+"""Alembic environment of dothi (the foundation revisions live in ``versions/``)."""

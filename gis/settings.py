@@ -1,0 +1,86 @@
+"""Settings, split by concern, read from ``DOTHI_*`` environment variables.
+
+Settings objects are built by the CLI or the app factory and passed down; nothing here is created at
+import time.
+
+=========================== ====================================================================
+variable                    meaning
+=========================== ====================================================================
+``DOTHI_DATABASE_URL``      use this PostgreSQL/PostGIS server instead of the embedded cluster
+``DOTHI_DATA_DIR``          folder for the embedded cluster, generated config, rasters (``.data``)
+``DOTHI_DB_NAME``           database name in the embedded cluster (``dothi``)
+``DOTHI_DB_PORT``           preferred loopback port for the embedded cluster (``55432``)
+``DOTHI_DB_POOL_SIZE``      connections kept in the pool (``5``); also ``..._MAX_OVERFLOW``,
+                            ``..._POOL_RECYCLE_S``, ``..._POOL_TIMEOUT_S``
+``DOTHI_API_HOST``          address ``dothi serve`` binds to (``127.0.0.1``)
+``DOTHI_API_PORT``          port ``dothi serve`` binds to (``5000``)
+``DOTHI_API_WORKERS``       gunicorn worker processes (``2``)
+``DOTHI_API_STATEMENT_TIMEOUT_MS`` statement timeout of API database connections (``15000``)
+``DOTHI_API_PUBLIC_URL``    URL the API advertises in its links (default ``http://HOST:PORT``)
+=========================== ====================================================================
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def project_root() -> Path:
+    """The source checkout dothi runs from (the folder holding ``pyproject.toml``).
+
+    Falls back to the current directory for an installed (non-editable) copy.
+    """
+    here = Path(__file__).resolve().parents[1]
+    if (here / "pyproject.toml").is_file():
+        return here
+    return Path.cwd()
+
+
+def _default_data_dir() -> Path:
+    return project_root() / ".data"
+
+
+class DatabaseSettings(BaseSettings):
+    """Where the database is and how connections are pooled."""
+
+    model_config = SettingsConfigDict(env_prefix="DOTHI_", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None, description="External server URL; when unset the embedded cluster is used."
+    )
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    db_name: str = "dothi"
+    db_port: int = Field(default=55432, ge=1024, le=65535)
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=5, ge=0)
+    db_pool_recycle_s: int = Field(default=1800, ge=-1)
+    db_pool_timeout_s: int = Field(default=30, ge=1)
+
+    @property
+    def external(self) -> bool:
+        """True when ``DOTHI_DATABASE_URL`` points at a server dothi does not manage."""
+        return bool(self.database_url)
+
+    @property
+    def cluster_dir(self) -> Path:
+        return self.data_dir / "postgres"
+
+
+class ApiSettings(BaseSettings):
+    """How ``dothi serve`` publishes the OGC API."""
+
+    model_config = SettingsConfigDict(env_prefix="DOTHI_API_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=5000, ge=1, le=65535)
+    workers: int = Field(default=2, ge=1)
+    statement_timeout_ms: int = Field(default=15000, ge=100)
+    public_url: str | None = None
+    default_language: str = "vi"
+
+    @property
+    def url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")

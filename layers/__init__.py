@@ -1,0 +1,1 @@
+"""What each layer is (the catalog) and how it gets into PostGIS (validation and atomic loaders)."""

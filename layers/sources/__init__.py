@@ -1,0 +1,1 @@
+"""Readers that turn known real-world sources into frames shaped like catalog layers."""
