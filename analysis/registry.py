@@ -50,9 +50,7 @@ class Parameter:
             else:
                 result = str(value)
         except ValueError:
-            raise ParameterError(
-                f"Parameter {where}: {value!r} is not a valid {self.type}."
-            ) from None
+            raise ParameterError(f"Parameter {where}: {value!r} is not a valid {self.type}.") from None
         if self.minimum is not None and result < self.minimum:
             raise ParameterError(f"Parameter {where}: {result} is below the minimum {self.minimum}.")
         if self.maximum is not None and result > self.maximum:
@@ -133,18 +131,20 @@ POPULATION_DENSITY = IndicatorSpec(
         ResultColumn("population", "real", "Dân số", "Population", "persons"),
         ResultColumn("population_method", "text", "Nguồn dân số", "Population method"),
         ResultColumn("area_km2", "real", "Diện tích", "Area", "km²"),
-        ResultColumn("density_per_km2", "real", "Mật độ dân số", "Population density",
-                     "people/km²"),
+        ResultColumn("density_per_km2", "real", "Mật độ dân số", "Population density", "people/km²"),
     ),
     recipe=population_density_recipe,
     parameters=(
         Parameter(
-            "census_vintage", "integer", None,
+            "census_vintage",
+            "integer",
+            None,
             "Boundary vintage whose units carry the census population (default: the latest "
             "vintage with population). Units of other vintages get it by areal interpolation.",
             "Năm ranh giới mang số liệu điều tra dân số (mặc định: năm gần nhất có dân số). Các "
             "đơn vị của năm khác được nội suy theo diện tích.",
-            minimum=1900, maximum=2100,
+            minimum=1900,
+            maximum=2100,
         ),
     ),
     limitations=(

@@ -42,8 +42,7 @@ class RunReport:
 
     def summary(self) -> str:
         if self.unchanged:
-            return (f"{self.indicator_id}: unchanged — inputs and parameters are those of run "
-                    f"{self.run_id}.")
+            return f"{self.indicator_id}: unchanged — inputs and parameters are those of run {self.run_id}."
         return f"{self.indicator_id}: {self.rows} rows (run {self.run_id}, {self.seconds:.1f} s)."
 
 
@@ -74,8 +73,9 @@ def _read_input(engine: Engine, name: str) -> gpd.GeoDataFrame:
         text = query.as_string(conn.connection.driver_connection)
         frame = gpd.read_postgis(sa.text(text), conn, geom_col="geom")
     if frame.empty:
-        raise MissingInputError(f"Input layer {layer.qualified_name} is empty.",
-                                hint="Load it before running indicators.")
+        raise MissingInputError(
+            f"Input layer {layer.qualified_name} is empty.", hint="Load it before running indicators."
+        )
     if frame.crs is None:
         frame = frame.set_crs(epsg=STORAGE_SRID)
     return frame
@@ -92,7 +92,8 @@ def analysis_epsg(frames: Iterable[gpd.GeoDataFrame]) -> int:
 def fingerprint(spec: IndicatorSpec, params: dict[str, Any], inputs: dict[str, Any]) -> str:
     payload = json.dumps(
         {"indicator": spec.id, "parameters": params, "inputs": inputs, "code": dothi_version()},
-        sort_keys=True, default=str,
+        sort_keys=True,
+        default=str,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -104,8 +105,12 @@ def _is_current(engine: Engine, spec: IndicatorSpec, print_: str) -> int | None:
         last = cur.fetchone()
         if not last or last[1] != print_:
             return None
-        cur.execute(sql.SQL("SELECT count(*) FROM {} WHERE run_id = %(run_id)s").format(
-            sql.Identifier(SCHEMA, spec.table)), {"run_id": last[0]})
+        cur.execute(
+            sql.SQL("SELECT count(*) FROM {} WHERE run_id = %(run_id)s").format(
+                sql.Identifier(SCHEMA, spec.table)
+            ),
+            {"run_id": last[0]},
+        )
         return int(last[0]) if cur.fetchone()[0] == last[2] else None
 
 
@@ -152,11 +157,21 @@ def run_indicator(
     rows = rows.to_crs(epsg=STORAGE_SRID)
     rows = rows.set_geometry(rows.geometry.apply(_as_multi))
     say(f"{spec.id}: writing {len(rows)} rows")
-    run_id = _write(engine, spec, rows, {
-        "indicator_id": spec.id, "parameters": json.dumps(resolved), "inputs": json.dumps(versions),
-        "fingerprint": print_, "analysis_crs": f"EPSG:{epsg}", "rows": len(rows),
-        "started_at": started, "dothi_version": dothi_version(),
-    })
+    run_id = _write(
+        engine,
+        spec,
+        rows,
+        {
+            "indicator_id": spec.id,
+            "parameters": json.dumps(resolved),
+            "inputs": json.dumps(versions),
+            "fingerprint": print_,
+            "analysis_crs": f"EPSG:{epsg}",
+            "rows": len(rows),
+            "started_at": started,
+            "dothi_version": dothi_version(),
+        },
+    )
     return RunReport(spec.id, run_id, len(rows), False, resolved, time.perf_counter() - t0)
 
 

@@ -7,12 +7,10 @@ from geoalchemy2 import Geometry
 from sqlalchemy.dialects.postgresql import JSONB
 
 from analysis.registry import IndicatorSpec
+from gis.columns import SQL_TYPES
 from gis.crs import STORAGE_SRID
 
 SCHEMA = "analysis"
-_TYPES: dict[str, type[sa.types.TypeEngine[object]]] = {
-    "text": sa.Text, "integer": sa.BigInteger, "real": sa.Float,
-}
 
 #: Columns every results table starts with.
 KEY_COLUMNS = ("result_id", "run_id", "level", "unit_id", "vintage", "name_vi", "name_en")
@@ -22,12 +20,16 @@ def result_table(spec: IndicatorSpec, metadata: sa.MetaData | None = None) -> sa
     """The table holding an indicator's current results (one row per reporting unit)."""
     metadata = metadata if metadata is not None else sa.MetaData()
     columns = [
-        sa.Column(c.name, _TYPES[c.type](), comment=f"{c.title_en} / {c.title_vi}"
-                  + (f" [{c.unit}]" if c.unit else ""))
+        sa.Column(
+            c.name,
+            SQL_TYPES[c.type](),
+            comment=f"{c.title_en} / {c.title_vi}" + (f" [{c.unit}]" if c.unit else ""),
+        )
         for c in spec.result_columns
     ]
     return sa.Table(
-        spec.table, metadata,
+        spec.table,
+        metadata,
         sa.Column("result_id", sa.Text, primary_key=True, comment="<level>:<unit_id>"),
         sa.Column("run_id", sa.BigInteger, nullable=False, comment="analysis.indicator_runs"),
         sa.Column("level", sa.Text, nullable=False, comment="city, ward or grid"),
@@ -36,8 +38,7 @@ def result_table(spec: IndicatorSpec, metadata: sa.MetaData | None = None) -> sa
         sa.Column("name_vi", sa.Text),
         sa.Column("name_en", sa.Text),
         *columns,
-        sa.Column("geom", Geometry("MULTIPOLYGON", srid=STORAGE_SRID, spatial_index=True),
-                  nullable=False),
+        sa.Column("geom", Geometry("MULTIPOLYGON", srid=STORAGE_SRID, spatial_index=True), nullable=False),
         schema=SCHEMA,
         comment=f"{spec.title_en} / {spec.title_vi} [{spec.unit}]",
     )
@@ -47,19 +48,27 @@ def runs_table(metadata: sa.MetaData | None = None) -> sa.Table:
     """Provenance of every indicator run."""
     metadata = metadata if metadata is not None else sa.MetaData()
     return sa.Table(
-        "indicator_runs", metadata,
+        "indicator_runs",
+        metadata,
         sa.Column("run_id", sa.BigInteger, sa.Identity(), primary_key=True),
         sa.Column("indicator_id", sa.Text, nullable=False),
         sa.Column("parameters", JSONB, nullable=False),
-        sa.Column("inputs", JSONB, nullable=False,
-                  comment="input layer -> {load_id, layer_version} of the data used"),
-        sa.Column("fingerprint", sa.Text, nullable=False,
-                  comment="sha256 of indicator, parameters, inputs and code version"),
+        sa.Column(
+            "inputs",
+            JSONB,
+            nullable=False,
+            comment="input layer -> {load_id, layer_version} of the data used",
+        ),
+        sa.Column(
+            "fingerprint",
+            sa.Text,
+            nullable=False,
+            comment="sha256 of indicator, parameters, inputs and code version",
+        ),
         sa.Column("analysis_crs", sa.Text, nullable=False),
         sa.Column("rows", sa.Integer, nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=False,
-                  server_default=sa.func.now()),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
         sa.Column("run_by", sa.Text, nullable=False, server_default=sa.text("current_user")),
         sa.Column("dothi_version", sa.Text, nullable=False),
         schema=SCHEMA,

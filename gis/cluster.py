@@ -57,12 +57,13 @@ class Status:
         }
 
 
-def find_bindir() -> Path:
+def find_bindir(candidates: list[Path] | None = None) -> Path:
     """Locate PostgreSQL's server binaries (``initdb``, ``pg_ctl``, ``postgres``)."""
-    candidates = [Path(f"/usr/lib/postgresql/{PG_MAJOR}/bin")]
-    pg_ctl = shutil.which("pg_ctl")
-    if pg_ctl:
-        candidates.append(Path(pg_ctl).resolve().parent)
+    if candidates is None:
+        candidates = [Path(f"/usr/lib/postgresql/{PG_MAJOR}/bin")]
+        pg_ctl = shutil.which("pg_ctl")
+        if pg_ctl:
+            candidates.append(Path(pg_ctl).resolve().parent)
     for bindir in candidates:
         if all((bindir / exe).is_file() for exe in ("initdb", "pg_ctl", "postgres")):
             return bindir
@@ -77,7 +78,7 @@ def check_extensions_installed(bindir: Path) -> None:
     pg_config = bindir / "pg_config"
     sharedir = Path(f"/usr/share/postgresql/{PG_MAJOR}")
     if pg_config.is_file():
-        out = subprocess.run([str(pg_config), "--sharedir"], capture_output=True, text=True)
+        out = subprocess.run([str(pg_config), "--sharedir"], capture_output=True, text=True, check=False)
         if out.returncode == 0:
             sharedir = Path(out.stdout.strip())
     missing = [e for e in EXTENSIONS if not (sharedir / "extension" / f"{e}.control").is_file()]
@@ -119,7 +120,14 @@ class EmbeddedCluster:
         First port tried when the cluster is created or its port is taken.
     """
 
-    def __init__(self, data_dir: Path, *, db_name: str = "dothi", preferred_port: int = 55432):
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        db_name: str = "dothi",
+        preferred_port: int = 55432,
+        bin_candidates: list[Path] | None = None,
+    ):
         self.data_dir = data_dir.resolve()
         self.pgdata = self.data_dir / "postgres"
         self.rundir = self.data_dir / "run"
@@ -127,6 +135,7 @@ class EmbeddedCluster:
         self.state_file = self.data_dir / "cluster.json"
         self.db_name = db_name
         self.preferred_port = preferred_port
+        self.bin_candidates = bin_candidates
 
     # -- state ---------------------------------------------------------------------------------
     def _read_state(self) -> dict[str, Any]:
@@ -188,9 +197,7 @@ class EmbeddedCluster:
             shutil.chown(path, user=user, group=user)
 
     def _run(self, args: list[str], *, check: bool = True) -> subprocess.CompletedProcess[str]:
-        proc = subprocess.run(
-            args, capture_output=True, text=True, user=self._run_as(), cwd="/", check=False
-        )
+        proc = subprocess.run(args, capture_output=True, text=True, user=self._run_as(), cwd="/", check=False)
         if check and proc.returncode != 0:
             raise ClusterError(
                 f"`{Path(args[0]).name} {' '.join(args[1:])}` failed "
@@ -225,7 +232,7 @@ class EmbeddedCluster:
         """Create the cluster (``initdb``) if it does not exist yet."""
         if (self.pgdata / "PG_VERSION").is_file():
             return
-        bindir = find_bindir()
+        bindir = find_bindir(self.bin_candidates)
         check_extensions_installed(bindir)
         self._check_traversable()
         self._ensure_system_user()
@@ -245,9 +252,12 @@ class EmbeddedCluster:
             self._run(
                 [
                     str(bindir / "initdb"),
-                    "-D", str(self.pgdata),
-                    "-U", DB_SUPERUSER,
-                    "--pwfile", str(pwfile),
+                    "-D",
+                    str(self.pgdata),
+                    "-U",
+                    DB_SUPERUSER,
+                    "--pwfile",
+                    str(pwfile),
                     "--auth-host=scram-sha-256",
                     "--auth-local=scram-sha-256",
                     "--encoding=UTF8",
@@ -263,7 +273,7 @@ class EmbeddedCluster:
         if user is None:
             return
         for parent in [*reversed(self.data_dir.parents)]:
-            if parent.exists() and not os.stat(parent).st_mode & 0o001:
+            if parent.exists() and not parent.stat().st_mode & 0o001:
                 raise ClusterError(
                     f"The folder {parent} is not accessible to the database user {user!r}, "
                     f"so the embedded cluster cannot live under {self.data_dir}.",
@@ -274,10 +284,8 @@ class EmbeddedCluster:
         """Start the server if it is not running; survives a stale pid file after a crash."""
         if self._live_pid() is not None:
             return
-        bindir = find_bindir()
-        stale = self.pgdata / "postmaster.pid"
-        if stale.exists():
-            stale.unlink()
+        bindir = find_bindir(self.bin_candidates)
+        self._remove_stale_locks()
         state = self._read_state()
         port = int(state["port"])
         if not port_is_free(port):
@@ -293,15 +301,37 @@ class EmbeddedCluster:
             "-c fsync=on -c timezone=UTC"
         )
         self._run(
-            [str(bindir / "pg_ctl"), "-D", str(self.pgdata), "-l", str(self.logfile),
-             "-w", "-t", "60", "-o", options, "start"]
+            [
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(self.pgdata),
+                "-l",
+                str(self.logfile),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                options,
+                "start",
+            ]
         )
+
+    def _remove_stale_locks(self) -> None:
+        """After a crash: the pid file and socket lock files name a dead (or zombie) postmaster.
+
+        Only called when :meth:`_live_pid` found no live postmaster; the socket folder is private
+        to this cluster, so nothing else's locks are touched.
+        """
+        (self.pgdata / "postmaster.pid").unlink(missing_ok=True)
+        if self.rundir.is_dir():
+            for lock in self.rundir.glob(".s.PGSQL.*"):
+                lock.unlink(missing_ok=True)
 
     def stop(self) -> bool:
         """Stop the server (fast shutdown).  Returns False when it was not running."""
         if self._live_pid() is None:
             return False
-        bindir = find_bindir()
+        bindir = find_bindir(self.bin_candidates)
         self._run([str(bindir / "pg_ctl"), "-D", str(self.pgdata), "-m", "fast", "-w", "stop"])
         return True
 

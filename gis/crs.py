@@ -25,7 +25,13 @@ DEFAULT_ANALYSIS_SRID = 32648  # WGS 84 / UTM zone 48N
 #: Official VN-2000 → WGS 84 7-parameter Helmert shift (Decision 05/2007/QĐ-BTNMT), metres,
 #: arc-seconds and ppm, in PROJ's ``+towgs84`` (position-vector) order.
 VN2000_TOWGS84 = (
-    -191.90441429, -39.30318279, -111.45032835, -0.00928836, 0.01975479, -0.00427372, 0.252906278
+    -191.90441429,
+    -39.30318279,
+    -111.45032835,
+    -0.00928836,
+    0.01975479,
+    -0.00427372,
+    0.252906278,
 )
 
 
@@ -114,8 +120,7 @@ def require_metric(crs: CRS | None, *, what: str) -> CRS:
         )
     if not crs.is_projected:
         raise CrsError(
-            f"{what} is in a geographic CRS ({crs.to_string()}); areas in square degrees are "
-            "meaningless.",
+            f"{what} is in a geographic CRS ({crs.to_string()}); areas in square degrees are meaningless.",
             hint=f"Project it first, e.g. .to_crs(epsg={DEFAULT_ANALYSIS_SRID}).",
         )
     units = {axis.unit_name for axis in crs.axis_info}

@@ -27,9 +27,7 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
-def copy_frame(
-    cursor: Any, table: sql.Composable, frame: gpd.GeoDataFrame, columns: Sequence[str]
-) -> int:
+def copy_frame(cursor: Any, table: sql.Composable, frame: gpd.GeoDataFrame, columns: Sequence[str]) -> int:
     """COPY ``columns`` of ``frame`` (and its geometry, as EWKB in the storage SRID) into ``table``.
 
     ``frame`` must already be in the storage CRS; ``columns`` names the attribute columns, the
@@ -44,9 +42,12 @@ def copy_frame(
     geoms = frame.geometry.to_numpy()
     total = len(frame)
     for start in range(0, max(total, 1), _ROWS_PER_CHUNK):
-        chunk = frame.iloc[start:start + _ROWS_PER_CHUNK]
-        ewkb = shapely.to_wkb(shapely.set_srid(geoms[start:start + _ROWS_PER_CHUNK], STORAGE_SRID),
-                              hex=True, include_srid=True)
+        chunk = frame.iloc[start : start + _ROWS_PER_CHUNK]
+        ewkb = shapely.to_wkb(
+            shapely.set_srid(geoms[start : start + _ROWS_PER_CHUNK], STORAGE_SRID),
+            hex=True,
+            include_srid=True,
+        )
         buffer = io.StringIO()
         writer = csv.writer(buffer, quoting=csv.QUOTE_NOTNULL, lineterminator="\n")
         for row, geom in zip(chunk[names].itertuples(index=False, name=None), ewkb, strict=True):

@@ -34,3 +34,9 @@ class ValidationError(LayerError):
         more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
         super().__init__(f"{message}\n{shown}{more}", hint=hint)
         self.problems = problems
+
+
+class LoadError(LayerError):
+    """The database refused the write (e.g. a duplicate key); the transaction was rolled back."""
+
+    exit_code = 13

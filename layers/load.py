@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
+import psycopg2
 from psycopg2 import sql
 from sqlalchemy.engine import Connection, Engine
 
 from gis.pgcopy import copy_frame
 from gis.sqlfiles import dothi_version, load_sql
 from layers.catalog import COMMON_COLUMNS, LayerSpec
-from layers.errors import LayerError
+from layers.errors import LayerError, LoadError
 from layers.validate import validate
 
 Mode = Literal["replace", "append", "upsert"]
@@ -74,11 +75,15 @@ class LoadReport:
 
     def summary(self) -> str:
         if self.unchanged:
-            return (f"{self.layer}: unchanged — this source is already loaded "
-                    f"(load {self.load_id}); nothing written.")
-        return (f"{self.layer}: read {self.read}, repaired {self.repaired}, rejected "
-                f"{self.rejected}, written {self.written} (load {self.load_id}, version "
-                f"{self.layer_version}).")
+            return (
+                f"{self.layer}: unchanged — this source is already loaded "
+                f"(load {self.load_id}); nothing written."
+            )
+        return (
+            f"{self.layer}: read {self.read}, repaired {self.repaired}, rejected "
+            f"{self.rejected}, written {self.written} (load {self.load_id}, version "
+            f"{self.layer_version})."
+        )
 
 
 def _table_ident(spec: LayerSpec) -> sql.Composable:
@@ -97,9 +102,7 @@ def content_checksum(
 ) -> tuple[int, str]:
     """Row count and checksum of a layer's content (attributes + geometry, not load ids)."""
     names = [*spec.attribute_names, *(a.name for a in COMMON_COLUMNS if a.name != "load_id")]
-    columns = sql.SQL(", ").join(
-        sql.SQL("coalesce({}::text, '~')").format(sql.Identifier(c)) for c in names
-    )
+    columns = sql.SQL(", ").join(sql.SQL("coalesce({}::text, '~')").format(sql.Identifier(c)) for c in names)
     where, params = _scope_clause(scope)
     query = sql.SQL(read_sql("content_checksum")).format(
         table=_table_ident(spec), columns=columns, id=sql.Identifier(spec.id_field), where=where
@@ -110,8 +113,7 @@ def content_checksum(
     return int(n), str(checksum)
 
 
-def _merge(cur: Any, spec: LayerSpec, mode: Mode, columns: list[str],
-           scope: Mapping[str, Any] | None) -> int:
+def _merge(cur: Any, spec: LayerSpec, mode: Mode, columns: list[str], scope: Mapping[str, Any] | None) -> int:
     target = _table_ident(spec)
     cols = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
     if mode == "replace":
@@ -120,12 +122,9 @@ def _merge(cur: Any, spec: LayerSpec, mode: Mode, columns: list[str],
     insert = sql.SQL("INSERT INTO {t} ({c}) SELECT {c} FROM _dothi_stage").format(t=target, c=cols)
     if mode == "upsert":
         updates = sql.SQL(", ").join(
-            sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c))
-            for c in columns if c != spec.id_field
+            sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in columns if c != spec.id_field
         )
-        insert += sql.SQL(" ON CONFLICT ({}) DO UPDATE SET {}").format(
-            sql.Identifier(spec.id_field), updates
-        )
+        insert += sql.SQL(" ON CONFLICT ({}) DO UPDATE SET {}").format(sql.Identifier(spec.id_field), updates)
     cur.execute(insert)
     return int(cur.rowcount)
 
@@ -165,9 +164,38 @@ def load_frame(
     say = progress or (lambda _msg: None)
     say(f"validating {len(gdf)} features for {spec.qualified_name}")
     frame, vreport = validate(spec, gdf, source=source.path)
-    report = LoadReport(layer=spec.qualified_name, read=vreport.read,
-                        repaired=len(vreport.repaired), repairs=vreport.repaired,
-                        ignored_columns=vreport.ignored_columns)
+    report = LoadReport(
+        layer=spec.qualified_name,
+        read=vreport.read,
+        repaired=len(vreport.repaired),
+        repairs=vreport.repaired,
+        ignored_columns=vreport.ignored_columns,
+    )
+    try:
+        _write(engine, spec, frame, report, source=source, mode=mode, scope=scope, say=say)
+    except psycopg2.Error as exc:
+        detail = (exc.diag.message_primary or str(exc)).strip()
+        extra = f" ({exc.diag.message_detail})" if exc.diag.message_detail else ""
+        raise LoadError(
+            f"Writing {spec.qualified_name} from {source.path} failed: {detail}{extra}. "
+            "The load was rolled back; the previous data is unchanged.",
+            hint="Fix the source (or use --mode upsert for ids that already exist) and load again.",
+        ) from exc
+    return report
+
+
+def _write(
+    engine: Engine,
+    spec: LayerSpec,
+    frame: gpd.GeoDataFrame,
+    report: LoadReport,
+    *,
+    source: SourceInfo,
+    mode: Mode,
+    scope: Mapping[str, Any] | None,
+    say: Callable[[str], None],
+) -> None:
+    """The transaction of a load: provenance row, staging COPY, merge, checksum."""
     scope_text = json.dumps(dict(scope), sort_keys=True) if scope else None
     columns = [c for c in frame.columns if c != "load_id"]
     with engine.begin() as conn:
@@ -179,26 +207,33 @@ def load_frame(
             _, current = content_checksum(conn, spec, scope=scope)
             if current == last[2]:
                 report.unchanged, report.load_id = True, int(last[0])
-                return report
+                return
         cur.execute(
             read_sql("insert_provenance"),
             {
-                "layer": spec.qualified_name, "source_path": source.path,
-                "source_checksum": source.checksum, "source_crs": source.crs, "mode": mode,
-                "scope": scope_text, "features_read": report.read,
-                "features_repaired": report.repaired, "features_rejected": report.rejected,
-                "licence": source.licence, "attribution": source.attribution,
+                "layer": spec.qualified_name,
+                "source_path": source.path,
+                "source_checksum": source.checksum,
+                "source_crs": source.crs,
+                "mode": mode,
+                "scope": scope_text,
+                "features_read": report.read,
+                "features_repaired": report.repaired,
+                "features_rejected": report.rejected,
+                "licence": source.licence,
+                "attribution": source.attribution,
                 "synthetic": source.synthetic,
-                "details": json.dumps({"repairs": vreport.repaired[:100],
-                                       "ignored_columns": vreport.ignored_columns}),
+                "details": json.dumps(
+                    {"repairs": report.repairs[:100], "ignored_columns": report.ignored_columns}
+                ),
                 "dothi_version": dothi_version(),
             },
         )
         report.load_id, report.layer_version = cur.fetchone()
         cur.execute(
-            sql.SQL(
-                "CREATE TEMP TABLE _dothi_stage (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP"
-            ).format(_table_ident(spec))
+            sql.SQL("CREATE TEMP TABLE _dothi_stage (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP").format(
+                _table_ident(spec)
+            )
         )
         say(f"copying {len(frame)} features into staging")
         frame["load_id"] = report.load_id
@@ -206,7 +241,11 @@ def load_frame(
         say(f"writing {spec.qualified_name} ({mode})")
         report.written = _merge(cur, spec, mode, [*columns, "load_id"], scope)
         _, checksum = content_checksum(conn, spec, scope=scope)
-        cur.execute(read_sql("finish_provenance"), {
-            "written": report.written, "content_checksum": checksum, "load_id": report.load_id,
-        })
-    return report
+        cur.execute(
+            read_sql("finish_provenance"),
+            {
+                "written": report.written,
+                "content_checksum": checksum,
+                "load_id": report.load_id,
+            },
+        )

@@ -5,16 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from geoalchemy2 import Geometry
 
+from gis.columns import SQL_TYPES
 from gis.crs import STORAGE_SRID
 from layers.catalog import COMMON_COLUMNS, Attribute, LayerSpec
-
-SQL_TYPES: dict[str, type[sa.types.TypeEngine[object]]] = {
-    "text": sa.Text,
-    "integer": sa.BigInteger,
-    "real": sa.Float,
-    "boolean": sa.Boolean,
-    "date": sa.Date,
-}
 
 
 def _column(attr: Attribute, *, primary_key: bool = False) -> sa.Column[object]:
@@ -37,9 +30,7 @@ def table_for(spec: LayerSpec, metadata: sa.MetaData | None = None) -> sa.Table:
     columns = [_column(a, primary_key=a.name == spec.id_field) for a in spec.attributes]
     columns += [_column(a) for a in COMMON_COLUMNS]
     checks = [
-        sa.CheckConstraint(
-            sa.column(a.name).in_(a.allowed), name=f"{spec.name}_{a.name}_allowed"
-        )
+        sa.CheckConstraint(sa.column(a.name).in_(a.allowed), name=f"{spec.name}_{a.name}_allowed")
         for a in spec.attributes
         if a.allowed
     ]

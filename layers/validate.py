@@ -29,8 +29,7 @@ _FAMILY = {
     "MultiLineString": {"LineString", "MultiLineString"},
     "MultiPolygon": {"Polygon", "MultiPolygon"},
 }
-_MULTI = {"Point": shapely.MultiPoint, "LineString": shapely.MultiLineString,
-          "Polygon": shapely.MultiPolygon}
+_MULTI = {"Point": shapely.MultiPoint, "LineString": shapely.MultiLineString, "Polygon": shapely.MultiPolygon}
 _PART_TYPE = {"MultiPolygon": 3, "MultiLineString": 1, "MultiPoint": 0, "Point": 0}
 
 
@@ -94,8 +93,7 @@ def _fix_geometry(
         return None
     if geom.geom_type not in _FAMILY[spec.geometry] and geom.geom_type != "GeometryCollection":
         report.problems.append(
-            f"{where}: geometry is a {geom.geom_type}, layer {spec.qualified_name} needs "
-            f"{spec.geometry}."
+            f"{where}: geometry is a {geom.geom_type}, layer {spec.qualified_name} needs {spec.geometry}."
         )
         return None
     if not geom.is_valid:
@@ -103,9 +101,7 @@ def _fix_geometry(
         geom = shapely.make_valid(geom)
         if spec.geometry in _PART_TYPE and geom.geom_type == "GeometryCollection":
             parts = shapely.get_parts(geom)
-            geom = shapely.union_all(
-                [p for p in parts if shapely.get_type_id(p) in _type_ids(spec.geometry)]
-            )
+            geom = shapely.union_all([p for p in parts if shapely.get_type_id(p) in _type_ids(spec.geometry)])
         report.repaired.append(f"{where}: invalid geometry repaired ({reason}).")
         if geom.is_empty:
             report.problems.append(f"{where}: geometry is empty after repair.")
@@ -115,15 +111,13 @@ def _fix_geometry(
     if geom.geom_type not in _FAMILY[spec.geometry] or (
         spec.geometry.startswith("Multi") and not geom.geom_type.startswith("Multi")
     ):
-        report.problems.append(f"{where}: geometry type {geom.geom_type} cannot become "
-                               f"{spec.geometry}.")
+        report.problems.append(f"{where}: geometry type {geom.geom_type} cannot become {spec.geometry}.")
         return None
     return geom
 
 
 def _type_ids(geometry: str) -> set[int]:
-    return {"MultiPolygon": {3, 6}, "MultiLineString": {1, 5}, "MultiPoint": {0, 4},
-            "Point": {0}}[geometry]
+    return {"MultiPolygon": {3, 6}, "MultiLineString": {1, 5}, "MultiPoint": {0, 4}, "Point": {0}}[geometry]
 
 
 def _to_storage_crs(gdf: gpd.GeoDataFrame, source: str) -> gpd.GeoDataFrame:
@@ -148,8 +142,11 @@ def validate(
     """
     report = ValidationReport(read=len(gdf))
     if len(gdf) == 0:
-        raise ValidationError(f"{source} has no features.", problems=[f"{source}: empty"],
-                              hint="Check the file and --source-layer.")
+        raise ValidationError(
+            f"{source} has no features.",
+            problems=[f"{source}: empty"],
+            hint="Check the file and --source-layer.",
+        )
     gdf = _to_storage_crs(gdf, source)
     declared = (*spec.attributes, *COMMON_COLUMNS)
     names = {a.name for a in declared}

@@ -9,9 +9,7 @@ import pandas as pd
 from gis.crs import require_metric
 
 
-def population_density(
-    units: gpd.GeoDataFrame, *, population: str = "population"
-) -> pd.DataFrame:
+def population_density(units: gpd.GeoDataFrame, *, population: str = "population") -> pd.DataFrame:
     """Residents per km² of each unit, with the area computed in the units' metric CRS.
 
     Parameters
@@ -60,14 +58,15 @@ def city_density(units: gpd.GeoDataFrame, *, population: str = "population") -> 
     total_pop = float(per_unit["population"].sum(min_count=1))
     total_area = float(per_unit["area_km2"].sum())
     return pd.Series(
-        {"population": total_pop, "area_km2": total_area,
-         "density_per_km2": total_pop / total_area if total_area > 0 else np.nan}
+        {
+            "population": total_pop,
+            "area_km2": total_area,
+            "density_per_km2": total_pop / total_area if total_area > 0 else np.nan,
+        }
     )
 
 
-def areal_interpolation(
-    source: gpd.GeoDataFrame, target: gpd.GeoDataFrame, *, column: str
-) -> pd.Series:
+def areal_interpolation(source: gpd.GeoDataFrame, target: gpd.GeoDataFrame, *, column: str) -> pd.Series:
     """Allocate a count from source polygons to target polygons in proportion to overlap area.
 
     Assumes the count is spread evenly over each source polygon (the simplest areal-weighting
@@ -86,14 +85,19 @@ def areal_interpolation(
     if source.crs != target.crs:
         raise ValueError("areal_interpolation: source and target must share a CRS")
     src = gpd.GeoDataFrame(
-        {"_value": pd.to_numeric(source[column], errors="coerce").fillna(0.0).to_numpy(),
-         "_src_area": source.geometry.area.to_numpy()},
-        geometry=source.geometry.to_numpy(), crs=source.crs,
+        {
+            "_value": pd.to_numeric(source[column], errors="coerce").fillna(0.0).to_numpy(),
+            "_src_area": source.geometry.area.to_numpy(),
+        },
+        geometry=source.geometry.to_numpy(),
+        crs=source.crs,
     )
-    tgt = gpd.GeoDataFrame({"_tgt": np.arange(len(target))}, geometry=target.geometry.to_numpy(),
-                           crs=target.crs)
+    tgt = gpd.GeoDataFrame(
+        {"_tgt": np.arange(len(target))}, geometry=target.geometry.to_numpy(), crs=target.crs
+    )
     pieces = gpd.overlay(src, tgt, how="intersection", keep_geom_type=True)
     share = pieces.geometry.area / pieces["_src_area"]
     allocated = (pieces["_value"] * share).groupby(pieces["_tgt"]).sum()
-    return pd.Series(allocated.reindex(np.arange(len(target)), fill_value=0.0).to_numpy(),
-                     index=target.index, dtype=float)
+    return pd.Series(
+        allocated.reindex(np.arange(len(target)), fill_value=0.0).to_numpy(), index=target.index, dtype=float
+    )

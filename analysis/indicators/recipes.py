@@ -68,12 +68,19 @@ def population_density_recipe(
     city_rows = []
     for vintage, group in units.groupby("vintage"):
         city = city_density(group)
-        city_rows.append({
-            "level": "city", "unit_id": f"{int(vintage)}-city", "vintage": int(vintage),
-            "name_vi": "Toàn thành phố", "name_en": "Whole city",
-            "population": city["population"], "population_method": method[group.index[0]],
-            "area_km2": city["area_km2"], "density_per_km2": city["density_per_km2"],
-            "geometry": group.geometry.union_all(),
-        })
+        city_rows.append(
+            {
+                "level": "city",
+                "unit_id": f"{int(vintage)}-city",
+                "vintage": int(vintage),
+                "name_vi": "Toàn thành phố",
+                "name_en": "Whole city",
+                "population": city["population"],
+                "population_method": method[group.index[0]],
+                "area_km2": city["area_km2"],
+                "density_per_km2": city["density_per_km2"],
+                "geometry": group.geometry.union_all(),
+            }
+        )
     cities = gpd.GeoDataFrame(city_rows, geometry="geometry", crs=units.crs)
     return gpd.GeoDataFrame(pd.concat([rows, cities], ignore_index=True), crs=units.crs)

@@ -74,8 +74,9 @@ def admin_units_2019(folder: Path | None = None) -> Bundle:
             "vintage": 2019,
             "code": wards["commune_id"].astype(str),
             "name_vi": wards["commune_vn"],
-            "name_en": wards["commune"].where(~is_ward, "Ward " + wards["commune"].str.replace(
-                "Phuong ", "", regex=False)),
+            "name_en": wards["commune"].where(
+                ~is_ward, "Ward " + wards["commune"].str.replace("Phuong ", "", regex=False)
+            ),
             "level": is_ward.map({True: "ward", False: "commune"}),
             "parent_name_vi": wards["district_vn"],
             "population": wards["pop_total_2019"],

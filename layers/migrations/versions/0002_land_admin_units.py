@@ -22,8 +22,7 @@ depends_on = None
 def upgrade() -> None:
     table = table_for(ADMIN_UNITS, sa.MetaData())
     table.create(op.get_bind())
-    op.create_index("admin_units_vintage_idx", ADMIN_UNITS.table, ["vintage"],
-                    schema=ADMIN_UNITS.schema)
+    op.create_index("admin_units_vintage_idx", ADMIN_UNITS.table, ["vintage"], schema=ADMIN_UNITS.schema)
 
 
 def downgrade() -> None:

@@ -1,0 +1,86 @@
+# dothi — the two commands:  `make demo`  and  `make test`.
+#
+# `make` (or `make install`) installs what is missing: PostgreSQL 15 + PostGIS 3 + pgRouting and GDAL
+# with apt when running as root (otherwise it stops and prints the exact command), uv, and the
+# virtual environment from uv.lock.  Running any target twice is fast and changes nothing.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := install
+MAKEFLAGS += --no-print-directory
+
+PG_MAJOR     := 15
+APT_PACKAGES := postgresql-$(PG_MAJOR) postgresql-$(PG_MAJOR)-postgis-3 postgresql-$(PG_MAJOR)-pgrouting gdal-bin
+PG_BIN       := /usr/lib/postgresql/$(PG_MAJOR)/bin
+PG_EXT       := /usr/share/postgresql/$(PG_MAJOR)/extension
+TOOLS        := .data/tools
+# A working uv on PATH, else one installed into .data/tools (pyenv shims may exist without uv).
+UV           := $(shell if uv --version >/dev/null 2>&1; then command -v uv; else echo $(TOOLS)/bin/uv; fi)
+VENV         := .venv
+DOTHI        := $(VENV)/bin/dothi
+STAMP        := $(VENV)/.dothi-installed
+
+.PHONY: install sysdeps uv venv db demo test lint pytest bench clean distclean help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install: sysdeps venv  ## install everything that is missing (system packages, uv, venv)
+
+sysdeps:  ## PostgreSQL 15 + PostGIS 3 + pgRouting + GDAL (apt, when root)
+	@missing=0; \
+	for f in $(PG_BIN)/initdb $(PG_BIN)/pg_ctl $(PG_EXT)/postgis.control $(PG_EXT)/postgis_raster.control \
+	         $(PG_EXT)/pgrouting.control /usr/bin/ogr2ogr; do [ -e $$f ] || missing=1; done; \
+	if [ $$missing = 1 ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Cài gói hệ thống / installing system packages: $(APT_PACKAGES)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	  else \
+	    echo "Thiếu PostgreSQL/PostGIS/pgRouting/GDAL. Missing system packages; run:"; \
+	    echo "  sudo apt-get update && sudo apt-get install -y $(APT_PACKAGES)"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+$(TOOLS)/bin/uv:
+	@echo "Cài uv / installing uv into $(TOOLS)"
+	@python3 -m venv $(TOOLS) 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null && python3 -m venv $(TOOLS); \
+	  else echo "python3-venv is missing: sudo apt-get install -y python3-venv"; exit 1; fi; }
+	@$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv
+
+uv: $(UV)
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	@echo "Tạo môi trường Python / creating the virtual environment from uv.lock"
+	@$(UV) sync --frozen --quiet
+	@touch $@
+
+db: install  ## start the embedded database (dothi db up)
+	@$(DOTHI) db up
+
+demo: install  ## the main job: database up, data loaded, indicators computed, API served
+	@$(DOTHI) demo
+
+lint: venv  ## ruff, mypy, import-linter contracts
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/mypy
+	@$(VENV)/bin/lint-imports --no-cache
+
+pytest: install
+	@$(VENV)/bin/pytest
+
+test: install lint pytest  ## quality gates and the tests (real PostGIS, real HTTP)
+
+bench: install  ## benchmarks (slow; writes bench/RESULTS.md)
+	@$(VENV)/bin/python -m bench
+
+clean:  ## stop the database and remove generated files (keeps the database)
+	-@[ -x $(DOTHI) ] && $(DOTHI) db down || true
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .data/api
+
+distclean: clean  ## also delete the embedded database and the venv
+	rm -rf .data $(VENV)

@@ -1,0 +1,1 @@
+"""Publishing: pygeoapi configuration generated from the catalogs, the server, and the CLI."""

@@ -1,0 +1,241 @@
+"""Generate the pygeoapi configuration from the layer catalog, the indicator registry and what is
+actually in the database.
+
+A collection is published for every catalog layer and every indicator whose table exists and holds
+rows; its extent is read from the data.  Titles, descriptions and keywords are given in Vietnamese
+and English (pygeoapi's multilingual support, ``?lang=vi|en``).  The database password never appears
+in the file: pygeoapi reads it from the ``DOTHI_PG_PASSWORD`` environment variable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from psycopg2 import sql
+from pygeoapi.config import validate_config
+from sqlalchemy.engine import URL, Engine
+
+from analysis.registry import INDICATORS, IndicatorSpec
+from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
+from gis.errors import ConfigError
+from gis.settings import ApiSettings
+from gis.sqlfiles import load_sql
+from layers.catalog import LAYERS, LayerSpec
+
+PASSWORD_ENV = "DOTHI_PG_PASSWORD"
+LANGUAGES = ["vi", "en"]
+PROJECT_URL = "https://github.com/dothi-project/dothi"
+
+
+@dataclass(frozen=True)
+class Published:
+    """One table to publish as a collection."""
+
+    id: str
+    schema: str
+    table: str
+    id_field: str
+    title: dict[str, str]
+    description: dict[str, str]
+    keywords: dict[str, list[str]]
+    licence: str
+    attribution: str
+    title_field: str | None = None
+
+
+def _layer_entry(spec: LayerSpec) -> Published:
+    return Published(
+        id=spec.name,
+        schema=spec.schema,
+        table=spec.table,
+        id_field=spec.id_field,
+        title={"vi": spec.title_vi, "en": spec.title_en},
+        description={"vi": spec.description_vi, "en": spec.description_en},
+        keywords={"vi": list(spec.keywords_vi), "en": list(spec.keywords_en)},
+        licence=spec.licence,
+        attribution=spec.attribution,
+        title_field=spec.style.label,
+    )
+
+
+def _indicator_entry(spec: IndicatorSpec) -> Published:
+    unit = f" [{spec.unit}]"
+    return Published(
+        id=spec.id,
+        schema=ANALYSIS_SCHEMA,
+        table=spec.table,
+        id_field="result_id",
+        title={"vi": f"Chỉ số: {spec.title_vi}{unit}", "en": f"Indicator: {spec.title_en}{unit}"},
+        description={
+            "vi": f"{spec.description_vi} Chuẩn: {spec.standard}. Công thức: {spec.formula}.",
+            "en": f"{spec.description_en} Standard: {spec.standard}. Formula: {spec.formula}.",
+        },
+        keywords={
+            "vi": ["chỉ số quy hoạch", *spec.keywords_vi],
+            "en": ["planning indicator", *spec.keywords_en],
+        },
+        licence="Derived from the input layers; see their licences",
+        attribution="dothi indicator engine; inputs: " + ", ".join(spec.inputs),
+        title_field="name_vi",
+    )
+
+
+def candidates() -> list[Published]:
+    """Everything that could be published, from the two catalogs."""
+    return [*map(_layer_entry, LAYERS.values()), *map(_indicator_entry, INDICATORS.values())]
+
+
+def _extent(engine: Engine, item: Published) -> tuple[int, list[float]] | None:
+    """Feature count and CRS84 bbox of a table, or None when it is missing or empty."""
+    with engine.connect() as conn:
+        cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cur.execute("SELECT to_regclass(%(name)s)", {"name": f"{item.schema}.{item.table}"})
+        if cur.fetchone()[0] is None:
+            return None
+        cur.execute(
+            sql.SQL(load_sql("api_config", "extent")).format(table=sql.Identifier(item.schema, item.table))
+        )
+        count, minx, miny, maxx, maxy = cur.fetchone()
+    if not count:
+        return None
+    return int(count), [round(v, 6) for v in (minx, miny, maxx, maxy)]
+
+
+def _resource(item: Published, bbox: list[float], url: URL, api: ApiSettings) -> dict[str, Any]:
+    return {
+        "type": "collection",
+        "title": item.title,
+        "description": item.description,
+        "keywords": item.keywords,
+        "links": [
+            {
+                "type": "text/html",
+                "rel": "license",
+                "title": item.licence,
+                "href": f"{PROJECT_URL}/blob/main/data/mytho/SOURCES.md",
+                "hreflang": "en",
+            }
+        ],
+        "extents": {
+            "spatial": {
+                "bbox": bbox,
+                "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+            }
+        },
+        "providers": [
+            {
+                "type": "feature",
+                "name": "PostgreSQL",
+                "data": {
+                    "host": url.host,
+                    "port": url.port or 5432,
+                    "dbname": url.database,
+                    "user": url.username,
+                    "password": "${" + PASSWORD_ENV + "}",
+                    "search_path": [item.schema, "public"],
+                },
+                "options": {
+                    "connect_timeout": 10,
+                    "pool_size": 2,
+                    "max_overflow": 2,
+                    "pool_recycle": 1800,
+                    "pool_timeout": 15,
+                    "pool_pre_ping": True,
+                    "options": f"-c statement_timeout={api.statement_timeout_ms} "
+                    "-c application_name=dothi-api",
+                },
+                "id_field": item.id_field,
+                "table": item.table,
+                "geom_field": "geom",
+                **({"title_field": item.title_field} if item.title_field else {}),
+            }
+        ],
+    }
+
+
+def build_config(engine: Engine, url: URL, api: ApiSettings) -> dict[str, Any]:
+    """The pygeoapi configuration for what is in the database now."""
+    resources: dict[str, Any] = {}
+    for item in candidates():
+        extent = _extent(engine, item)
+        if extent is not None:
+            resources[item.id] = _resource(item, extent[1], url, api)
+    if not resources:
+        raise ConfigError(
+            "Nothing to publish: no layer or indicator table holds data.",
+            hint="Load data and compute indicators first (`dothi demo` does both).",
+        )
+    return {
+        "server": {
+            "bind": {"host": api.host, "port": api.port},
+            "url": api.url,
+            "mimetype": "application/json; charset=UTF-8",
+            "encoding": "utf-8",
+            "gzip": True,
+            "languages": LANGUAGES if api.default_language == "vi" else LANGUAGES[::-1],
+            "cors": True,
+            "pretty_print": False,
+            "limits": {"default_items": 10, "max_items": 1000, "on_exceed": "error"},
+            "map": {
+                "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                "attribution": "© OpenStreetMap contributors",
+            },
+        },
+        "logging": {"level": "ERROR"},
+        "metadata": _metadata(),
+        "resources": resources,
+    }
+
+
+def _metadata() -> dict[str, Any]:
+    return {
+        "identification": {
+            "title": {"vi": "dothi — Dữ liệu đô thị Mỹ Tho", "en": "dothi — Mỹ Tho urban data"},
+            "description": {
+                "vi": "Dữ liệu không gian và chỉ số quy hoạch đô thị theo chuẩn OGC API.",
+                "en": "Geospatial data and urban-planning indicators through OGC API standards.",
+            },
+            "keywords": {
+                "vi": ["quy hoạch đô thị", "Mỹ Tho", "chỉ số"],
+                "en": ["urban planning", "My Tho", "indicators", "SDG 11"],
+            },
+            "keywords_type": "theme",
+            "terms_of_service": "https://opensource.org/license/apache-2-0",
+            "url": PROJECT_URL,
+        },
+        "license": {
+            "name": "Data: see each collection's licence link; software: Apache-2.0",
+            "url": f"{PROJECT_URL}/blob/main/data/mytho/SOURCES.md",
+        },
+        "provider": {"name": "dothi", "url": PROJECT_URL},
+        "contact": {
+            "name": "dothi team",
+            "position": "maintainers",
+            "address": "Mỹ Tho",
+            "city": "Mỹ Tho",
+            "country": "Viet Nam",
+            "email": "dothi@example.org",
+            "url": PROJECT_URL,
+            "role": "pointOfContact",
+        },
+    }
+
+
+def validate(config: dict[str, Any]) -> None:
+    """Validate against pygeoapi's own configuration schema."""
+    try:
+        validate_config(config)
+    except Exception as exc:
+        raise ConfigError(f"Generated pygeoapi configuration is invalid: {exc}") from exc
+
+
+def write_config(config: dict[str, Any], path: Path) -> Path:
+    """Write the configuration as YAML (atomically)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,88 @@
+"""Serve the OGC API with pygeoapi under gunicorn (a production WSGI server with workers)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pygeoapi.openapi import get_oas
+from pygeoapi.util import yaml_load
+from sqlalchemy.engine import URL, Engine
+
+from api_config.config import PASSWORD_ENV, build_config, validate, write_config
+from gis.errors import ConfigError
+from gis.settings import ApiSettings
+
+
+@dataclass(frozen=True)
+class ApiFiles:
+    config: Path
+    openapi: Path
+
+
+def api_dir(data_dir: Path) -> Path:
+    return data_dir / "api"
+
+
+def generate(engine: Engine, url: URL, api: ApiSettings, data_dir: Path) -> ApiFiles:
+    """Write the pygeoapi configuration and its OpenAPI document, both validated."""
+    folder = api_dir(data_dir)
+    config = build_config(engine, url, api)
+    validate(config)
+    files = ApiFiles(folder / "pygeoapi-config.yml", folder / "pygeoapi-openapi.yml")
+    write_config(config, files.config)
+    os.environ[PASSWORD_ENV] = url.password or ""
+    with files.config.open(encoding="utf-8") as fh:
+        resolved = yaml_load(fh)
+    document = get_oas(resolved, fail_on_invalid_collection=True)
+    tmp = files.openapi.with_suffix(".tmp")
+    tmp.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    tmp.replace(files.openapi)
+    return files
+
+
+def server_env(files: ApiFiles, url: URL) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "PYGEOAPI_CONFIG": str(files.config),
+            "PYGEOAPI_OPENAPI": str(files.openapi),
+            PASSWORD_ENV: url.password or "",
+        }
+    )
+    return env
+
+
+def gunicorn_command(api: ApiSettings) -> list[str]:
+    """The gunicorn command line serving pygeoapi's Flask app."""
+    exe = Path(sys.executable).with_name("gunicorn")
+    if not exe.is_file():
+        found = shutil.which("gunicorn")
+        if not found:
+            raise ConfigError(
+                "gunicorn is not installed in this environment.",
+                hint="Run `make` to create the environment from uv.lock.",
+            )
+        exe = Path(found)
+    return [
+        str(exe),
+        "--workers",
+        str(api.workers),
+        "--bind",
+        f"{api.host}:{api.port}",
+        "--timeout",
+        "120",
+        "--graceful-timeout",
+        "10",
+        "--access-logfile",
+        "-",
+        "--error-logfile",
+        "-",
+        "--log-level",
+        "warning",
+        "pygeoapi.flask_app:APP",
+    ]

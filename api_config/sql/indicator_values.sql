@@ -1,0 +1,5 @@
+-- Current values of one indicator; {table} and {value} are composed identifiers.
+SELECT level, unit_id, vintage, name_vi, name_en, {value} AS value, run_id
+FROM {table}
+WHERE %(level)s::text IS NULL OR level = %(level)s
+ORDER BY level, vintage, unit_id

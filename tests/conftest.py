@@ -1,0 +1,127 @@
+"""Shared fixtures: the real embedded PostGIS (or DOTHI_DATABASE_URL) with a separate test database.
+
+The demo database is never touched: tests use ``<db>_test``, dropped and re-created per session.
+A skipped test fails the run (a database test that silently skips is a failure, not a pass).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy.engine import URL, Engine
+
+from analysis.migrations import VERSIONS_DIR as ANALYSIS_VERSIONS
+from analysis.runner import run_all
+from api_config import server
+from gis import migrate
+from gis.cluster import EmbeddedCluster
+from gis.engine import create_engine, database_url, drop_database, ensure_database
+from gis.settings import ApiSettings, DatabaseSettings
+from layers.catalog import ADMIN_UNITS
+from layers.load import load_frame
+from layers.migrations import VERSIONS_DIR as LAYER_VERSIONS
+from layers.sources import mytho
+
+VERSION_DIRS = (LAYER_VERSIONS, ANALYSIS_VERSIONS)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped and session.exitstatus == 0:
+        reporter.write_line(f"FAILED: {len(skipped)} test(s) were skipped; skips are failures here.")
+        session.exitstatus = 1
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def db_settings() -> DatabaseSettings:
+    settings = DatabaseSettings()
+    if not settings.external:
+        EmbeddedCluster(settings.data_dir, db_name=settings.db_name).up()
+    return settings
+
+
+@pytest.fixture(scope="session")
+def test_url(db_settings: DatabaseSettings) -> Iterator[URL]:
+    """A fresh, migrated test database (never the demo database)."""
+    base = database_url(db_settings)
+    url = base.set(database=f"{base.database}_test")
+    drop_database(url)
+    ensure_database(url)
+    yield url
+
+
+@pytest.fixture(scope="session")
+def engine(test_url: URL) -> Iterator[Engine]:
+    eng = create_engine(test_url)
+    migrate.upgrade(eng, extra_version_dirs=VERSION_DIRS)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def loaded(engine: Engine) -> Engine:
+    """The test database with the real Mỹ Tho admin units and the density indicator."""
+    for bundle in mytho.admin_unit_bundles():
+        load_frame(engine, ADMIN_UNITS, bundle.frame, source=bundle.source, scope=bundle.scope)
+    run_all(engine)
+    return engine
+
+
+@pytest.fixture(scope="session")
+def api_server(loaded: Engine, test_url: URL, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`dothi serve`'s gunicorn + pygeoapi on a free loopback port, on the test database."""
+    port = free_port()
+    api = ApiSettings(port=port, workers=2)
+    files = server.generate(loaded, test_url, api, tmp_path_factory.mktemp("api"))
+    log = (tmp_path_factory.getbasetemp() / "gunicorn.log").open("w")
+    proc = subprocess.Popen(
+        server.gunicorn_command(api), env=server.server_env(files, test_url), stdout=log, stderr=log
+    )
+    base = api.url
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if requests.get(f"{base}/conformance?f=json", timeout=10).status_code == 200:
+                break
+        except requests.RequestException:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"API server did not start; see {log.name}")
+        time.sleep(0.3)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def dothi_cli() -> list[str]:
+    return [sys.executable, "-m", "api_config.cli"]
+
+
+@pytest.fixture
+def scratch_url(db_settings: DatabaseSettings, request: pytest.FixtureRequest) -> Iterator[URL]:
+    """An empty throw-away database with extensions but no schema."""
+    base = database_url(db_settings)
+    url = base.set(database=f"{base.database}_scratch_{os.getpid()}")
+    drop_database(url)
+    ensure_database(url)
+    yield url
+    drop_database(url)

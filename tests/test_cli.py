@@ -1,0 +1,56 @@
+"""The command line: help, JSON output, errors with exit codes, db status truth."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from sqlalchemy.engine import Engine
+
+
+def _run(cli: list[str], *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*cli, *args], capture_output=True, text=True, timeout=300, env=env)
+
+
+def test_help_lists_the_verbs_of_the_job(dothi_cli: list[str]) -> None:
+    out = _run(dothi_cli, "--help")
+    assert out.returncode == 0
+    for verb in ("db", "load", "layers", "indicators", "serve", "demo", "api"):
+        assert f"  {verb}" in out.stdout
+    db_help = _run(dothi_cli, "db", "--help").stdout
+    for verb in ("up", "down", "status", "url", "psql", "migrate"):
+        assert verb in db_help
+
+
+def test_indicators_list_json(dothi_cli: list[str]) -> None:
+    out = _run(dothi_cli, "--json", "indicators", "list")
+    rows = json.loads(out.stdout)
+    assert rows[0]["id"] == "population_density" and rows[0]["unit"] == "people/km²"
+
+
+def test_unknown_indicator_is_a_clear_error(dothi_cli: list[str]) -> None:
+    out = _run(dothi_cli, "indicators", "show", "happiness")
+    assert out.returncode != 0
+    assert "Unknown indicator 'happiness'" in out.stderr and "population_density" in out.stderr
+
+
+def test_db_status_on_the_running_cluster(dothi_cli: list[str], loaded: Engine) -> None:
+    out = _run(dothi_cli, "--json", "db", "status")
+    info = json.loads(out.stdout)
+    assert out.returncode == 0 and info["state"] == "running"
+    assert info["revisions"] == info["heads"]
+
+
+def test_external_url_is_used_and_db_up_says_so(dothi_cli: list[str], test_url, loaded) -> None:
+    import os
+
+    env = dict(os.environ)
+    env["DOTHI_DATABASE_URL"] = test_url.render_as_string(hide_password=False)
+    down = _run(dothi_cli, "db", "down", env=env)
+    assert down.returncode == 0 and "external server" in down.stdout
+    shown = _run(dothi_cli, "--json", "indicators", "show", "population_density", "--level", "city", env=env)
+    rows = json.loads(shown.stdout)
+    assert {r["unit_id"] for r in rows} == {"2019-city", "2025-city"}
+    env["DOTHI_DATABASE_URL"] = "postgresql://nobody:x@127.0.0.1:1/none"
+    status = _run(dothi_cli, "--json", "db", "status", env=env)
+    assert status.returncode == 3 and json.loads(status.stdout)["state"] == "unreachable"
