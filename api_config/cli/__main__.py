@@ -1,0 +1,3 @@
+from api_config.cli import main
+
+main()
