@@ -44,7 +44,8 @@ def layers() -> None:
 def layers_list(app: App) -> None:
     """Layers with feature counts and their last load."""
     rows = layer_inventory(app.engine())
-    lines = [
-        f"{r['layer']:<28} {r['features']:>8}  {r['last_loaded'] or '—'}  {r['source'] or ''}" for r in rows
-    ]
+    lines = [f"{'layer':<34} {'features':>9}  {'last load (UTC)':<25}  source"]
+    for r in rows:
+        count = "—" if r["features"] is None else str(r["features"])
+        lines.append(f"{r['layer']:<34} {count:>9}  {r['last_loaded'] or '—':<25}  {r['source'] or ''}")
     app.output(rows, "\n".join(lines))
