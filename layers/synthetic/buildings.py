@@ -31,14 +31,18 @@ class HouseType:
     built_by_2015: float
 
 
-SHOPHOUSE = HouseType((4.0, 5.0), (12.0, 18.0), (0.3, 0.6), 1.0, 3, ((1, 2, 3, 4), (0.1, 0.4, 0.32, 0.18)), 0.85)
+SHOPHOUSE = HouseType(
+    (4.0, 5.0), (12.0, 18.0), (0.3, 0.6), 1.0, 3, ((1, 2, 3, 4), (0.1, 0.4, 0.32, 0.18)), 0.85
+)
 #: The old centre's narrow tube houses where households are densest (> 5,000 per km²).
 DENSE_SHOPHOUSE = HouseType((3.4, 4.2), (11.0, 16.0), (0.2, 0.4), 1.0, 3, ((2, 3, 4), (0.4, 0.4, 0.2)), 0.9)
 DENSE_HOUSEHOLDS_KM2 = 5000.0
 RURAL_HOUSE = HouseType((7.0, 10.0), (9.0, 14.0), (8.0, 25.0), 12.0, 4, ((1, 2), (0.88, 0.12)), 0.75)
 
 
-def _slots(roads: gpd.GeoDataFrame, house: HouseType, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _slots(
+    roads: gpd.GeoDataFrame, house: HouseType, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Candidate footprints on both sides of every street, and their row number (0 = street front)."""
     segs = roads.geometry.to_numpy()
     half_road = roads["width_m"].to_numpy() / 2
@@ -55,7 +59,7 @@ def _slots(roads: gpd.GeoDataFrame, house: HouseType, rng: np.random.Generator) 
     along = (ahead - behind) / np.maximum(np.hypot(*(ahead - behind).T), 1e-9)[:, None]
     normal = np.column_stack([-along[:, 1], along[:, 0]])
     centre_line = (ahead + behind) / 2
-    polys, rows = [], []
+    polys, rows, centres, keys = [], [], [], []
     for row in range(house.rows):
         for side in (-1.0, 1.0):
             w = rng.uniform(*house.frontage, n)
@@ -63,26 +67,33 @@ def _slots(roads: gpd.GeoDataFrame, house: HouseType, rng: np.random.Generator) 
             back = half_road[seg] + 1.0 + row * (np.mean(house.depth) + house.row_gap) + d / 2
             centre = centre_line + normal * (side * back)[:, None]
             corners = np.stack(
-                [centre + a * along * (w / 2)[:, None] + b * normal * (d / 2)[:, None] for a, b in
-                 ((-1, -1), (1, -1), (1, 1), (-1, 1), (-1, -1))],
+                [
+                    centre + a * along * (w / 2)[:, None] + b * normal * (d / 2)[:, None]
+                    for a, b in ((-1, -1), (1, -1), (1, 1), (-1, 1), (-1, -1))
+                ],
                 axis=1,
             )
             polys.append(shapely.polygons(corners))
             rows.append(np.full(n, row))
-    return np.concatenate(polys), np.concatenate(rows)
+            centres.append(centre)
+            keys.append(seg * 2 * house.rows + row * 2 + int(side > 0))
+    return np.concatenate(polys), np.concatenate(centres), np.concatenate(rows), np.concatenate(keys)
 
 
-def _clear(polys: np.ndarray, obstacles: np.ndarray) -> np.ndarray:
-    """Mask of footprints touching no obstacle and no higher-priority footprint."""
-    ok = np.ones(len(polys), dtype=bool)
+def _clear(polys: np.ndarray, keys: np.ndarray, obstacles: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Mask of footprints (among ``ok``) touching no obstacle and no higher-priority footprint."""
+    ok = ok.copy()
     if len(obstacles):  # obstacles as the query side: each (large) one is prepared once
-        _, hit = shapely.STRtree(polys).query(obstacles, predicate="intersects")
-        ok[hit] = False
+        free = np.flatnonzero(ok)
+        _, hit = shapely.STRtree(polys[free]).query(obstacles, predicate="intersects")
+        ok[free[hit]] = False
     free = np.flatnonzero(ok)
-    a, b = shapely.STRtree(polys[free]).query(polys[free], predicate="intersects")
+    a, b = shapely.STRtree(polys[free]).query(polys[free])  # bounding boxes, then exact test
     a, b = free[a], free[b]
-    pairs = a < b
+    pairs = (a < b) & (keys[a] != keys[b])
     a, b = a[pairs], b[pairs]
+    touching = shapely.intersects(polys[a], polys[b])
+    a, b = a[touching], b[touching]
     order = np.argsort(a, kind="stable")
     for first, second in zip(a[order].tolist(), b[order].tolist(), strict=True):
         if ok[first] and ok[second]:  # greedy: the earlier (higher-priority) footprint wins
@@ -109,15 +120,24 @@ def _house_types(city: City) -> list[HouseType]:
     ]
 
 
-def _ward_of(city: City, polys: np.ndarray) -> np.ndarray:
-    """Index of the ward wholly containing each footprint, -1 when none does."""
+def _ward_of(city: City, centres: np.ndarray) -> np.ndarray:
+    """Index of the ward containing each centre point (the last one where wards overlap), else -1."""
+    found = np.full(len(centres), -1)
+    for ward, geom in enumerate(city.wards.geometry):
+        shapely.prepare(geom)
+        found[shapely.contains_xy(geom, centres[:, 0], centres[:, 1])] = ward
+    return found
+
+
+def _inside(city: City, polys: np.ndarray, ward_of: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """``ok`` and wholly inside its ward."""
+    ok = ok & (ward_of >= 0)
     wards = city.wards.geometry.to_numpy()
-    found = np.full(len(polys), -1)
-    idx, ward = shapely.STRtree(wards).query(shapely.centroid(polys), predicate="within")
-    found[idx] = ward
-    inside = found >= 0
-    inside[inside] = shapely.within(polys[inside], wards[found[inside]])
-    return np.where(inside, found, -1)
+    for geom in wards:
+        shapely.prepare(geom)
+    idx = np.flatnonzero(ok)
+    ok[idx] = shapely.contains_properly(wards[ward_of[idx]], polys[idx])
+    return ok
 
 
 def _attributes(
@@ -152,20 +172,21 @@ def buildings(
     rng = city.rng("buildings")
     corridors = shapely.buffer(roads.geometry.to_numpy(), roads["width_m"].to_numpy() / 2 + 0.5)
     obstacles = np.concatenate([corridors, water.geometry.to_numpy(), green.geometry.to_numpy()])
-    road_ward = _ward_of(city, shapely.line_interpolate_point(roads.geometry.to_numpy(), 0.5, normalized=True))
+    mids = shapely.line_interpolate_point(roads.geometry.to_numpy(), 0.5, normalized=True)
+    road_ward = _ward_of(city, shapely.get_coordinates(mids))
     house_of = _house_types(city)
     parts = []
     for house in (DENSE_SHOPHOUSE, SHOPHOUSE, RURAL_HOUSE):
         wards = np.flatnonzero([h is house for h in house_of])
         own = roads[(road_ward < 0) | np.isin(road_ward, wards)]
-        polys, rows = _slots(own, house, rng)
+        polys, centres, rows, keys = _slots(own, house, rng)
         order = np.lexsort((rng.random(len(polys)), rows))
-        polys = polys[order]
-        ward_of = _ward_of(city, polys)
+        polys, centres, keys = polys[order], centres[order], keys[order]
+        ward_of = _ward_of(city, centres)
         mine = np.isin(ward_of, wards)
-        polys, ward_of = polys[mine], ward_of[mine]
-        clear = _clear(polys, obstacles)
-        polys, ward_of = polys[clear], ward_of[clear]
+        polys, ward_of, keys = polys[mine], ward_of[mine], keys[mine]
+        ok = _clear(polys, keys, obstacles, _inside(city, polys, ward_of, np.ones(len(polys), dtype=bool)))
+        polys, ward_of = polys[ok], ward_of[ok]
         for ward in wards:
             urban = bool(city.urban[ward])
             need = round(int(city.wards.at[ward, "households"]) * city.scale)

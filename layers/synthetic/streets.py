@@ -59,7 +59,9 @@ def _densified(params: GridParams, households_per_km2: float) -> GridParams:
     return GridParams((params.spacing[0] * factor, params.spacing[1] * factor), params.wobble, params.step)
 
 
-def _grid_lines(ward: BaseGeometry, rng: np.random.Generator, params: GridParams, angle: float) -> list[np.ndarray]:
+def _grid_lines(
+    ward: BaseGeometry, rng: np.random.Generator, params: GridParams, angle: float
+) -> list[np.ndarray]:
     """Two families of parallel wobbly lines covering the ward's bounding circle."""
     centre = np.array(ward.centroid.coords[0])
     minx, miny, maxx, maxy = ward.bounds
@@ -91,7 +93,9 @@ def _candidates(city: City, rng: np.random.Generator) -> tuple[np.ndarray, np.nd
         classes.append(cls)
         bridge.append(2 if islets else 1)
     city_angle = rng.uniform(-0.2, 0.2)
-    for ward, urban, households in zip(city.wards.geometry, city.urban, city.wards["households"], strict=True):
+    for ward, urban, households in zip(
+        city.wards.geometry, city.urban, city.wards["households"], strict=True
+    ):
         params = _densified(URBAN_GRID if urban else RURAL_GRID, households / ward.area * 1e6)
         angle = city_angle + rng.normal(0, 0.06 if urban else 0.25)
         clip = ward.buffer(0.5)
@@ -99,7 +103,9 @@ def _candidates(city: City, rng: np.random.Generator) -> tuple[np.ndarray, np.nd
         for part in shapely.get_parts(lines):
             if part.geom_type == "LineString" and part.length > 1.0:
                 geoms.append(part)
-                classes.append("residential" if urban else rng.choice(["unclassified", "track"], p=[0.7, 0.3]))
+                classes.append(
+                    "residential" if urban else rng.choice(["unclassified", "track"], p=[0.7, 0.3])
+                )
                 bridge.append(0)
         geoms.append(ward.boundary)
         classes.append("tertiary")
@@ -145,7 +151,10 @@ def segment_components(geoms: np.ndarray, *, decimals: int = 3) -> np.ndarray:
     [0, 0, 2]
     """
     ends = np.vstack(
-        [shapely.get_coordinates(shapely.get_point(geoms, 0)), shapely.get_coordinates(shapely.get_point(geoms, -1))]
+        [
+            shapely.get_coordinates(shapely.get_point(geoms, 0)),
+            shapely.get_coordinates(shapely.get_point(geoms, -1)),
+        ]
     )
     _, node = np.unique(ends.round(decimals), axis=0, return_inverse=True)
     node = node.ravel()
@@ -195,7 +204,9 @@ def streets(city: City, water: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     main = labels == int(np.argmax(totals))
     dropped = 1.0 - totals.max() / max(lengths.sum(), 1e-9)
     if dropped > 0.05:
-        raise RuntimeError(f"street generator: {dropped:.1%} of the network is disconnected (seed {city.seed})")
+        raise RuntimeError(
+            f"street generator: {dropped:.1%} of the network is disconnected (seed {city.seed})"
+        )
     segments, seg_class = segments[main], seg_class[main]
     return _frame(segments, seg_class, rng)
 

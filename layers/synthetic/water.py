@@ -31,7 +31,13 @@ def _southern_edge(city: BaseGeometry, *, step: float) -> np.ndarray:
     minx, miny, maxx, maxy = city.bounds
     xs = np.arange(minx + step / 2, maxx, step)
     verticals = shapely.linestrings(
-        np.stack([np.column_stack([xs, np.full_like(xs, miny - 1)]), np.column_stack([xs, np.full_like(xs, maxy + 1)])], axis=1)
+        np.stack(
+            [
+                np.column_stack([xs, np.full_like(xs, miny - 1)]),
+                np.column_stack([xs, np.full_like(xs, maxy + 1)]),
+            ],
+            axis=1,
+        )
     )
     cuts = shapely.intersection(verticals, city)
     keep = ~shapely.is_empty(cuts)
@@ -59,7 +65,9 @@ def islet_branch(city: City, *, half_width: float = 60.0) -> BaseGeometry:
     return shapely.intersection(shapely.union_all([left, right]), city.polygon)
 
 
-def canal(city: City, rng: np.random.Generator, start: tuple[float, float], end: tuple[float, float]) -> np.ndarray:
+def canal(
+    city: City, rng: np.random.Generator, start: tuple[float, float], end: tuple[float, float]
+) -> np.ndarray:
     """Vertices of a meandering canal between two points given as bounding-box fractions."""
     minx, miny, maxx, maxy = city.polygon.bounds
     size = np.array([maxx - minx, maxy - miny])
