@@ -101,7 +101,20 @@ def to_storage(frame: gpd.GeoDataFrame, city: City) -> gpd.GeoDataFrame:
     invalid = ~shapely.is_valid(geoms)
     if invalid.any():
         geoms[invalid] = shapely.make_valid(geoms[invalid])
+        if shapely.get_type_id(geoms[invalid]).max() >= 3:
+            geoms[invalid] = polygonal(geoms[invalid])
         out = out.set_geometry(gpd.GeoSeries(geoms, crs=STORAGE_SRID, index=out.index))
+    return out
+
+
+def polygonal(geoms: np.ndarray) -> np.ndarray:
+    """Keep only the polygon parts of each geometry (overlays can return collections with lines)."""
+    out = np.array(geoms, dtype=object)
+    mixed = np.flatnonzero(shapely.get_type_id(out) == 7)  # GeometryCollection
+    for i in mixed:
+        parts = shapely.get_parts(out[i])
+        parts = shapely.get_parts(parts[np.isin(shapely.get_type_id(parts), [3, 6])])
+        out[i] = shapely.multipolygons(parts) if len(parts) else shapely.MultiPolygon()
     return out
 
 

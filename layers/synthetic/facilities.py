@@ -119,7 +119,7 @@ def health(city: City, sites: Sites) -> gpd.GeoDataFrame:
     for ward, (pop, urban) in enumerate(zip(city.wards["population"], city.urban, strict=True)):
         n = max(1, round(pop * city.scale / (1500 if urban else 4000)))
         rows.extend(
-            {"name": "Nhà thuốc", "type": "pharmacy", "beds": None, "geometry": pt}
+            {"name": "Nhà thuốc", "type": "pharmacy", "beds": 0, "geometry": pt}
             for pt in sites.draw(ward, n, rng)
         )
     frame = _frame(rows, "facility_id", "H")
@@ -194,7 +194,7 @@ def markets(city: City, sites: Sites) -> gpd.GeoDataFrame:
         )
         n = max(1, round(pop * city.scale / (2500 if urban else 8000)))
         rows.extend(
-            {"name": "Cửa hàng tiện lợi", "type": "convenience", "stalls": None, "geometry": pt}
+            {"name": "Cửa hàng tiện lợi", "type": "convenience", "stalls": 0, "geometry": pt}
             for pt in sites.draw(ward, n, rng)
         )
     central, *shops = _by_population(city, 4)
@@ -202,7 +202,7 @@ def markets(city: City, sites: Sites) -> gpd.GeoDataFrame:
     rows.append({"name": "Chợ trung tâm (tổng hợp)", "type": "wholesale", "stalls": 1000, "geometry": pt})
     for k, ward in enumerate(shops, start=1):
         (pt,) = sites.draw(ward, 1, rng)
-        rows.append({"name": f"Siêu thị {k}", "type": "supermarket", "stalls": None, "geometry": pt})
+        rows.append({"name": f"Siêu thị {k}", "type": "supermarket", "stalls": 0, "geometry": pt})
     frame = _frame(rows, "market_id", "M")
     frame["land_use"] = np.where(frame["type"].isin(["market", "wholesale"]), "DCH", "")
     return frame

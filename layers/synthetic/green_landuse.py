@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from layers.synthetic.context import METRIC_SRID, City
+from layers.synthetic.context import METRIC_SRID, City, polygonal
 
 PLAN_YEAR = 2030
 RURAL_CODES = (("CLN", 0.55), ("LUA", 0.2), ("NTS", 0.15), ("HNK", 0.1))
@@ -187,6 +187,7 @@ def land_use(
         _streets_and_rest(city, block_frame, roads, water),
     ]
     frame = gpd.GeoDataFrame(pd.concat(zones, ignore_index=True), geometry="geometry", crs=METRIC_SRID)
+    frame = frame.set_geometry(polygonal(frame.geometry.to_numpy()), crs=METRIC_SRID)
     frame = frame[~frame.geometry.is_empty & (frame.area > 1.0)].reset_index(drop=True)
     frame.insert(0, "zone_id", [f"LU{i:05d}" for i in range(1, len(frame) + 1)])
     frame["status"] = "planned"

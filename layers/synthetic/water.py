@@ -13,7 +13,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from layers.synthetic.context import METRIC_SRID, City, wobble_line
+from layers.synthetic.context import METRIC_SRID, City, polygonal, wobble_line
 
 ISLETS = ("Phường Tân Long", "Xã Thới Sơn")
 
@@ -93,6 +93,7 @@ def water_bodies(city: City) -> gpd.GeoDataFrame:
         taken = shapely.union_all([taken, area])
         rows.append({"type": "canal", "name": name, "width_m": width, "geometry": area})
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=METRIC_SRID)
+    frame = frame.set_geometry(polygonal(frame.geometry.to_numpy()), crs=METRIC_SRID)
     frame = frame[~frame.geometry.is_empty].reset_index(drop=True)
     frame.insert(0, "water_id", [f"W{i:03d}" for i in range(1, len(frame) + 1)])
     return frame

@@ -2,5 +2,5 @@
 -- {table} is composed with psycopg2.sql.Identifier.
 SELECT count(*) FILTER (WHERE NOT synthetic) AS real,
        count(*) FILTER (WHERE synthetic) AS synthetic,
-       coalesce(array_agg(DISTINCT source) FILTER (WHERE synthetic), '{}') AS synthetic_sources
+       coalesce(array_agg(DISTINCT source) FILTER (WHERE synthetic), ARRAY[]::text[]) AS synthetic_sources
 FROM {table}
