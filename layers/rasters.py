@@ -185,9 +185,9 @@ def store_raster(
             engine,
             spec,
             raster.year,
-            tmp,
-            final,
-            rel,
+            tmp=tmp,
+            final=final,
+            rel=rel,
             synthetic=synthetic,
             source=source,
             licence=licence,
@@ -229,10 +229,10 @@ def _commit(
     engine: Engine,
     spec: RasterSpec,
     year: int | None,
+    *,
     tmp: Path,
     final: Path,
     rel: Path,
-    *,
     synthetic: bool,
     source: str,
     licence: str,
@@ -252,7 +252,15 @@ def _commit(
             cur.execute(_sql("lock_layer"), {"layer": spec.qualified_name})
             cur.execute(
                 _sql("insert_provenance"),
-                _provenance(spec, year, source, checksum, synthetic, licence, attribution),
+                _provenance(
+                    spec,
+                    year=year,
+                    source=source,
+                    checksum=checksum,
+                    synthetic=synthetic,
+                    licence=licence,
+                    attribution=attribution,
+                ),
             )
             load_id, _version = cur.fetchone()
             cur.execute(
@@ -272,12 +280,12 @@ def _commit(
                 _sql("finish_provenance"), {"written": 1, "content_checksum": checksum, "load_id": load_id}
             )
             if final.exists():
-                os.replace(final, backup)
+                final.replace(backup)
                 moved = True
-            os.replace(tmp, final)
+            tmp.replace(final)
     except BaseException as exc:
         if moved:
-            os.replace(backup, final)
+            backup.replace(final)
         elif final.exists() and not previous and sha256(final) == checksum:
             final.unlink()
         if isinstance(exc, psycopg2.Error):
@@ -293,6 +301,7 @@ def _commit(
 
 def _provenance(
     spec: RasterSpec,
+    *,
     year: int | None,
     source: str,
     checksum: str,

@@ -3,8 +3,7 @@
 Each module registers its commands on :data:`api_config.cli.app.cli` when imported.
 """
 
-from api_config.cli import db, indicators, load, serve
-from api_config.cli import demo_data, rasters  # noqa: F401 - registers the commands
+from api_config.cli import db, demo_data, indicators, load, rasters, serve  # noqa: F401
 from api_config.cli.app import cli, main
 
 __all__ = ["cli", "db", "indicators", "load", "main", "serve"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -51,14 +52,19 @@ def generate_cmd(app: App, seed: int, do_load: bool, out: Path | None, scale: fl
     """
     if not do_load and out is None:
         raise click.UsageError("Nothing to do: with --no-load give --out DIR to write the files.")
+    report: GenerateReport | None
     if do_load and out is None:
-        report = generate_and_load(app.engine(), app.db.data_dir, seed=seed, progress=app.progress, scale=scale)
+        report = generate_and_load(
+            app.engine(), app.db.data_dir, seed=seed, progress=app.progress, scale=scale
+        )
     else:
         data = generate(seed=seed, scale=scale, progress=app.progress)
         if out is not None:
             for path in write_files(data, out):
                 app.say(f"wrote {path}")
-        report = load_synthetic(app.engine(), app.db.data_dir, data, progress=app.progress) if do_load else None
+        report = (
+            load_synthetic(app.engine(), app.db.data_dir, data, progress=app.progress) if do_load else None
+        )
     if report is not None:
         _print_status(app, report)
 
@@ -68,7 +74,9 @@ def _print_status(app: App, report: GenerateReport) -> None:
     engine = app.engine()
     statuses = layer_status(engine, tuple(LAYERS))
     rasters = raster_status(engine)
-    rows = [{"layer": s.layer, "kind": s.kind, "real": s.real, "synthetic": s.synthetic} for s in statuses]
+    rows: list[dict[str, Any]] = [
+        {"layer": s.layer, "kind": s.kind, "real": s.real, "synthetic": s.synthetic} for s in statuses
+    ]
     for name, spec in RASTERS.items():
         stored = sorted((year, row) for (n, year), row in rasters.items() if n == name and year is not None)
         plain = rasters.get((name, None))
@@ -76,8 +84,12 @@ def _print_status(app: App, report: GenerateReport) -> None:
         kind = "empty" if not items else ("synthetic" if all(r["synthetic"] for _, r in items) else "real")
         years = ",".join(str(y) for y, _ in items if y is not None)
         rows.append({"layer": spec.qualified_name + (f" [{years}]" if years else ""), "kind": kind})
-    label = {"real": "THẬT / real", "synthetic": "TỔNG HỢP / synthetic", "mixed": "thật + tổng hợp / mixed",
-             "empty": "trống / empty"}
+    label = {
+        "real": "THẬT / real",
+        "synthetic": "TỔNG HỢP / synthetic",
+        "mixed": "thật + tổng hợp / mixed",
+        "empty": "trống / empty",
+    }
     lines = [f"{'reused' if report.reused else 'loaded'}: {report.source}"]
     lines += [f"  {r['layer']:<40} {label[r['kind']]}" for r in rows]
     app.output({"source": report.source, "reused": report.reused, "layers": rows}, "\n".join(lines))

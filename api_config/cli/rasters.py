@@ -27,7 +27,7 @@ from layers.rasters import list_rasters, load_raster_file
 @click.option("--attribution", default="", help="Attribution of the source.")
 @pass_app
 def load_raster(
-    app: App, name: str, file: Path, year: int | None, synthetic: bool, licence: str, attribution: str
+    app: App, *, name: str, file: Path, year: int | None, synthetic: bool, licence: str, attribution: str
 ) -> None:
     """Store a raster FILE (any GDAL format) as layer NAME: a COG under the data folder + catalog row."""
     report = load_raster_file(
@@ -103,7 +103,6 @@ def rasters_list(app: App) -> None:
     lines = [f"{'layer':<28} {'year':>5} {'size':>11}  {'synthetic':<9}  path"]
     for r in rows:
         size = f"{r['width']}×{r['height']}"
-        lines.append(
-            f"{r['layer']:<28} {r['year'] or '—':>5} {size:>11}  {'yes' if r['synthetic'] else 'no':<9}  {r['path']}"
-        )
+        synthetic = "yes" if r["synthetic"] else "no"
+        lines.append(f"{r['layer']:<28} {r['year'] or '—':>5} {size:>11}  {synthetic:<9}  {r['path']}")
     app.output(rows, "\n".join(lines))

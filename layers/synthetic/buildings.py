@@ -42,8 +42,9 @@ RURAL_HOUSE = HouseType((7.0, 10.0), (9.0, 14.0), (8.0, 25.0), 12.0, 4, ((1, 2),
 
 def _slots(
     roads: gpd.GeoDataFrame, house: HouseType, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate footprints on both sides of every street, and their row number (0 = street front)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate footprints on both sides of every street: polygons, centres, row (0 = street front)
+    and a key per (street, row, side) — footprints sharing a key never overlap."""
     segs = roads.geometry.to_numpy()
     half_road = roads["width_m"].to_numpy() / 2
     lengths = shapely.length(segs)
@@ -196,7 +197,7 @@ def buildings(
                     f"building generator: ward {city.wards.at[ward, 'name_vi']} has room for "
                     f"{len(mine)} of {need} dwellings (seed {city.seed})"
                 )
-            parts.append(_attributes(city, ward, mine[:need], house, rng, urban=urban))
+            parts.append(_attributes(city, int(ward), mine[:need], house, rng, urban=urban))
     frame = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=METRIC_SRID)
     frame.insert(0, "building_id", [f"B{i:06d}" for i in range(1, len(frame) + 1)])
     return frame

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -262,8 +261,7 @@ def transit_stops(city: City, roads: gpd.GeoDataFrame, water: gpd.GeoDataFrame) 
                     }
                 )
     rows.extend(_ferries(city, roads, water))
-    frame = _frame([{k: v for k, v in r.items() if k != "_k"} for r in rows], "stop_id", "T")
-    return frame
+    return _frame([{k: v for k, v in r.items() if k != "_k"} for r in rows], "stop_id", "T")
 
 
 def _ferries(city: City, roads: gpd.GeoDataFrame, water: gpd.GeoDataFrame) -> list[dict[str, object]]:

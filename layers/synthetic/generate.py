@@ -70,7 +70,9 @@ class SyntheticData:
         return self.city.source
 
 
-def generate(*, seed: int, scale: float = 1.0, city: City | None = None, progress: Progress | None = None) -> SyntheticData:
+def generate(
+    *, seed: int, scale: float = 1.0, city: City | None = None, progress: Progress | None = None
+) -> SyntheticData:
     """Generate every synthetic layer and raster from ``seed``.
 
     Parameters
@@ -127,7 +129,9 @@ def generate(*, seed: int, scale: float = 1.0, city: City | None = None, progres
     }
     say("generating rasters")
     grids = rasters(city, water, houses)
-    return SyntheticData(city, {name: _catalog_frame(name, metric[name], city) for name in LAYER_NAMES}, grids)
+    return SyntheticData(
+        city, {name: _catalog_frame(name, metric[name], city) for name in LAYER_NAMES}, grids
+    )
 
 
 def _catalog_frame(name: str, frame: gpd.GeoDataFrame, city: City) -> gpd.GeoDataFrame:
@@ -156,7 +160,9 @@ def raster_checksum(raster: RasterArray) -> str:
 def checksums(data: SyntheticData) -> dict[str, str]:
     """Content checksum of every generated layer and raster."""
     out = {name: frame_checksum(frame) for name, frame in data.layers.items()}
-    out.update({f"{r.name}{'' if r.year is None else f'_{r.year}'}": raster_checksum(r) for r in data.rasters})
+    out.update(
+        {f"{r.name}{'' if r.year is None else f'_{r.year}'}": raster_checksum(r) for r in data.rasters}
+    )
     return out
 
 
@@ -211,8 +217,14 @@ class GenerateReport:
     reused: bool = False
 
     def lines(self) -> list[str]:
-        label = {"real": "THẬT / real", "synthetic": "TỔNG HỢP / synthetic", "reused": "TỔNG HỢP / synthetic (reused)"}
-        rows = [f"  {name:<32} {label.get(kind, kind)}" for name, kind in {**self.layers, **self.rasters}.items()]
+        label = {
+            "real": "THẬT / real",
+            "synthetic": "TỔNG HỢP / synthetic",
+            "reused": "TỔNG HỢP / synthetic (reused)",
+        }
+        rows = [
+            f"  {name:<32} {label.get(kind, kind)}" for name, kind in {**self.layers, **self.rasters}.items()
+        ]
         return [f"Synthetic data: {self.source}", *rows]
 
 
@@ -224,7 +236,9 @@ def _is_current(engine: Engine, data_dir: Path, data_source: str) -> bool:
     stored = raster_status(engine)
     for key in _raster_keys():
         row = stored.get(key)
-        if row is None or (row["synthetic"] and (row["source"] != data_source or not (data_dir / row["path"]).is_file())):
+        if row is None or (
+            row["synthetic"] and (row["source"] != data_source or not (data_dir / row["path"]).is_file())
+        ):
             return False
     return True
 
@@ -262,8 +276,16 @@ def load_synthetic(
         if row is not None and not row["synthetic"]:
             report.rasters[key] = "real"
             continue
-        store_raster(engine, data_dir, raster, synthetic=True, source=data.source, licence=LICENCE,
-                     attribution=ATTRIBUTION, progress=progress)
+        store_raster(
+            engine,
+            data_dir,
+            raster,
+            synthetic=True,
+            source=data.source,
+            licence=LICENCE,
+            attribution=ATTRIBUTION,
+            progress=progress,
+        )
         report.rasters[key] = "synthetic"
     return report
 
@@ -291,7 +313,9 @@ def generate_and_load(
         report = GenerateReport(seed=seed, source=city.source, reused=True)
         for status in layer_status(engine):
             report.layers[status.layer] = "real" if status.real else "reused"
-        for (name, year), row in sorted(raster_status(engine).items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
+        for (name, year), row in sorted(
+            raster_status(engine).items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)
+        ):
             key = f"{RASTERS[name].qualified_name}{'' if year is None else f' {year}'}"
             report.rasters[key] = "reused" if row["synthetic"] else "real"
         return report

@@ -48,8 +48,7 @@ def blocks(city: City, roads: gpd.GeoDataFrame, water: gpd.GeoDataFrame) -> gpd.
     frame = gpd.GeoDataFrame({"ward": ward_of}, geometry=gpd.GeoSeries(out, crs=METRIC_SRID))
     frame = frame.explode(index_parts=False)
     frame = frame[frame.geometry.geom_type == "Polygon"]
-    frame = frame[frame.area > 50.0].reset_index(drop=True)
-    return frame
+    return frame[frame.area > 50.0].reset_index(drop=True)
 
 
 def _pick(rng: np.random.Generator, candidates: np.ndarray, n: int) -> np.ndarray:
@@ -70,7 +69,16 @@ def green_spaces(city: City, block_frame: gpd.GeoDataFrame) -> tuple[gpd.GeoData
             n_parks = 1 + round(city.wards.geometry.iloc[ward].area / 1e6)
             fit = in_ward[(areas[in_ward] > 1500) & (areas[in_ward] < 40_000)]
             for k, block in enumerate(_pick(rng, fit, n_parks), start=1):
-                rows.append(_green(block_frame, block, "park", True, f"Công viên {name} số {k}", 3.0))
+                rows.append(
+                    _green(
+                        block_frame,
+                        block,
+                        kind="park",
+                        public=True,
+                        name=f"Công viên {name} số {k}",
+                        setback=3.0,
+                    )
+                )
                 used.append(int(block))
             continue
         fit = in_ward[areas[in_ward] > 8000]
@@ -82,7 +90,9 @@ def green_spaces(city: City, block_frame: gpd.GeoDataFrame) -> tuple[gpd.GeoData
             ),
             strict=False,
         ):
-            rows.append(_green(block_frame, block, kind, public, label, 3.0, side=side))
+            rows.append(
+                _green(block_frame, block, kind=kind, public=public, name=label, setback=3.0, side=side)
+            )
             used.append(int(block))
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=METRIC_SRID)
     frame.insert(0, "green_id", [f"G{i:04d}" for i in range(1, len(frame) + 1)])
@@ -93,11 +103,11 @@ def green_spaces(city: City, block_frame: gpd.GeoDataFrame) -> tuple[gpd.GeoData
 def _green(
     block_frame: gpd.GeoDataFrame,
     block: int,
+    *,
     kind: str,
     public: bool,
     name: str,
     setback: float,
-    *,
     side: float = 0.0,
 ) -> dict[str, object]:
     geom: BaseGeometry = block_frame.geometry.iloc[block].buffer(-setback)

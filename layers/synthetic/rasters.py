@@ -71,7 +71,8 @@ def elevation(city: City, water: gpd.GeoDataFrame) -> RasterArray:
     wet_geom = shapely.union_all(water.geometry.to_numpy())
     wet = features.rasterize([(wet_geom, 1)], out_shape=shape, transform=transform, fill=0, dtype="uint8") > 0
     rows, cols = np.nonzero(inside & ~wet)
-    xs, ys = transform * (cols + 0.5, rows + 0.5)
+    xs = transform.c + (cols + 0.5) * transform.a
+    ys = transform.f + (rows + 0.5) * transform.e
     shapely.prepare(wet_geom)
     distance = shapely.distance(shapely.points(xs, ys), shapely.simplify(wet_geom, 5.0))
     relief = 0.3 + 1.9 * (1 - np.exp(-distance / 350.0))

@@ -104,7 +104,7 @@ def _candidates(city: City, rng: np.random.Generator) -> tuple[np.ndarray, np.nd
             if part.geom_type == "LineString" and part.length > 1.0:
                 geoms.append(part)
                 classes.append(
-                    "residential" if urban else rng.choice(["unclassified", "track"], p=[0.7, 0.3])
+                    "residential" if urban else str(rng.choice(["unclassified", "track"], p=[0.7, 0.3]))
                 )
                 bridge.append(0)
         geoms.append(ward.boundary)
@@ -214,7 +214,7 @@ def streets(city: City, water: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def _frame(segments: np.ndarray, seg_class: np.ndarray, rng: np.random.Generator) -> gpd.GeoDataFrame:
     names = {"primary": "Trục chính", "secondary": "Đường liên khu vực"}
     width = np.array([CLASSES[c][1] for c in seg_class]) * rng.uniform(0.9, 1.1, len(seg_class))
-    frame = gpd.GeoDataFrame(
+    return gpd.GeoDataFrame(
         {
             "road_id": [f"R{i:06d}" for i in range(1, len(segments) + 1)],
             "road_class": seg_class,
@@ -227,4 +227,3 @@ def _frame(segments: np.ndarray, seg_class: np.ndarray, rng: np.random.Generator
         },
         geometry=gpd.GeoSeries(segments, crs=METRIC_SRID),
     )
-    return frame
