@@ -198,6 +198,8 @@ def buildings(
                     f"{len(mine)} of {need} dwellings (seed {city.seed})"
                 )
             parts.append(_attributes(city, int(ward), mine[:need], house, rng, urban=urban))
+        # where 2019 boundaries overlap, later house types must clear the houses already placed
+        obstacles = np.concatenate([obstacles, *(p["geometry"].to_numpy() for p in parts[-len(wards) :])])
     frame = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=METRIC_SRID)
     frame.insert(0, "building_id", [f"B{i:06d}" for i in range(1, len(frame) + 1)])
     return frame

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -10,10 +12,14 @@ import rasterio
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from gis import migrate
+from gis.engine import create_engine, database_url, drop_database, ensure_database
+from gis.settings import DatabaseSettings
 from layers.catalog import LAYERS, MARKETS
 from layers.load import SourceInfo, load_frame
 from layers.rasters import get_raster_row, sha256
 from layers.synthetic.generate import SyntheticData, frame_checksum, generate_and_load, load_synthetic
+from tests.conftest import VERSION_DIRS
 
 from .conftest import SEED
 
@@ -24,15 +30,24 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def demo_loaded(engine: Engine, data: SyntheticData, demo_dir: Path) -> Engine:
-    with engine.begin() as conn:  # the test database may hold rows from other tests
-        for name in data.layers:
-            spec = LAYERS[name]
-            conn.execute(text(f'DELETE FROM "{spec.schema}"."{spec.table}"'))  # noqa: S608 - fixed catalog names
-        conn.execute(text("DELETE FROM catalog.rasters"))
-    report = load_synthetic(engine, demo_dir, data)
+def empty_engine(db_settings: DatabaseSettings) -> Iterator[Engine]:
+    """A freshly created and migrated database of its own (nothing loaded)."""
+    base = database_url(db_settings)
+    url = base.set(database=f"{base.database}_synth_{os.getpid()}")
+    drop_database(url)
+    ensure_database(url)
+    eng = create_engine(url)
+    migrate.upgrade(eng, extra_version_dirs=VERSION_DIRS)
+    yield eng
+    eng.dispose()
+    drop_database(url)
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(empty_engine: Engine, data: SyntheticData, demo_dir: Path) -> Engine:
+    report = load_synthetic(empty_engine, demo_dir, data)
     assert set(report.layers.values()) == {"synthetic"}
-    return engine
+    return empty_engine
 
 
 def test_every_layer_and_raster_is_in_the_database(
@@ -85,8 +100,9 @@ def test_real_features_are_kept_and_their_layer_stays_real(
         scope={"synthetic": False},
     )
     try:
-        report = load_synthetic(demo_loaded, demo_dir, data)
-        assert report.layers["infrastructure.markets"] == "real"
+        only_markets = SyntheticData(data.city, {"markets": data.layers["markets"]}, [])
+        report = load_synthetic(demo_loaded, demo_dir, only_markets)
+        assert report.layers == {"infrastructure.markets": "real"}
         with demo_loaded.connect() as conn:
             kept = conn.execute(
                 text("SELECT source FROM infrastructure.markets WHERE market_id = 'REAL-1'")

@@ -42,8 +42,7 @@ def test_same_seed_gives_the_same_content(data: SyntheticData) -> None:
 
 
 def test_a_different_seed_gives_different_content() -> None:
-    first, second, other = cheap_families(SEED), cheap_families(SEED), cheap_families(SEED + 1)
-    assert first == second
+    first, other = cheap_families(SEED), cheap_families(SEED + 1)
     assert all(a != b for a, b in zip(first, other, strict=True))
 
 
@@ -202,7 +201,7 @@ def test_green_spaces_and_land_use(data: SyntheticData, city: City) -> None:
     assert parks["public"].all() and shapely.within(parks.geometry.to_numpy(), urban.buffer(1)).mean() > 0.8
     lu = metric(data.layers["land_use"])
     assert set(lu["code"]) <= set(LAND_USE_CODES) and (lu["status"] == "planned").all()
-    share = lu.groupby("code").geometry.apply(lambda g: g.area.sum()) / city.polygon.area
+    share = lu.assign(area=lu.area).groupby("code")["area"].sum() / city.polygon.area
     assert {"ODT", "ONT", "DGT", "SON", "DKV", "DGD", "DYT"} <= set(share.index)
     assert 0.95 < share.sum() < 1.03  # a partition (the 2019 boundaries overlap by ~0.6 km²)
     water = metric(data.layers["water_bodies"])
