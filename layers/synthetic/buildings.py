@@ -42,9 +42,8 @@ RURAL_HOUSE = HouseType((7.0, 10.0), (9.0, 14.0), (8.0, 25.0), 12.0, 4, ((1, 2),
 
 def _slots(
     roads: gpd.GeoDataFrame, house: HouseType, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate footprints on both sides of every street: polygons, centres, row (0 = street front)
-    and a key per (street, row, side) — footprints sharing a key never overlap."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate footprints on both sides of every street: polygons, centres, row (0 = street front)."""
     segs = roads.geometry.to_numpy()
     half_road = roads["width_m"].to_numpy() / 2
     lengths = shapely.length(segs)
@@ -60,7 +59,7 @@ def _slots(
     along = (ahead - behind) / np.maximum(np.hypot(*(ahead - behind).T), 1e-9)[:, None]
     normal = np.column_stack([-along[:, 1], along[:, 0]])
     centre_line = (ahead + behind) / 2
-    polys, rows, centres, keys = [], [], [], []
+    polys, rows, centres = [], [], []
     for row in range(house.rows):
         for side in (-1.0, 1.0):
             w = rng.uniform(*house.frontage, n)
@@ -77,11 +76,10 @@ def _slots(
             polys.append(shapely.polygons(corners))
             rows.append(np.full(n, row))
             centres.append(centre)
-            keys.append(seg * 2 * house.rows + row * 2 + int(side > 0))
-    return np.concatenate(polys), np.concatenate(centres), np.concatenate(rows), np.concatenate(keys)
+    return np.concatenate(polys), np.concatenate(centres), np.concatenate(rows)
 
 
-def _clear(polys: np.ndarray, keys: np.ndarray, obstacles: np.ndarray, ok: np.ndarray) -> np.ndarray:
+def _clear(polys: np.ndarray, obstacles: np.ndarray, ok: np.ndarray) -> np.ndarray:
     """Mask of footprints (among ``ok``) touching no obstacle and no higher-priority footprint."""
     ok = ok.copy()
     if len(obstacles):  # obstacles as the query side: each (large) one is prepared once
@@ -91,7 +89,7 @@ def _clear(polys: np.ndarray, keys: np.ndarray, obstacles: np.ndarray, ok: np.nd
     free = np.flatnonzero(ok)
     a, b = shapely.STRtree(polys[free]).query(polys[free])  # bounding boxes, then exact test
     a, b = free[a], free[b]
-    pairs = (a < b) & (keys[a] != keys[b])
+    pairs = a < b
     a, b = a[pairs], b[pairs]
     touching = shapely.intersects(polys[a], polys[b])
     a, b = a[touching], b[touching]
@@ -180,13 +178,13 @@ def buildings(
     for house in (DENSE_SHOPHOUSE, SHOPHOUSE, RURAL_HOUSE):
         wards = np.flatnonzero([h is house for h in house_of])
         own = roads[(road_ward < 0) | np.isin(road_ward, wards)]
-        polys, centres, rows, keys = _slots(own, house, rng)
+        polys, centres, rows = _slots(own, house, rng)
         order = np.lexsort((rng.random(len(polys)), rows))
-        polys, centres, keys = polys[order], centres[order], keys[order]
+        polys, centres = polys[order], centres[order]
         ward_of = _ward_of(city, centres)
         mine = np.isin(ward_of, wards)
-        polys, ward_of, keys = polys[mine], ward_of[mine], keys[mine]
-        ok = _clear(polys, keys, obstacles, _inside(city, polys, ward_of, np.ones(len(polys), dtype=bool)))
+        polys, ward_of = polys[mine], ward_of[mine]
+        ok = _clear(polys, obstacles, _inside(city, polys, ward_of, np.ones(len(polys), dtype=bool)))
         polys, ward_of = polys[ok], ward_of[ok]
         for ward in wards:
             urban = bool(city.urban[ward])

@@ -118,11 +118,6 @@ def polygonal(geoms: np.ndarray) -> np.ndarray:
     return out
 
 
-def ids(prefix: str, n: int) -> list[str]:
-    """``prefix``-numbered ids: ``S00001``…"""
-    return [f"{prefix}{i:05d}" for i in range(1, n + 1)]
-
-
 def wobble_line(
     start: np.ndarray, end: np.ndarray, rng: np.random.Generator, *, step: float, amplitude: float
 ) -> np.ndarray:

@@ -244,9 +244,7 @@ def transit_stops(city: City, roads: gpd.GeoDataFrame, water: gpd.GeoDataFrame) 
             if line.length < BUS_STOP_SPACING_M:
                 continue
             start = rng.uniform(50, 200)
-            for k, dist in enumerate(
-                np.arange(start, line.length - 50, BUS_STOP_SPACING_M * rng.uniform(0.85, 1.15))
-            ):
+            for dist in np.arange(start, line.length - 50, BUS_STOP_SPACING_M * rng.uniform(0.85, 1.15)):
                 peak = headway * float(rng.choice([1.0, 1.0, 1.5]))
                 rows.append(
                     {
@@ -257,11 +255,10 @@ def transit_stops(city: City, roads: gpd.GeoDataFrame, water: gpd.GeoDataFrame) 
                         "peak_headway_min": peak,
                         "routes": f"Tuyến {route}",
                         "geometry": line.interpolate(dist),
-                        "_k": k,
                     }
                 )
     rows.extend(_ferries(city, roads, water))
-    return _frame([{k: v for k, v in r.items() if k != "_k"} for r in rows], "stop_id", "T")
+    return _frame(rows, "stop_id", "T")
 
 
 def _ferries(city: City, roads: gpd.GeoDataFrame, water: gpd.GeoDataFrame) -> list[dict[str, object]]:
