@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 import rasterio
 from affine import Affine
+from click.testing import CliRunner
 from sqlalchemy import text
 from sqlalchemy.engine import URL, Engine
 
+from api_config.cli import cli
 from layers.errors import LayerError, SourceError, UnknownLayerError
 from layers.rasters import RasterArray, get_raster_row, load_raster_file, raster_file, sha256, store_raster
 
@@ -21,11 +22,21 @@ TRANSFORM = Affine(30.0, 0.0, 648_000.0, 0.0, -30.0, 1_146_000.0)
 ARRAY = np.array([[0.5, 1.0, 1.5, 2.0], [0.4, 0.9, 1.4, 1.9], [-9999.0, 0.8, 1.3, 1.8]], dtype="float32")
 
 
-@pytest.fixture
-def clean(engine: Engine) -> Engine:
+def _forget(engine: Engine) -> None:
     with engine.begin() as conn:
-        conn.execute(text("DELETE FROM catalog.rasters WHERE layer = 'environment.elevation'"))
-    return engine
+        conn.execute(
+            text(
+                "DELETE FROM catalog.rasters WHERE layer IN ('environment.elevation', 'environment.built_up')"
+            )
+        )
+
+
+@pytest.fixture
+def clean(engine: Engine) -> Iterator[Engine]:
+    """The shared test database without elevation/built-up rows, before and after the test."""
+    _forget(engine)
+    yield engine
+    _forget(engine)
 
 
 def _store(engine: Engine, data_dir: Path, array: np.ndarray = ARRAY, *, source: str = "hand-made") -> None:
@@ -124,9 +135,7 @@ def test_a_file_without_crs_is_refused_with_a_hint(clean: Engine, tmp_path: Path
         load_raster_file(clean, tmp_path, "elevation", path)
 
 
-def test_cli_load_raster_stores_a_year(
-    clean: Engine, test_url: URL, tmp_path: Path, dothi_cli: list[str]
-) -> None:
+def test_cli_load_raster_stores_a_year(clean: Engine, test_url: URL, tmp_path: Path) -> None:
     source = tmp_path / "built.tif"
     with rasterio.open(
         source,
@@ -140,25 +149,17 @@ def test_cli_load_raster_stores_a_year(
         transform=TRANSFORM,
     ) as dst:
         dst.write(np.clip(ARRAY, 0, 1), 1)
-    env = dict(os.environ)
-    env["DOTHI_DATABASE_URL"] = test_url.render_as_string(hide_password=False)
-    env["DOTHI_DATA_DIR"] = str(tmp_path / "data")
-    out = subprocess.run(
-        [*dothi_cli, "load", "raster", "built_up", str(source), "--year", "2015"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
-    assert out.returncode == 0, out.stderr
-    assert "stored rasters/built_up/built_up_2015.tif" in out.stdout
+    env = {
+        "DOTHI_DATABASE_URL": test_url.render_as_string(hide_password=False),
+        "DOTHI_DATA_DIR": str(tmp_path / "data"),
+    }
+    runner = CliRunner()
+    out = runner.invoke(cli, ["load", "raster", "built_up", str(source), "--year", "2015"], env=env)
+    assert out.exit_code == 0, out.output
+    assert "stored rasters/built_up/built_up_2015.tif" in out.output
     row = get_raster_row(clean, "built_up", 2015)
     assert row is not None and (tmp_path / "data" / row["path"]).is_file()
-    missing = subprocess.run(
-        [*dothi_cli, "load", "raster", "built_up", str(source)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
-    assert missing.returncode != 0 and "year is required" in missing.stderr
+    missing = runner.invoke(cli, ["load", "raster", "built_up", str(source)], env=env)
+    assert missing.exit_code != 0 and "year is required" in missing.output
+    listed = runner.invoke(cli, ["rasters", "list"], env=env)
+    assert listed.exit_code == 0 and "built_up_2015.tif" in listed.output
