@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Literal
 
 from gis.errors import ConfigError
@@ -106,8 +107,8 @@ def _dedupe(edges: list[float]) -> list[float]:
 def nice_edges(edges: Sequence[float]) -> list[float]:
     """Round edges to a unit of one or two significant digits of the data range.
 
-    The lower edge is rounded down and the upper edge up, so every value stays covered; interior
-    edges go to the nearest multiple of the unit.  The unit is refined until the rounded edges are
+    Every edge is rounded up (the lower edge down), so each class keeps its largest value and every
+    value stays covered.  The unit is refined until the rounded edges are
     strictly increasing.
 
     Examples
@@ -122,11 +123,13 @@ def nice_edges(edges: Sequence[float]) -> list[float]:
     for _ in range(12):
         rounded = [
             math.floor(lo / unit) * unit,
-            *(round(e / unit) * unit for e in edges[1:-1]),
+            *(math.ceil(e / unit) * unit for e in edges[1:-1]),
             math.ceil(hi / unit) * unit,
         ]
+        if rounded[0] >= rounded[1]:  # a first class holding only the minimum
+            rounded[0] = rounded[1] - unit
         rounded = [_tidy(r, unit) for r in rounded]
-        if all(b > a for a, b in zip(rounded, rounded[1:], strict=False)):
+        if all(b > a for a, b in pairwise(rounded)):
             return rounded
         unit /= 10.0
     return [float(e) for e in edges]
@@ -144,5 +147,9 @@ def classify(values: Sequence[float | None], *, method: Method = "jenks", classe
         raise ConfigError(
             f"Unknown classification method {method!r}.", hint=f"Use one of: {', '.join(METHODS)}."
         )
-    raw = jenks_breaks(values, classes=classes) if method == "jenks" else quantile_breaks(values, classes=classes)
+    raw = (
+        jenks_breaks(values, classes=classes)
+        if method == "jenks"
+        else quantile_breaks(values, classes=classes)
+    )
     return nice_edges(raw)

@@ -59,7 +59,9 @@ def vectortile_layer(name: str, src: dict[str, Any]) -> QgsMapLayer:
     uri.setParam("zmax", str(src["zmax"]))
     layer = QgsVectorTileLayer(bytes(uri.encodedUri()).decode(), name)
     fill, stroke = QColor(src["fill"]), QColor(src["stroke"])
-    styles = QgsVectorTileBasicRenderer.simpleStyle(fill, stroke, src["width"], stroke, src["width"], fill, stroke, 2.6)
+    styles = QgsVectorTileBasicRenderer.simpleStyle(
+        fill, stroke, src["width"], stroke, src["width"], fill, stroke, 2.6
+    )
     renderer = QgsVectorTileBasicRenderer()
     renderer.setStyles(styles)
     layer.setRenderer(renderer)

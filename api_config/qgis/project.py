@@ -92,7 +92,12 @@ class ProjectPlan:
 
 def connection(url: URL) -> dict[str, Any]:
     """PostGIS connection parameters for QGIS, without the password."""
-    return {"host": url.host or "127.0.0.1", "port": int(url.port or 5432), "dbname": url.database, "user": url.username}
+    return {
+        "host": url.host or "127.0.0.1",
+        "port": int(url.port or 5432),
+        "dbname": url.database,
+        "user": url.username,
+    }
 
 
 def _vintages(cur: Any, schema: str, table: str) -> list[int | None]:
@@ -143,7 +148,12 @@ def _domain_layers(cur: Any, domain: str, data_dir: Path) -> list[LayerPlan]:
         if table_has_rows(cur, spec.schema, spec.table):
             title = f"{spec.title_vi} / {spec.title_en}"
             plans += _postgres_layers(
-                cur, schema=spec.schema, table=spec.table, key=spec.id_field, geometry=spec.geometry, title=title
+                cur,
+                schema=spec.schema,
+                table=spec.table,
+                key=spec.id_field,
+                geometry=spec.geometry,
+                title=title,
             )
     return plans + _raster_layers(cur, domain, data_dir)
 
@@ -223,7 +233,9 @@ def _api_layers(cur: Any, api_url: str) -> tuple[list[LayerPlan], list[LayerPlan
 def _extent(cur: Any) -> list[float] | None:
     for spec in LAYERS.values():
         if table_has_rows(cur, spec.schema, spec.table):
-            cur.execute(sql.SQL(load_sql(PACKAGE, "bbox")).format(table=sql.Identifier(spec.schema, spec.table)))
+            cur.execute(
+                sql.SQL(load_sql(PACKAGE, "bbox")).format(table=sql.Identifier(spec.schema, spec.table))
+            )
             return [float(v) for v in cur.fetchone()]
     return None
 
@@ -271,7 +283,9 @@ def system_python() -> str:
     """The Python that has PyQGIS (Debian's ``python3-qgis``); clear error when missing."""
     python = os.environ.get("DOTHI_QGIS_PYTHON", SYSTEM_PYTHON)
     if shutil.which(python) is None:
-        raise QgisError(f"QGIS's Python {python!r} was not found.", hint="sudo apt-get install -y python3-qgis")
+        raise QgisError(
+            f"QGIS's Python {python!r} was not found.", hint="sudo apt-get install -y python3-qgis"
+        )
     return python
 
 
@@ -301,8 +315,14 @@ def run_driver(script: Path, payload: dict[str, Any], url: URL, *, timeout: floa
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
         tail = (done.stderr or done.stdout).strip().splitlines()[-8:]
-        hint = "python3-qgis missing? sudo apt-get install -y python3-qgis" if "No module named 'qgis'" in done.stderr else None
-        raise QgisError(f"QGIS failed running {script.name} (exit {done.returncode}):\n" + "\n".join(tail), hint=hint)
+        hint = (
+            "python3-qgis missing? sudo apt-get install -y python3-qgis"
+            if "No module named 'qgis'" in done.stderr
+            else None
+        )
+        raise QgisError(
+            f"QGIS failed running {script.name} (exit {done.returncode}):\n" + "\n".join(tail), hint=hint
+        )
     result: dict[str, Any] = json.loads(lines[-1])
     return result
 

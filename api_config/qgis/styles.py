@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 from xml.sax.saxutils import quoteattr
 
@@ -227,15 +228,14 @@ def graduated_renderer(
 ) -> str:
     """A QGIS graduated renderer with the given class edges and colours."""
     ranges, symbols = [], []
-    for i, (lower, upper) in enumerate(zip(edges, edges[1:], strict=False)):
+    for i, (lower, upper) in enumerate(pairwise(edges)):
         label = f"{format_number(lower)} – {format_number(upper)} {unit}"
         ranges.append(
-            f'<range lower="{lower!r}" upper="{upper!r}" symbol="{i}" label={quoteattr(label)} render="true"/>'
+            f'<range lower="{lower!r}" upper="{upper!r}" symbol="{i}" '
+            f'label={quoteattr(label)} render="true"/>'
         )
         symbols.append(symbol("fill", [fill_layer(colours[i], "#555555", 0.26)], name=str(i)))
-    stops = ":".join(
-        f"{i / (len(colours) - 1):.3f};{rgba(c)}" for i, c in enumerate(colours[1:-1], start=1)
-    )
+    stops = ":".join(f"{i / (len(colours) - 1):.3f};{rgba(c)}" for i, c in enumerate(colours[1:-1], start=1))
     ramp = _options(
         {
             "color1": rgba(colours[0]),
@@ -251,7 +251,8 @@ def graduated_renderer(
         f"<ranges>{''.join(ranges)}</ranges><symbols>{''.join(symbols)}</symbols>"
         f"<source-symbol>{symbol('fill', [fill_layer(colours[0], '#555555', 0.26)])}</source-symbol>"
         f'<colorramp type="gradient" name="[source]">{ramp}</colorramp>'
-        f'<classificationMethod id="{"Jenks" if method == "jenks" else "Quantile"}"><symmetricMode enabled="0" symmetrypoint="0" astride="0"/>'
+        f'<classificationMethod id="{"Jenks" if method == "jenks" else "Quantile"}">'
+        '<symmetricMode enabled="0" symmetrypoint="0" astride="0"/>'
         '<labelFormat format="%1 – %2" labelprecision="0" trimtrailingzeroes="1"/>'
         "<parameters><Option/></parameters><extraInformation/></classificationMethod>"
         "<rotation/><sizescale/></renderer-v2>"
