@@ -8,6 +8,8 @@ driver raises ``QgisError``), they never skip.
 from __future__ import annotations
 
 import io
+import json
+import os
 import shutil
 import subprocess
 import zipfile
@@ -22,7 +24,7 @@ from sqlalchemy.engine import URL, Engine
 
 from analysis.registry import POPULATION_DENSITY
 from api_config.qgis.breaks import classify, jenks_breaks, nice_edges, quantile_breaks
-from api_config.qgis.project import connection, plan_project, run_driver
+from api_config.qgis.project import QgisError, connection, plan_project, run_driver
 from api_config.qgis.store import write_styles
 from api_config.qgis.styles import indicator_style, layer_style
 from gis.errors import ConfigError
@@ -247,7 +249,7 @@ def project_file(
     path = folder / "dothi.qgs"
     port = str(urlparse(api_server).port)
     env = {
-        **__import__("os").environ,
+        **os.environ,
         "DOTHI_DATABASE_URL": test_url.render_as_string(hide_password=False),
         "DOTHI_DATA_DIR": str(folder),
         "DOTHI_API_PORT": port,
@@ -318,3 +320,31 @@ def test_project_stored_in_the_database_opens(project_file: Path, test_url: URL,
     assert result["groups"][:2] == ["Chỉ số / Indicators", "Đất đai / Land"]
     assert all(la["valid"] for la in result["layers"] if la["provider"] == "postgres")
     assert result["image"]["non_background"] > 0.2
+
+
+def test_styles_cli_with_quantiles(styled: Engine, test_url: URL, dothi_cli: list[str]) -> None:
+    env = {**os.environ, "DOTHI_DATABASE_URL": test_url.render_as_string(hide_password=False)}
+    cmd = [*dothi_cli, "--json", "qgis", "styles", "--method", "quantile", "--classes", "4"]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "analysis.population_density" in json.loads(done.stdout)["written"]
+    raw = styled.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute(
+            "SELECT styleqml::text FROM public.layer_styles WHERE f_table_name = 'population_density' "
+            "AND useasdefault"
+        )
+        (qml,) = cur.fetchone()
+    finally:
+        raw.close()
+        write_styles(styled)  # back to the default classification for other tests
+    root = ET.fromstring(qml)  # noqa: S314 - written by us just above
+    assert root.find("renderer-v2/classificationMethod").get("id") == "Quantile"
+    assert len(root.findall("renderer-v2/ranges/range")) == 4
+
+
+def test_missing_qgis_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, test_url: URL) -> None:
+    monkeypatch.setenv("DOTHI_QGIS_PYTHON", "/nonexistent/python3")
+    with pytest.raises(QgisError, match="python3-qgis"):
+        run_driver(DRIVERS / "check_layers.py", {}, test_url)
