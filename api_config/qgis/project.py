@@ -327,11 +327,10 @@ def run_driver(script: Path, payload: dict[str, Any], url: URL, *, timeout: floa
     return result
 
 
-def build_project(
-    engine: Engine, url: URL, api: ApiSettings, *, data_dir: Path, path: Path | None, to_database: bool = True
+def write_project(
+    plan: ProjectPlan, url: URL, *, path: Path | None, to_database: bool = True
 ) -> dict[str, Any]:
-    """Plan the project and have QGIS write it to ``path`` and/or into the database."""
-    plan = plan_project(engine, api, data_dir=data_dir)
+    """Have QGIS build ``plan`` and write it to ``path`` and/or into the database."""
     payload = {
         "plan": json.loads(plan.to_json()),
         "connection": connection(url),
@@ -339,3 +338,11 @@ def build_project(
         "database_uri": project_uri(url) if to_database else None,
     }
     return run_driver(driver_path(), payload, url)
+
+
+def build_project(
+    engine: Engine, url: URL, api: ApiSettings, *, data_dir: Path, path: Path | None, to_database: bool = True
+) -> dict[str, Any]:
+    """Plan the project for what the database holds now and have QGIS write it."""
+    plan = plan_project(engine, api, data_dir=data_dir)
+    return write_project(plan, url, path=path, to_database=to_database)

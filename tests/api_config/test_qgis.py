@@ -24,7 +24,7 @@ from sqlalchemy.engine import URL, Engine
 
 from analysis.registry import POPULATION_DENSITY
 from api_config.qgis.breaks import classify, jenks_breaks, nice_edges, quantile_breaks
-from api_config.qgis.project import QgisError, connection, plan_project, run_driver
+from api_config.qgis.project import QgisError, connection, plan_project, run_driver, write_project
 from api_config.qgis.store import write_styles
 from api_config.qgis.styles import indicator_style, layer_style
 from gis.errors import ConfigError
@@ -348,3 +348,39 @@ def test_missing_qgis_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, test_url
     monkeypatch.setenv("DOTHI_QGIS_PYTHON", "/nonexistent/python3")
     with pytest.raises(QgisError, match="python3-qgis"):
         run_driver(DRIVERS / "check_layers.py", {}, test_url)
+
+
+def test_rasters_of_the_catalog_go_into_the_project(loaded: Engine, test_url: URL, tmp_path: Path) -> None:
+    import numpy as np
+    import rasterio
+    from rasterio.transform import from_origin
+
+    relative = "rasters/elevation/elevation.tif"
+    cog = tmp_path / relative
+    cog.parent.mkdir(parents=True)
+    profile = {"driver": "GTiff", "width": 20, "height": 20, "count": 1, "dtype": "float32", "crs": "EPSG:4326",
+               "transform": from_origin(106.3, 10.4, 0.005, 0.005), "nodata": -9999.0}  # fmt: skip
+    with rasterio.open(cog, "w", **profile) as dst:
+        dst.write(np.arange(400, dtype="float32").reshape(1, 20, 20))
+    raw = loaded.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute(
+            "INSERT INTO catalog.rasters (layer, year, path, crs, resolution_m, width, height, bbox, checksum, load_id) "
+            "VALUES ('environment.elevation', NULL, %s, 'EPSG:4326', 500, 20, 20, "
+            "ARRAY[106.3, 10.3, 106.4, 10.4], 'test', 0)",
+            (relative,),
+        )
+        raw.commit()
+        plan = plan_project(loaded, ApiSettings(port=5999), data_dir=tmp_path)
+    finally:
+        cur.execute("DELETE FROM catalog.rasters WHERE checksum = 'test'")
+        raw.commit()
+        raw.close()
+    environment = next(g for g in plan.groups if g["name"] == "Môi trường / Environment")
+    (raster,) = environment["layers"]
+    assert raster.kind == "raster" and raster.source["path"] == str(cog) and raster.visible
+    result = write_project(plan, test_url, path=tmp_path / "with-raster.qgs", to_database=False)
+    loaded_raster = next(la for la in result["layers"] if la["kind"] == "raster")
+    assert loaded_raster["valid"]
+    assert result["written"] == {"file": str(tmp_path / "with-raster.qgs")}
