@@ -114,6 +114,8 @@ def _postgres_layers(
     has_vintage = _has_column(cur, schema, table, "vintage")
     vintages = _vintages(cur, schema, table) if has_vintage else [None]
     for i, vintage in enumerate(vintages):
+        # A QGIS layer filter stored in the project (QGIS sends it as the WHERE of its queries);
+        # built from constants and an int only, nothing user-given.
         where = ["level = 'ward'"] if ward_only else []
         if vintage is not None:
             where.append(f"vintage = {int(vintage)}")
