@@ -3,7 +3,7 @@
 Each module registers its commands on :data:`api_config.cli.app.cli` when imported.
 """
 
-from api_config.cli import db, indicators, load, serve
+from api_config.cli import db, indicators, load, qgis, serve
 from api_config.cli.app import cli, main
 
-__all__ = ["cli", "db", "indicators", "load", "main", "serve"]
+__all__ = ["cli", "db", "indicators", "load", "main", "qgis", "serve"]
