@@ -11,6 +11,10 @@ MAKEFLAGS += --no-print-directory
 
 PG_MAJOR     := 15
 APT_PACKAGES := postgresql-$(PG_MAJOR) postgresql-$(PG_MAJOR)-postgis-3 postgresql-$(PG_MAJOR)-pgrouting gdal-bin
+# what the tests drive besides: headless Chromium (web map) and QGIS (planners' client)
+TEST_APT     := chromium python3-qgis
+WEB          := api_config/web
+WEB_STAMP    := $(WEB)/node_modules/.package-lock.json
 PG_BIN       := /usr/lib/postgresql/$(PG_MAJOR)/bin
 PG_EXT       := /usr/share/postgresql/$(PG_MAJOR)/extension
 TOOLS        := .data/tools
@@ -20,12 +24,12 @@ VENV         := .venv
 DOTHI        := $(VENV)/bin/dothi
 STAMP        := $(VENV)/.dothi-installed
 
-.PHONY: install sysdeps uv venv db demo test lint pytest bench clean distclean help
+.PHONY: install sysdeps testdeps uv venv web db demo test lint pytest bench clean distclean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-install: sysdeps venv  ## install everything that is missing (system packages, uv, venv)
+install: sysdeps venv web  ## install everything that is missing (system packages, uv, venv, web libs)
 
 sysdeps:  ## PostgreSQL 15 + PostGIS 3 + pgRouting + GDAL (apt, when root)
 	@missing=0; \
@@ -41,6 +45,29 @@ sysdeps:  ## PostgreSQL 15 + PostGIS 3 + pgRouting + GDAL (apt, when root)
 	    exit 1; \
 	  fi; \
 	fi
+
+testdeps:  ## Chromium and QGIS for the client tests (apt, when root)
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	/usr/bin/python3 -c 'import qgis.core' 2>/dev/null || missing="$$missing python3-qgis"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Cài gói cho kiểm thử / installing test packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing test packages; run: sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+web: $(WEB_STAMP)  ## the web map's JavaScript (OpenLayers) from the npm registry, served by dothi
+
+$(WEB_STAMP): $(WEB)/package.json $(WEB)/package-lock.json
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; \
+	  else echo "npm is missing: sudo apt-get install -y nodejs npm"; exit 1; fi; }
+	@echo "Cài thư viện bản đồ web / installing web map libraries (npm ci)"
+	@cd $(WEB) && npm ci --silent --no-audit --no-fund
+	@touch $@
 
 $(TOOLS)/bin/uv:
 	@echo "Cài uv / installing uv into $(TOOLS)"
@@ -70,7 +97,7 @@ lint: venv  ## ruff, mypy, import-linter contracts
 	@$(VENV)/bin/mypy
 	@$(VENV)/bin/lint-imports --no-cache
 
-pytest: install
+pytest: install testdeps
 	@$(VENV)/bin/pytest
 
 test: install lint pytest  ## quality gates and the tests (real PostGIS, real HTTP)

@@ -14,6 +14,7 @@ from pygeoapi.util import yaml_load
 from sqlalchemy.engine import URL, Engine
 
 from api_config.config import PASSWORD_ENV, build_config, validate, write_config
+from api_config.webmap import META_ENV, write_meta
 from gis.errors import ConfigError
 from gis.settings import ApiSettings
 
@@ -22,6 +23,7 @@ from gis.settings import ApiSettings
 class ApiFiles:
     config: Path
     openapi: Path
+    map_meta: Path | None = None
 
 
 def api_dir(data_dir: Path) -> Path:
@@ -42,7 +44,8 @@ def generate(engine: Engine, url: URL, api: ApiSettings, data_dir: Path) -> ApiF
     tmp = files.openapi.with_suffix(".tmp")
     tmp.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
     tmp.replace(files.openapi)
-    return files
+    meta = write_meta(engine, api.url, folder)
+    return ApiFiles(files.config, files.openapi, meta)
 
 
 def server_env(files: ApiFiles, url: URL) -> dict[str, str]:
@@ -54,6 +57,8 @@ def server_env(files: ApiFiles, url: URL) -> dict[str, str]:
             PASSWORD_ENV: url.password or "",
         }
     )
+    if files.map_meta is not None:
+        env[META_ENV] = str(files.map_meta)
     return env
 
 
@@ -84,5 +89,5 @@ def gunicorn_command(api: ApiSettings) -> list[str]:
         "-",
         "--log-level",
         "warning",
-        "pygeoapi.flask_app:APP",
+        "api_config.wsgi:APP",
     ]

@@ -34,11 +34,19 @@ def test_unknown_indicator_is_a_clear_error(dothi_cli: list[str]) -> None:
     assert "Unknown indicator 'happiness'" in out.stderr and "population_density" in out.stderr
 
 
-def test_db_status_on_the_running_cluster(dothi_cli: list[str], loaded: Engine) -> None:
-    out = _run(dothi_cli, "--json", "db", "status")
+def test_db_status_on_the_running_cluster(dothi_cli: list[str], test_url, loaded: Engine) -> None:
+    import os
+
+    env = dict(os.environ, DOTHI_DB_NAME=str(test_url.database))
+    out = _run(dothi_cli, "--json", "db", "status", env=env)
     info = json.loads(out.stdout)
     assert out.returncode == 0 and info["state"] == "running"
-    assert info["revisions"] == info["heads"]
+    assert info["revisions"] == info["heads"] and not info["detail"]
+    env["DOTHI_DB_NAME"] = "never_created"
+    out = _run(dothi_cli, "--json", "db", "status", env=env)
+    info = json.loads(out.stdout)
+    assert info["state"] == "running" and info["revisions"] == []
+    assert "dothi db up" in info["detail"]
 
 
 def test_external_url_is_used_and_db_up_says_so(dothi_cli: list[str], test_url, loaded) -> None:

@@ -92,6 +92,7 @@ def cli(ctx: click.Context, as_json: bool) -> None:
       indicators  list, compute and show planning indicators
       api         generate the pygeoapi configuration
       serve       publish everything as OGC API on http://127.0.0.1:5000
+      qgis        QGIS styles in the database and a ready-made project
       demo        all of the above on the Mỹ Tho data
 
     Settings come from DOTHI_* environment variables (see README).

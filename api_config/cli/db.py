@@ -77,8 +77,14 @@ def status(app: App) -> None:
     st = app.cluster.status()
     info = st.as_dict()
     if st.state is State.RUNNING:
-        info["revisions"] = sorted(migrations.current_revisions(app.engine()))
         info["heads"] = sorted(migrations.head_revisions(VERSION_DIRS))
+        try:
+            info["revisions"] = sorted(migrations.current_revisions(app.engine()))
+        except DothiError:
+            info["detail"] = f"database {app.db.db_name!r} not created yet: run `dothi db up`"
+            info["revisions"] = []
+        if info["revisions"] != info["heads"] and not info["detail"]:
+            info["detail"] = "schema not up to date: run `dothi db migrate`"
     app.output(info, "\n".join(f"{k}: {v}" for k, v in info.items() if v not in (None, "")))
     if st.state is not State.RUNNING:
         sys.exit(3)

@@ -46,6 +46,7 @@ def _print_urls(app: App) -> None:
         f"  Phường, xã / wards:                      {base}/collections/admin_units/items?f=html\n"
         f"  Mật độ dân số / population density:      "
         f"{base}/collections/population_density/items?f=html\n"
+        f"  Bản đồ công cộng / public web map:       {base}/map/\n"
         f"  Tài liệu API / OpenAPI:                  {base}/openapi\n"
         "  Dừng bằng Ctrl-C / stop with Ctrl-C.\n"
     )

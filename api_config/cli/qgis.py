@@ -1,0 +1,75 @@
+"""``dothi qgis``: default QGIS styles in the database, and the QGIS project for planners."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from api_config.cli.app import App, cli, pass_app
+from api_config.qgis.breaks import METHODS
+from api_config.qgis.project import build_project, project_uri
+from api_config.qgis.store import write_styles
+
+_method = click.option(
+    "--method",
+    type=click.Choice(METHODS),
+    default="jenks",
+    show_default=True,
+    help="Class breaks of the indicator choropleths.",
+)
+_classes = click.option(
+    "--classes", type=click.IntRange(2, 9), default=5, show_default=True, help="Choropleth classes."
+)
+
+
+@cli.group()
+def qgis() -> None:
+    """QGIS for planners: default styles and a ready-made project."""
+
+
+@qgis.command("styles")
+@_method
+@_classes
+@pass_app
+def qgis_styles(app: App, method: str, classes: int) -> None:
+    """Store every layer's and indicator's style in public.layer_styles (QGIS default styles)."""
+    report = write_styles(app.engine(), method=method, classes=classes)  # type: ignore[arg-type]
+    skipped = "".join(f"\n  bỏ qua / skipped {k}: {v}" for k, v in report.skipped.items())
+    app.output(
+        report.as_dict(),
+        f"Kiểu QGIS đã lưu / QGIS styles stored: {len(report.written)} (public.layer_styles){skipped}",
+    )
+
+
+@qgis.command("project")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--no-database", is_flag=True, help="Do not store the project in the database.")
+@_method
+@_classes
+@pass_app
+def qgis_project(app: App, path: Path | None, no_database: bool, method: str, classes: int) -> None:
+    """Write the QGIS project (PATH, default <data dir>/qgis/dothi.qgs) and store it in the database.
+
+    Styles are refreshed first, so the project's layers get them.  Needs QGIS's Python
+    (Debian/Ubuntu: apt-get install python3-qgis).
+    """
+    engine = app.engine()
+    write_styles(engine, method=method, classes=classes)  # type: ignore[arg-type]
+    target = path or app.db.data_dir / "qgis" / "dothi.qgs"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    app.progress("QGIS đang dựng dự án / QGIS is building the project")
+    result = build_project(
+        engine, app.url, app.api, data_dir=app.db.data_dir, path=target, to_database=not no_database
+    )
+    bad = [f"  ! {layer['name']} ({layer['kind']})" for layer in result["layers"] if not layer["valid"]]
+    note = (
+        "\nChưa tải được (máy chủ `dothi serve` chưa chạy?) / not loaded now (is `dothi serve` running?):\n"
+        + "\n".join(bad)
+        if bad
+        else ""
+    )
+    where = "" if no_database else f"\nTrong CSDL / in the database: {project_uri(app.url)}"
+    app.output(
+        result, f"Dự án QGIS / QGIS project: {target}{where}\n{len(result['layers'])} lớp / layers{note}"
+    )

@@ -1,0 +1,155 @@
+"""Class breaks for choropleths: Jenks natural breaks or quantiles, rounded to sensible numbers.
+
+Pure functions on a list of numbers (no database, no QGIS), so they are checked on tiny hand-made
+examples.  A classification is a list of ``k + 1`` edges ``[lower, b1, …, upper]``: class *i* holds
+the values in ``(edges[i], edges[i + 1]]`` (the first class also holds ``lower``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import Literal
+
+from gis.errors import ConfigError
+
+Method = Literal["jenks", "quantile"]
+METHODS: tuple[Method, ...] = ("jenks", "quantile")
+
+
+def _clean(values: Sequence[float | None]) -> list[float]:
+    out = sorted(float(v) for v in values if v is not None and math.isfinite(float(v)))
+    if not out:
+        raise ConfigError("Cannot classify an indicator with no values.", hint="Compute the indicator first.")
+    return out
+
+
+def jenks_breaks(values: Sequence[float | None], *, classes: int = 5) -> list[float]:
+    """Fisher–Jenks natural breaks: the edges minimising the within-class sum of squares.
+
+    Parameters
+    ----------
+    values:
+        The data (``None`` and non-finite values are ignored).
+    classes:
+        Wanted number of classes; fewer when there are fewer distinct values.
+
+    Returns
+    -------
+    list of float
+        ``[min, upper_1, …, max]``, the class upper bounds are data values.
+
+    Examples
+    --------
+    >>> jenks_breaks([1, 2, 3, 10, 11, 12, 30], classes=3)
+    [1.0, 3.0, 12.0, 30.0]
+    """
+    data = _clean(values)
+    k = max(1, min(classes, len(set(data))))
+    n = len(data)
+    prefix = [0.0]
+    prefix_sq = [0.0]
+    for v in data:
+        prefix.append(prefix[-1] + v)
+        prefix_sq.append(prefix_sq[-1] + v * v)
+
+    def ssd(i: int, j: int) -> float:  # sum of squared deviations of data[i:j]
+        total = prefix[j] - prefix[i]
+        return prefix_sq[j] - prefix_sq[i] - total * total / (j - i)
+
+    inf = float("inf")
+    # cost[c][j]: best cost of splitting data[:j] into c classes; cut[c][j]: start of the last class
+    cost = [[inf] * (n + 1) for _ in range(k + 1)]
+    cut = [[0] * (n + 1) for _ in range(k + 1)]
+    cost[0][0] = 0.0
+    for c in range(1, k + 1):
+        for j in range(c, n + 1):
+            for i in range(c - 1, j):
+                candidate = cost[c - 1][i] + ssd(i, j)
+                if candidate < cost[c][j]:
+                    cost[c][j], cut[c][j] = candidate, i
+    uppers: list[float] = []
+    j = n
+    for c in range(k, 0, -1):
+        uppers.append(data[j - 1])
+        j = cut[c][j]
+    return [data[0], *reversed(uppers)]
+
+
+def quantile_breaks(values: Sequence[float | None], *, classes: int = 5) -> list[float]:
+    """Edges holding (about) the same number of values per class (linear interpolation).
+
+    Examples
+    --------
+    >>> quantile_breaks([0, 1, 2, 3, 4], classes=2)
+    [0.0, 2.0, 4.0]
+    """
+    data = _clean(values)
+    k = max(1, min(classes, len(set(data))))
+    edges = []
+    for q in range(k + 1):
+        pos = q * (len(data) - 1) / k
+        lo = math.floor(pos)
+        hi = min(lo + 1, len(data) - 1)
+        edges.append(data[lo] + (data[hi] - data[lo]) * (pos - lo))
+    return _dedupe(edges)
+
+
+def _dedupe(edges: list[float]) -> list[float]:
+    out = [edges[0]]
+    for e in edges[1:]:
+        if e > out[-1]:
+            out.append(e)
+    return out if len(out) > 1 else [edges[0], edges[0]]
+
+
+def nice_edges(edges: Sequence[float]) -> list[float]:
+    """Round edges to a unit of one or two significant digits of the data range.
+
+    Every edge is rounded up (the lower edge down), so each class keeps its largest value and every
+    value stays covered.  The unit is refined until the rounded edges are
+    strictly increasing.
+
+    Examples
+    --------
+    >>> nice_edges([428.5, 1724.8, 6542.0, 23472.1])
+    [0.0, 2000.0, 7000.0, 24000.0]
+    """
+    lo, hi = float(edges[0]), float(edges[-1])
+    if hi <= lo:
+        return [lo, hi]
+    unit = 10.0 ** (math.floor(math.log10(hi - lo)) - 1)
+    for _ in range(12):
+        rounded = [
+            math.floor(lo / unit) * unit,
+            *(math.ceil(e / unit) * unit for e in edges[1:-1]),
+            math.ceil(hi / unit) * unit,
+        ]
+        if rounded[0] >= rounded[1]:  # a first class holding only the minimum
+            rounded[0] = rounded[1] - unit
+        rounded = [_tidy(r, unit) for r in rounded]
+        if all(b > a for a, b in pairwise(rounded)):
+            return rounded
+        unit /= 10.0
+    return [float(e) for e in edges]
+
+
+def _tidy(value: float, unit: float) -> float:
+    """Drop floating-point noise (``0.30000000000000004`` → ``0.3``)."""
+    digits = max(0, -math.floor(math.log10(unit)))
+    return round(value, digits)
+
+
+def classify(values: Sequence[float | None], *, method: Method = "jenks", classes: int = 5) -> list[float]:
+    """Rounded class edges of ``values`` by ``method`` (``jenks`` or ``quantile``)."""
+    if method not in METHODS:
+        raise ConfigError(
+            f"Unknown classification method {method!r}.", hint=f"Use one of: {', '.join(METHODS)}."
+        )
+    raw = (
+        jenks_breaks(values, classes=classes)
+        if method == "jenks"
+        else quantile_breaks(values, classes=classes)
+    )
+    return nice_edges(raw)

@@ -1,0 +1,2 @@
+-- Boundary vintages present in a table, newest first; {table} is a composed identifier.
+SELECT DISTINCT vintage FROM {table} WHERE vintage IS NOT NULL ORDER BY vintage DESC

@@ -1,0 +1,38 @@
+"""Execute every notebook in notebooks/ against the test database and the running test server."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from sqlalchemy.engine import URL
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+
+
+def test_there_are_notebooks() -> None:
+    assert len(NOTEBOOKS) >= 1
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs(
+    path: Path, api_server: str, test_url: URL, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    nb = nbformat.read(path, as_version=4)
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), (
+        f"{path.name} is stored with outputs; clear them"
+    )
+    monkeypatch.setenv("DOTHI_DB_NAME", str(test_url.database))
+    monkeypatch.setenv("DOTHI_API_URL", api_server)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    if os.environ.get("DOTHI_DATABASE_URL"):
+        monkeypatch.setenv("DOTHI_DATABASE_URL", test_url.render_as_string(hide_password=False))
+    client = NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
+    client.execute()
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
