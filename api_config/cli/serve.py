@@ -7,11 +7,16 @@ from typing import NoReturn
 
 import click
 
+from analysis.runner import run_all
 from api_config import server
 from api_config.cli.app import App, cli, pass_app
 from api_config.cli.db import up
-from api_config.cli.indicators import indicators_run
-from api_config.cli.load import load
+from api_config.cli.demo_data import DEFAULT_SEED
+from api_config.qgis.store import write_styles
+from layers.catalog import ADMIN_UNITS
+from layers.load import load_frame
+from layers.sources import mytho
+from layers.synthetic.generate import generate_and_load
 
 
 @cli.group()
@@ -60,18 +65,35 @@ def serve(app: App) -> None:
 
 
 @cli.command()
+@click.option(
+    "--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Seed of the synthetic-data generator."
+)
 @click.option("--no-serve", is_flag=True, help="Prepare everything but do not start the server.")
 @pass_app
-def demo(app: App, no_serve: bool) -> None:
-    """The whole job on Mỹ Tho: database up, data loaded, indicators computed, API served."""
+def demo(app: App, seed: int, no_serve: bool) -> None:
+    """The whole job on Mỹ Tho: database up, real and synthetic data loaded, indicators
+    computed, QGIS styles stored, API served.  Later runs reuse what is there."""
     ctx = click.get_current_context()
-    app.say("1/4 Cơ sở dữ liệu / database")
+    app.say("1/6 Cơ sở dữ liệu / database")
     ctx.invoke(up)
-    app.say("2/4 Nạp dữ liệu thật / loading real data (Mỹ Tho 2019 census + 2025 wards)")
-    ctx.invoke(load, what="mytho")
-    app.say("3/4 Tính chỉ số / computing indicators")
-    ctx.invoke(indicators_run, only=None, param=(), force=False)
-    app.say("4/4 Xuất bản OGC API / publishing the OGC API")
+    engine = app.engine()
+    app.say("2/6 Dữ liệu thật / real data: Mỹ Tho wards 2019 (census) and 2025")
+    for bundle in mytho.admin_unit_bundles():
+        report = load_frame(
+            engine, ADMIN_UNITS, bundle.frame, source=bundle.source, scope=bundle.scope, progress=app.progress
+        )
+        app.say("  " + report.summary())
+    app.say(f"3/6 Dữ liệu tổng hợp / synthetic data for the missing layers (seed {seed})")
+    generated = generate_and_load(engine, app.db.data_dir, seed=seed, progress=app.progress)
+    for line in generated.lines():
+        app.say("  " + line)
+    app.say("4/6 Tính chỉ số / computing indicators")
+    for run in run_all(engine, progress=app.progress):
+        app.say("  " + run.summary())
+    app.say("5/6 Kiểu hiển thị QGIS / QGIS styles in the database")
+    styles = write_styles(engine)
+    app.say(f"  {len(styles.written)} styles written (default for QGIS), {len(styles.skipped)} skipped")
+    app.say("6/6 Xuất bản OGC API / publishing the OGC API")
     if no_serve:
         ctx.invoke(api_config_cmd)
         return
