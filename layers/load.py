@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,8 @@ from gis.pgcopy import copy_frame
 from gis.sqlfiles import dothi_version, load_sql
 from layers.catalog import COMMON_COLUMNS, LayerSpec
 from layers.errors import LayerError, LoadError
-from layers.validate import validate
+from layers.readers import read_source
+from layers.validate import StudyArea, validate
 
 Mode = Literal["replace", "append", "upsert"]
 MODES: tuple[Mode, ...] = ("replace", "append", "upsert")
@@ -72,6 +74,8 @@ class LoadReport:
     layer_version: int | None = None
     repairs: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    synthetic_removed: int = 0
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         if self.unchanged:
@@ -129,6 +133,39 @@ def _merge(cur: Any, spec: LayerSpec, mode: Mode, columns: list[str], scope: Map
     return int(cur.rowcount)
 
 
+@dataclass
+class FrameLoad:
+    """One layer's part of a (possibly multi-layer) load."""
+
+    spec: LayerSpec
+    frame: gpd.GeoDataFrame
+    source: SourceInfo
+    mode: Mode = "replace"
+    scope: Mapping[str, Any] | None = None
+    drop_synthetic: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def study_area(engine: Engine, *, buffer_km: float = 20.0) -> StudyArea | None:
+    """The loaded admin units' envelope buffered by ``buffer_km`` (None when none are loaded)."""
+    with engine.connect() as conn:
+        cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cur.execute("SELECT to_regclass('land.admin_units')")
+        if cur.fetchone()[0] is None:
+            return None
+        cur.execute(read_sql("study_area"))
+        row = cur.fetchone()
+    if row is None or row[0] is None:
+        return None
+    minx, miny, maxx, maxy = (float(v) for v in row)
+    dlat = buffer_km / 111.32
+    dlon = dlat / max(math.cos(math.radians(max(abs(miny), abs(maxy)))), 0.01)
+    return StudyArea(
+        (minx - dlon, miny - dlat, maxx + dlon, maxy + dlat),
+        name=f"the study area (loaded admin units + {buffer_km:g} km)",
+    )
+
+
 def load_frame(
     engine: Engine,
     spec: LayerSpec,
@@ -138,6 +175,8 @@ def load_frame(
     mode: Mode = "replace",
     scope: Mapping[str, Any] | None = None,
     progress: Callable[[str], None] | None = None,
+    study_area: StudyArea | None = None,
+    drop_synthetic: bool = False,
 ) -> LoadReport:
     """Validate ``gdf`` for ``spec`` and load it atomically.
 
@@ -158,94 +197,182 @@ def load_frame(
         Column values selecting the subset a ``replace`` load owns, e.g. ``{"vintage": 2019}``.
     progress:
         Called with a short message at each stage.
+    study_area:
+        Refuse features reaching outside it (see :func:`study_area`); None skips the check.
+    drop_synthetic:
+        Also delete the layer's synthetic rows in the same transaction (real data replaces
+        generated data).
     """
-    if mode not in MODES:
-        raise LayerError(f"Unknown load mode {mode!r}.", hint=f"Use one of {', '.join(MODES)}.")
+    item = FrameLoad(spec, gdf, source, mode=mode, scope=scope, drop_synthetic=drop_synthetic)
+    return load_frames(engine, [item], progress=progress, study_area=study_area)[0]
+
+
+def load_frames(
+    engine: Engine,
+    items: list[FrameLoad],
+    *,
+    progress: Callable[[str], None] | None = None,
+    study_area: StudyArea | None = None,
+) -> list[LoadReport]:
+    """Validate every item, then write them all in **one** transaction (all or nothing)."""
     say = progress or (lambda _msg: None)
-    say(f"validating {len(gdf)} features for {spec.qualified_name}")
-    frame, vreport = validate(spec, gdf, source=source.path)
-    report = LoadReport(
-        layer=spec.qualified_name,
-        read=vreport.read,
-        repaired=len(vreport.repaired),
-        repairs=vreport.repaired,
-        ignored_columns=vreport.ignored_columns,
-    )
+    prepared = []
+    for item in items:
+        if item.mode not in MODES:
+            raise LayerError(f"Unknown load mode {item.mode!r}.", hint=f"Use one of {', '.join(MODES)}.")
+        say(f"validating {len(item.frame)} features for {item.spec.qualified_name}")
+        frame, vreport = validate(item.spec, item.frame, source=item.source.path, study_area=study_area)
+        report = LoadReport(
+            layer=item.spec.qualified_name,
+            read=vreport.read,
+            repaired=len(vreport.repaired),
+            repairs=vreport.repaired,
+            ignored_columns=vreport.ignored_columns,
+            notes=list(item.notes),
+        )
+        prepared.append((item, frame, report))
+    current = prepared[0][0]
     try:
-        _write(engine, spec, frame, report, source=source, mode=mode, scope=scope, say=say)
+        with engine.begin() as conn:
+            for current, frame, report in prepared:
+                _write(conn, current, frame, report, say=say)
     except psycopg2.Error as exc:
         detail = (exc.diag.message_primary or str(exc)).strip()
         extra = f" ({exc.diag.message_detail})" if exc.diag.message_detail else ""
         raise LoadError(
-            f"Writing {spec.qualified_name} from {source.path} failed: {detail}{extra}. "
+            f"Writing {current.spec.qualified_name} from {current.source.path} failed: {detail}{extra}. "
             "The load was rolled back; the previous data is unchanged.",
             hint="Fix the source (or use --mode upsert for ids that already exist) and load again.",
         ) from exc
-    return report
+    return [report for _, _, report in prepared]
 
 
 def _write(
-    engine: Engine,
-    spec: LayerSpec,
+    conn: Connection,
+    item: FrameLoad,
     frame: gpd.GeoDataFrame,
     report: LoadReport,
     *,
-    source: SourceInfo,
-    mode: Mode,
-    scope: Mapping[str, Any] | None,
     say: Callable[[str], None],
 ) -> None:
-    """The transaction of a load: provenance row, staging COPY, merge, checksum."""
+    """One layer's part of the transaction: provenance row, staging COPY, merge, checksum."""
+    spec, source, mode, scope = item.spec, item.source, item.mode, item.scope
     scope_text = json.dumps(dict(scope), sort_keys=True) if scope else None
     columns = [c for c in frame.columns if c != "load_id"]
-    with engine.begin() as conn:
+    cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cur.execute(read_sql("lock_layer"), {"layer": spec.qualified_name})
+    cur.execute(read_sql("last_load"), {"layer": spec.qualified_name, "scope": scope_text})
+    last = cur.fetchone()
+    if last and mode != "append" and last[1] == source.checksum:
+        _, current = content_checksum(conn, spec, scope=scope)
+        if current == last[2] and not (item.drop_synthetic and _has_synthetic(cur, spec)):
+            report.unchanged, report.load_id = True, int(last[0])
+            return
+    cur.execute(read_sql("insert_provenance"), _provenance_params(spec, source, mode, scope_text, report))
+    report.load_id, report.layer_version = cur.fetchone()
+    cur.execute(
+        sql.SQL("CREATE TEMP TABLE _dothi_stage (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP").format(
+            _table_ident(spec)
+        )
+    )
+    say(f"copying {len(frame)} features into staging")
+    frame["load_id"] = report.load_id
+    copy_frame(cur, sql.Identifier("_dothi_stage"), frame, [*columns, "load_id"])
+    say(f"writing {spec.qualified_name} ({mode})")
+    if item.drop_synthetic:
+        cur.execute(sql.SQL(read_sql("delete_synthetic")).format(table=_table_ident(spec)))
+        report.synthetic_removed = int(cur.rowcount)
+    report.written = _merge(cur, spec, mode, [*columns, "load_id"], scope)
+    cur.execute("DROP TABLE _dothi_stage")
+    _, checksum = content_checksum(conn, spec, scope=scope)
+    cur.execute(
+        read_sql("finish_provenance"),
+        {"written": report.written, "content_checksum": checksum, "load_id": report.load_id},
+    )
+
+
+def _has_synthetic(cur: Any, spec: LayerSpec) -> bool:
+    cur.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {} WHERE synthetic)").format(_table_ident(spec)))
+    return bool(cur.fetchone()[0])
+
+
+def _provenance_params(
+    spec: LayerSpec, source: SourceInfo, mode: Mode, scope_text: str | None, report: LoadReport
+) -> dict[str, Any]:
+    return {
+        "layer": spec.qualified_name,
+        "source_path": source.path,
+        "source_checksum": source.checksum,
+        "source_crs": source.crs,
+        "mode": mode,
+        "scope": scope_text,
+        "features_read": report.read,
+        "features_repaired": report.repaired,
+        "features_rejected": report.rejected,
+        "licence": source.licence,
+        "attribution": source.attribution,
+        "synthetic": source.synthetic,
+        "details": json.dumps(
+            {
+                "repairs": report.repairs[:100],
+                "ignored_columns": report.ignored_columns,
+                "notes": report.notes,
+            }
+        ),
+        "dothi_version": dothi_version(),
+    }
+
+
+def history(engine: Engine, spec: LayerSpec) -> list[dict[str, Any]]:
+    """Every load of a layer, newest first (``dothi layers history``)."""
+    with engine.connect() as conn:
         cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        cur.execute(read_sql("lock_layer"), {"layer": spec.qualified_name})
-        cur.execute(read_sql("last_load"), {"layer": spec.qualified_name, "scope": scope_text})
-        last = cur.fetchone()
-        if last and mode != "append" and last[1] == source.checksum:
-            _, current = content_checksum(conn, spec, scope=scope)
-            if current == last[2]:
-                report.unchanged, report.load_id = True, int(last[0])
-                return
-        cur.execute(
-            read_sql("insert_provenance"),
-            {
-                "layer": spec.qualified_name,
-                "source_path": source.path,
-                "source_checksum": source.checksum,
-                "source_crs": source.crs,
-                "mode": mode,
-                "scope": scope_text,
-                "features_read": report.read,
-                "features_repaired": report.repaired,
-                "features_rejected": report.rejected,
-                "licence": source.licence,
-                "attribution": source.attribution,
-                "synthetic": source.synthetic,
-                "details": json.dumps(
-                    {"repairs": report.repairs[:100], "ignored_columns": report.ignored_columns}
-                ),
-                "dothi_version": dothi_version(),
-            },
-        )
-        report.load_id, report.layer_version = cur.fetchone()
-        cur.execute(
-            sql.SQL("CREATE TEMP TABLE _dothi_stage (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP").format(
-                _table_ident(spec)
-            )
-        )
-        say(f"copying {len(frame)} features into staging")
-        frame["load_id"] = report.load_id
-        copy_frame(cur, sql.Identifier("_dothi_stage"), frame, [*columns, "load_id"])
-        say(f"writing {spec.qualified_name} ({mode})")
-        report.written = _merge(cur, spec, mode, [*columns, "load_id"], scope)
-        _, checksum = content_checksum(conn, spec, scope=scope)
-        cur.execute(
-            read_sql("finish_provenance"),
-            {
-                "written": report.written,
-                "content_checksum": checksum,
-                "load_id": report.load_id,
-            },
-        )
+        cur.execute(read_sql("history"), {"layer": spec.qualified_name})
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def source_files(path: Path) -> list[Path]:
+    """The file and its sidecars (a shapefile's .shx/.dbf/.prj/.cpg) — what the checksum covers."""
+    if path.suffix.lower() != ".shp":
+        return [path]
+    sidecars = [path.with_suffix(s) for s in (".shx", ".dbf", ".prj", ".cpg")]
+    return [path, *(p for p in sidecars if p.exists())]
+
+
+def load_file(
+    engine: Engine,
+    spec: LayerSpec,
+    path: str | Path,
+    *,
+    source_layer: str | None = None,
+    crs: str | None = None,
+    renames: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    mode: Mode = "replace",
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> LoadReport:
+    """Read a vector file and load it into ``spec`` (``dothi load <layer> <file>``).
+
+    The source checksum covers the file bytes and the options that change what is read, so the
+    same file with the same options is a no-op the second time.  Unless ``force``, features
+    reaching outside the study area (loaded admin units + 20 km) are refused.
+    """
+    say = progress or (lambda _msg: None)
+    path = Path(path)
+    say(f"reading {path}")
+    result = read_source(path, layer=source_layer, crs=crs, renames=renames, encoding=encoding)
+    frame = result.frame
+    if "source" not in frame.columns:
+        frame["source"] = path.name
+    options = json.dumps(
+        {"layer": source_layer, "crs": crs, "map": dict(renames or {}), "encoding": encoding}, sort_keys=True
+    )
+    digest = hashlib.sha256((file_checksum(source_files(path)) + options).encode()).hexdigest()
+    source = SourceInfo(
+        path=str(path), checksum=digest, crs=result.crs, licence="", attribution="", synthetic=False
+    )
+    area = None if force else study_area(engine)
+    item = FrameLoad(spec, frame, source, mode=mode, notes=result.notes)
+    return load_frames(engine, [item], progress=say, study_area=area)[0]
