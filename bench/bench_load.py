@@ -114,7 +114,7 @@ def record(n: int, ours: float, ogr: float) -> None:
         f"Machine: {platform.machine()}, {cpus} cores (shared), {platform.python_version()}, "
         f"embedded PostgreSQL.  Command: `.venv/bin/python bench/bench_load.py --n {n} --record`\n\n"
         "| loader | seconds | features/s |\n|---|---:|---:|\n"
-        f"| `dothi load buildings` (validation on, staging + one transaction) | {ours:.1f} | {n / ours:,.0f} |\n"
+        f"| `dothi load buildings` (validation on, one transaction) | {ours:.1f} | {n / ours:,.0f} |\n"
         f"| `ogr2ogr -f PostgreSQL --config PG_USE_COPY YES` | {ogr:.1f} | {n / ogr:,.0f} |\n"
     )
     results = ROOT / "RESULTS.md"
