@@ -103,7 +103,7 @@ def decode_column(
     -------
     The decoded column (NFC) and the encoding used.
     """
-    raws = values.map(lambda v: None if v is None or v is pd.NA else str(v).encode("latin-1"))
+    raws = values.astype(object).map(lambda v: None if _missing(v) else str(v).encode("latin-1"))
     if encoding is None or encoding.lower() in _UTF8_NAMES:
         decoded = _decode_utf8(raws)
         if decoded is not None:
@@ -122,8 +122,12 @@ def decode_column(
         raise _bad(column, source, raws, f"cannot be decoded as {encoding} ({exc})") from exc
 
 
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
 def _nfc(values: pd.Series) -> pd.Series:
-    return values.map(lambda s: None if s is None else unicodedata.normalize("NFC", s))
+    return values.astype(object).map(lambda s: None if s is None else unicodedata.normalize("NFC", s))
 
 
 def _bad(column: str, source: str, raws: pd.Series, what: str) -> SourceError:

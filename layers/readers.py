@@ -10,6 +10,7 @@ also overrides a file's own (wrong) CRS; the override is noted in the load repor
 
 from __future__ import annotations
 
+import warnings
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -108,7 +109,9 @@ def _cpg(path: Path, gdal_path: str) -> str | None:
 
 def _read_ogr(path: Path, gdal_path: str, *, layer: str | None, **kwargs: Any) -> gpd.GeoDataFrame:
     try:
-        layers = [name for name, _ in pyogrio.list_layers(gdal_path)]
+        with warnings.catch_warnings():  # GDAL's warnings on broken files; the error says it all
+            warnings.simplefilter("ignore", RuntimeWarning)
+            layers = [name for name, _ in pyogrio.list_layers(gdal_path)]
     except Exception as exc:
         raise SourceError(
             f"{path}: cannot be opened — corrupt, truncated or not a {source_format(path)} file ({exc}).",
@@ -124,7 +127,9 @@ def _read_ogr(path: Path, gdal_path: str, *, layer: str | None, **kwargs: Any) -
             hint=f"Use --source-layer with one of: {', '.join(layers)}.",
         )
     try:
-        return pyogrio.read_dataframe(gdal_path, layer=layer, **kwargs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return pyogrio.read_dataframe(gdal_path, layer=layer, **kwargs)
     except Exception as exc:
         raise SourceError(
             f"{path}{f' (layer {layer})' if layer else ''}: cannot be read — corrupt or truncated ({exc}).",
@@ -141,7 +146,8 @@ def _read_shapefile(
     if chosen and chosen.isdigit():
         chosen = f"cp{chosen}"
     for column in frame.columns:
-        if column != frame.geometry.name and frame[column].dtype == object:
+        values = frame[column]
+        if column != frame.geometry.name and (values.dtype == object or pd.api.types.is_string_dtype(values)):
             frame[column], used = decode_column(
                 frame[column], column=column, source=str(path), encoding=chosen
             )
@@ -205,7 +211,11 @@ def _read_any(
         return _read_shapefile(path, gdal_path, layer=layer, encoding=encoding, notes=notes)
     if fmt == "Shapefile":
         return _read_shapefile(path, str(path), layer=layer, encoding=encoding, notes=notes)
-    return _read_ogr(path, str(path), layer=layer, use_arrow=fmt != "KML")
+    frame = _read_ogr(path, str(path), layer=layer, use_arrow=fmt != "KML")
+    if fmt == "KML":  # KML's <name>/<description> come back as Name/Description
+        kml = {"Name": "name", "Description": "description"}
+        frame = frame.rename(columns={k: v for k, v in kml.items() if v not in frame.columns})
+    return frame
 
 
 def _apply_crs(frame: gpd.GeoDataFrame, path: Path, crs: str | None, notes: list[str]) -> str | None:
