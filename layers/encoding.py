@@ -123,7 +123,7 @@ def decode_column(
 
 
 def _missing(value: object) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))  # type: ignore[call-overload]
 
 
 def _nfc(values: pd.Series) -> pd.Series:

@@ -45,7 +45,7 @@ def read_layer(engine: Engine, spec: LayerSpec) -> gpd.GeoDataFrame:
         sql.Identifier(spec.schema, spec.table), sql.Identifier(spec.id_field)
     )
     with engine.connect() as conn:
-        text = query.as_string(conn.connection.driver_connection)  # type: ignore[union-attr]
+        text = query.as_string(conn.connection.driver_connection)
         return gpd.read_postgis(sa.text(text), conn, geom_col="geom")
 
 

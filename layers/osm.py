@@ -12,7 +12,7 @@ without usable geometry are skipped and counted as rejected.  Point layers take 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -217,8 +217,8 @@ def _number(values: pd.Series) -> pd.Series:
     return pd.to_numeric(text, errors="coerce")
 
 
-def _frame(spec: LayerSpec, data: dict[str, object], geoms: gpd.GeoSeries) -> gpd.GeoDataFrame:
-    out = gpd.GeoDataFrame(data, geometry=geoms.to_numpy(), crs=geoms.crs)
+def _frame(spec: LayerSpec, data: Mapping[str, object], geoms: gpd.GeoSeries) -> gpd.GeoDataFrame:
+    out = gpd.GeoDataFrame(dict(data), geometry=geoms.to_numpy(), crs=geoms.crs)
     out["synthetic"] = False
     out["source"] = "OpenStreetMap"
     return out[[*[a for a in spec.attribute_names if a in out.columns], "synthetic", "source", "geometry"]]

@@ -104,12 +104,10 @@ def _convert_column(raw: pd.Series, attr: Attribute) -> tuple[pd.Series, np.ndar
         if raw.dtype == bool:
             return raw.astype(object), np.zeros(len(raw), dtype=bool), "true/false"
         text = raw.astype(str).str.strip().str.lower()
-        values = pd.Series(
-            np.where(text.isin(_TRUE), True, np.where(text.isin(_FALSE), False, None)),
-            index=raw.index,
-            dtype=object,
-        )
-        values[~present] = None
+        is_true, is_false = text.isin(_TRUE).to_numpy(), text.isin(_FALSE).to_numpy()
+        values = pd.Series([None] * len(raw), index=raw.index, dtype=object)
+        values[is_true & present] = True
+        values[is_false & present] = False
         bad = present & values.isna().to_numpy()
         return values, bad, "true/false"
     dates = pd.to_datetime(raw, errors="coerce")
@@ -191,7 +189,7 @@ def _check_geometry(
         idx = np.flatnonzero(invalid)
         reasons = shapely.is_valid_reason(geoms[idx])
         fixed = shapely.make_valid(geoms[idx])
-        for pos, reason, repaired in zip(idx, reasons, fixed, strict=True):
+        for pos, reason, repaired in zip(idx.tolist(), reasons, fixed, strict=True):
             geom = _keep_parts(repaired, spec)
             report.repaired.append(f"{where(pos)}: invalid geometry repaired ({reason}).")
             if geom.is_empty:
