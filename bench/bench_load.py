@@ -94,7 +94,11 @@ def main() -> None:
         conn.exec_driver_sql("CREATE SCHEMA IF NOT EXISTS bench")
 
     start = time.perf_counter()
-    report = load_file(engine, BUILDINGS, path, force=True, progress=lambda m: print(f"  … {m}"))
+
+    def progress(message: str) -> None:
+        print(f"  {time.perf_counter() - start:7.1f} s  {message}")
+
+    report = load_file(engine, BUILDINGS, path, force=True, progress=progress)
     ours = time.perf_counter() - start
     print(report.summary())
     ogr = run_ogr2ogr(path, url.render_as_string(hide_password=False))

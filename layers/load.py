@@ -11,6 +11,7 @@ no-op.
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import io
 import json
@@ -143,6 +144,19 @@ def _arrow_column(values: Any, attr: Attribute | None) -> pa.Array:
     return pa.array(np.asarray(values), type=kind, from_pandas=True)
 
 
+def _hex_ewkb(geoms: np.ndarray) -> pa.Array:
+    """Hex EWKB of each geometry as an Arrow string array, without Python code per row.
+
+    GEOS's own hex writer is ~4x slower than binary WKB hexlified in one block.
+    """
+    wkb = shapely.to_wkb(geoms, hex=False, include_srid=True)
+    lengths = np.fromiter(map(len, wkb), dtype=np.int64, count=len(wkb))
+    offsets = np.zeros(len(wkb) + 1, dtype=np.int64)
+    np.cumsum(lengths * 2, out=offsets[1:])
+    data = binascii.hexlify(b"".join(wkb))
+    return pa.LargeStringArray.from_buffers(len(wkb), pa.py_buffer(offsets), pa.py_buffer(data))
+
+
 def copy_rows(
     cur: Any,
     table: sql.Composable,
@@ -166,7 +180,7 @@ def copy_rows(
     def chunk(start: int) -> bytes:
         stop = start + _COPY_CHUNK
         arrays = [_arrow_column(frame[c].iloc[start:stop], attrs.get(c)) for c in columns]
-        arrays.append(pa.array(shapely.to_wkb(geoms[start:stop], hex=True, include_srid=True)))
+        arrays.append(_hex_ewkb(geoms[start:stop]))
         buffer = pa.BufferOutputStream()
         pacsv.write_csv(pa.Table.from_arrays(arrays, names=[*columns, "geom"]), buffer, options)
         return bytes(buffer.getvalue().to_pybytes())
@@ -178,7 +192,7 @@ def copy_rows(
         for i in range(len(starts)):
             data = pending.result() if pending else b""
             pending = pool.submit(chunk, starts[i + 1]) if i + 1 < len(starts) else None
-            cur.copy_expert(copy, io.BytesIO(data))
+            cur.copy_expert(copy, io.BytesIO(data), size=1 << 20)
     return len(frame)
 
 
@@ -396,6 +410,7 @@ def _write(
             )
             if len(frame) >= BULK_ROWS:
                 say("rebuilding indexes")
+    say(f"checksumming {spec.qualified_name}")
     _, checksum = content_checksum(conn, spec, scope=scope)
     cur.execute(
         read_sql("finish_provenance"),

@@ -84,7 +84,7 @@ def _convert_column(raw: pd.Series, attr: Attribute) -> tuple[pd.Series, np.ndar
     present = raw.notna().to_numpy()
     if attr.type == "text":
         values = raw.astype(object).where(raw.notna(), None)
-        if raw.dtype != object:
+        if raw.dtype != object and not pd.api.types.is_string_dtype(raw):
             values = values.map(lambda v: None if v is None else str(v))
         return values, np.zeros(len(raw), dtype=bool), "text"
     if attr.type in {"integer", "real"}:
@@ -125,7 +125,7 @@ def _check_attribute(
     if attr.name == "synthetic":
         raw = raw.astype(object).where(raw.notna(), False)
     values, bad, expected = _convert_column(raw, attr)
-    raw_text = _raw_text(raw)
+    raw_text = _raw_text(raw) if bad.any() else raw
     for pos in np.flatnonzero(bad)[:_MAX_PROBLEMS]:
         report.problems.append(
             f"{where(pos)}, field {attr.name!r}: {raw_text.iloc[pos]!r} is not {expected} "
