@@ -164,6 +164,7 @@ def copy_rows(
     columns: list[str],
     *,
     attributes: tuple[Attribute, ...],
+    progress: Callable[[str], None] | None = None,
 ) -> int:
     """COPY validated rows (and ``geom`` as hex EWKB) into ``table``, in chunks.
 
@@ -174,13 +175,13 @@ def copy_rows(
     copy = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv)").format(
         table, sql.SQL(", ").join(sql.Identifier(c) for c in [*columns, "geom"])
     )
-    geoms = shapely.set_srid(frame.geometry.to_numpy(), STORAGE_SRID)
+    geoms = frame.geometry.to_numpy()
     options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
 
     def chunk(start: int) -> bytes:
         stop = start + _COPY_CHUNK
         arrays = [_arrow_column(frame[c].iloc[start:stop], attrs.get(c)) for c in columns]
-        arrays.append(_hex_ewkb(geoms[start:stop]))
+        arrays.append(_hex_ewkb(shapely.set_srid(geoms[start:stop], STORAGE_SRID)))
         buffer = pa.BufferOutputStream()
         pacsv.write_csv(pa.Table.from_arrays(arrays, names=[*columns, "geom"]), buffer, options)
         return bytes(buffer.getvalue().to_pybytes())
@@ -193,6 +194,9 @@ def copy_rows(
             data = pending.result() if pending else b""
             pending = pool.submit(chunk, starts[i + 1]) if i + 1 < len(starts) else None
             cur.copy_expert(copy, io.BytesIO(data), size=1 << 20)
+            if progress is not None and len(starts) > 1:
+                done = min(starts[i] + _COPY_CHUNK, len(frame))
+                progress(f"copied {done:,}/{len(frame):,} features ({100 * done // len(frame)} %)")
     return len(frame)
 
 
@@ -406,7 +410,12 @@ def _write(
                 cur.execute(sql.SQL("DELETE FROM {} WHERE {}").format(_table_ident(spec), where), params)
             say(f"copying {len(frame)} features into {spec.qualified_name} ({mode})")
             report.written = copy_rows(
-                cur, _table_ident(spec), frame, [*columns, "load_id"], attributes=spec.attributes
+                cur,
+                _table_ident(spec),
+                frame,
+                [*columns, "load_id"],
+                attributes=spec.attributes,
+                progress=say,
             )
             if len(frame) >= BULK_ROWS:
                 say("rebuilding indexes")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
 import geopandas as gpd
 import pyogrio
 import pytest
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 
 from layers.catalog import MARKETS
 from layers.export import FORMATS, export_layer, read_layer
@@ -105,3 +106,30 @@ def test_tcvn3_shapefile_is_converted(tmp_path: Path, mt_engine: Engine) -> None
     assert any("tcvn3" in note for note in report.notes)
     names = set(read_layer(mt_engine, MARKETS)["name"])
     assert names == {"Chợ Mỹ Tho", "Siêu thị Co.opmart Mỹ Tho", "Chợ Đạo Thạnh"}
+
+
+def test_cli_load_export_and_errors(tmp_path: Path, mt_url: URL) -> None:
+    """`dothi load <layer> <file>` (the generic path of the load group), `export`, exit codes."""
+    from click.testing import CliRunner
+
+    from api_config.cli import cli
+
+    env = {"DOTHI_DATABASE_URL": mt_url.render_as_string(hide_password=False)}
+    frame = markets_frame().rename(columns={"type": "loai"})
+    table = frame.drop(columns="geometry").assign(lon=frame.geometry.x, lat=frame.geometry.y)
+    table.to_csv(tmp_path / "cho.csv", index=False)
+    runner = CliRunner()
+    no_crs = runner.invoke(cli, ["load", "markets", str(tmp_path / "cho.csv"), "--map", "loai=type"], env=env)
+    assert no_crs.exit_code == 5 and "has no coordinate reference system" in no_crs.output
+    args = ["load", "markets", str(tmp_path / "cho.csv"), "--map", "loai=type", "--crs", "EPSG:4326"]
+    ok = runner.invoke(cli, ["--json", *args], env=env)
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)[0]["written"] == 3
+    text = runner.invoke(cli, args, env=env)
+    assert "unchanged" in text.stdout
+    out = tmp_path / "cho.fgb"
+    exported = runner.invoke(cli, ["export", "markets", str(out), "--format", "fgb"], env=env)
+    assert exported.exit_code == 0 and "3 feature(s)" in exported.stdout
+    assert set(read_source(out).frame["name"]) == set(markets_frame()["name"])
+    unknown = runner.invoke(cli, ["load", "cafes", str(tmp_path / "cho.csv")], env=env)
+    assert unknown.exit_code == 10 and "Unknown layer 'cafes'" in unknown.output
