@@ -214,6 +214,7 @@ def bulk_indexes(cur: Any, spec: LayerSpec, *, rows: int) -> Iterator[None]:
     if rows < BULK_ROWS or not found or any(r[4] for r in found):
         yield
         return
+    cur.execute("SET LOCAL maintenance_work_mem = '256MB'")  # sorts of the index builds in memory
     for name, _, constraint, _, _ in found:
         if constraint:
             cur.execute(

@@ -133,3 +133,27 @@ def test_cli_load_export_and_errors(tmp_path: Path, mt_url: URL) -> None:
     assert set(read_source(out).frame["name"]) == set(markets_frame()["name"])
     unknown = runner.invoke(cli, ["load", "cafes", str(tmp_path / "cho.csv")], env=env)
     assert unknown.exit_code == 10 and "Unknown layer 'cafes'" in unknown.output
+
+
+def test_content_checksum_sees_every_change(tmp_path: Path, mt_engine: Engine) -> None:
+    """The unchanged-contents checks of the bad-input tests rely on this."""
+    import sqlalchemy as sa
+
+    from tests.layers.conftest import checksum
+
+    path, _ = _write("gpkg", markets_frame(), tmp_path)
+    load_file(mt_engine, MARKETS, path)
+    seen = {checksum(mt_engine, MARKETS)}
+    changes = [
+        "UPDATE infrastructure.markets SET name = 'Chợ Mỹ Tho ' WHERE market_id = 'm-1'",
+        "UPDATE infrastructure.markets SET stalls = 421 WHERE market_id = 'm-1'",
+        "UPDATE infrastructure.markets SET geom = ST_Translate(geom, 1e-7, 0) WHERE market_id = 'm-2'",
+        "DELETE FROM infrastructure.markets WHERE market_id = 'm-3'",
+    ]
+    for change in changes:
+        with mt_engine.begin() as conn:
+            conn.execute(sa.text(change))
+        seen.add(checksum(mt_engine, MARKETS))
+    assert len(seen) == len(changes) + 1
+    assert checksum(mt_engine, MARKETS)[0] == 2
+    assert load_file(mt_engine, MARKETS, path).written == 3  # not a no-op: the table changed
