@@ -1,36 +1,212 @@
-"""``dothi load`` and ``dothi layers``: getting data in, and seeing what is there."""
+"""``dothi load``, ``dothi layers`` and ``dothi export``: getting data in, seeing it, taking it out.
+
+``dothi load <layer> <file>`` loads any supported vector file into a catalog layer;
+``dothi load osm <extract>``, ``dothi load gtfs <feed>`` and ``dothi load mytho`` load whole sources.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+from pathlib import Path
+from typing import Any
+
 import click
+import shapely
 
 from api_config.cli.app import App, cli, pass_app
 from api_config.inventory import layer_inventory
-from layers.catalog import ADMIN_UNITS
-from layers.load import load_frame
+from layers.catalog import ADMIN_UNITS, LAYERS, TRANSIT_STOPS, get_layer
+from layers.export import FORMATS as EXPORT_FORMATS
+from layers.export import export_layer
+from layers.gtfs import read_gtfs
+from layers.load import (
+    MODES,
+    FrameLoad,
+    LoadReport,
+    SourceInfo,
+    file_checksum,
+    history,
+    load_file,
+    load_frame,
+    load_frames,
+    study_area,
+)
+from layers.osm import ATTRIBUTION as OSM_ATTRIBUTION
+from layers.osm import LICENCE as OSM_LICENCE
+from layers.osm import read_osm
+from layers.readers import parse_renames, read_source
 from layers.sources import mytho
 
 
-@cli.command()
-@click.argument("what", type=click.Choice(["mytho"]))
+class LoadGroup(click.Group):
+    """``dothi load <layer> <file>`` when the first word is not a sub-command (osm, gtfs, mytho)."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            return "layer", self.commands["layer"], args
+        return super().resolve_command(ctx, args)
+
+
+@cli.group(cls=LoadGroup)
 @pass_app
-def load(app: App, what: str) -> None:
-    """Load data.  `mytho`: the bundled real Mỹ Tho boundaries and 2019 census (17 + 5 units)."""
-    bundles = mytho.admin_unit_bundles() if what == "mytho" else []
-    reports = []
-    for bundle in bundles:
-        report = load_frame(
-            app.engine(),
-            ADMIN_UNITS,
-            bundle.frame,
-            source=bundle.source,
-            scope=bundle.scope,
-            progress=app.progress,
-        )
-        reports.append(report)
+def load(app: App, what: str | None = None) -> None:
+    """Load data into the layers.
+
+    \b
+      dothi load <layer> <file> [--source-layer L] [--crs EPSG:…] [--map src=dst …]
+                                [--mode replace|append|upsert] [--force]
+      dothi load osm <extract.osm.pbf> [--boundary file]
+      dothi load gtfs <feed.zip> [--date YYYY-MM-DD]
+      dothi load mytho          the bundled real Mỹ Tho boundaries and 2019 census
+
+    Formats: GeoPackage, GeoJSON, zipped Shapefile, GeoParquet, FlatGeobuf, CSV (lon/lat or WKT
+    columns; needs --crs), KML.  Every load is validated first and written in one transaction.
+    """
+    # ``ctx.invoke(load, what="mytho")`` (used by ``dothi demo``) still loads the bundled data.
+    if what == "mytho":
+        _load_mytho(app)
+
+
+def _emit(app: App, reports: list[LoadReport], started: float) -> None:
+    for report in reports:
         app.say(report.summary())
+        for note in report.notes:
+            app.say(f"  note: {note}")
+        if report.synthetic_removed:
+            app.say(f"  {report.synthetic_removed} synthetic feature(s) replaced by real data.")
+        for repair in report.repairs[:5]:
+            app.say(f"  repaired: {repair}")
     if app.as_json:
         app.output([r.__dict__ for r in reports], "")
+    else:
+        app.progress(f"done in {time.monotonic() - started:.1f} s")
+
+
+@load.command("layer")
+@click.argument("layer")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--source-layer", help="Layer inside a multi-layer file (GeoPackage, KML).")
+@click.option(
+    "--crs", help="CRS of the file when it has none (or to override), e.g. EPSG:3405, VN2000-TM3-TIENGIANG."
+)
+@click.option("--map", "renames", multiple=True, metavar="SRC=DST", help="Rename a column (repeatable).")
+@click.option("--mode", type=click.Choice(MODES), default="replace", show_default=True)
+@click.option("--encoding", help="Shapefile text encoding (utf-8, cp1258, tcvn3); guessed when omitted.")
+@click.option("--force", is_flag=True, help="Load even if the features lie far outside the study area.")
+@pass_app
+def load_layer(
+    app: App,
+    *,
+    layer: str,
+    source: Path,
+    source_layer: str | None,
+    crs: str | None,
+    renames: tuple[str, ...],
+    mode: str,
+    encoding: str | None,
+    force: bool,
+) -> None:
+    """Load a vector file into LAYER (e.g. buildings, roads, land_use)."""
+    started = time.monotonic()
+    spec = get_layer(layer)
+    report = load_file(
+        app.engine(),
+        spec,
+        source,
+        source_layer=source_layer,
+        crs=crs,
+        renames=parse_renames(renames),
+        encoding=encoding,
+        mode=mode,  # type: ignore[arg-type]
+        force=force,
+        progress=app.progress,
+    )
+    _emit(app, [report], started)
+
+
+def _boundary(path: Path | None) -> shapely.Geometry | None:
+    if path is None:
+        return None
+    frame = read_source(path).frame.to_crs(4326)
+    return shapely.union_all(frame.geometry.to_numpy())
+
+
+@load.command("osm")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--boundary", type=click.Path(path_type=Path), help="Keep only features intersecting it.")
+@click.option("--force", is_flag=True, help="Load even if the extract lies far outside the study area.")
+@pass_app
+def load_osm(app: App, source: Path, boundary: Path | None, force: bool) -> None:
+    """Load an OpenStreetMap extract into roads, buildings, schools, health facilities, markets,
+    green spaces, water bodies and transit stops (mapping: docs/osm-mapping.md).
+
+    The OSM features of each layer replace the previous OSM features and the layer's synthetic
+    features, all in one transaction.
+    """
+    started = time.monotonic()
+    result = read_osm(source, boundary=_boundary(boundary), progress=app.progress)
+    checksum = file_checksum([source, *([boundary] if boundary else [])])
+    items = []
+    for name, frame in result.frames.items():
+        info = SourceInfo(str(source), checksum, "EPSG:4326", OSM_LICENCE, OSM_ATTRIBUTION)
+        notes = (
+            [f"{result.rejected[name]} feature(s) with unusable geometry skipped"]
+            if result.rejected[name]
+            else []
+        )
+        items.append(
+            FrameLoad(
+                LAYERS[name], frame, info, scope={"source": "OpenStreetMap"}, drop_synthetic=True, notes=notes
+            )
+        )
+    area = None if force else study_area(app.engine())
+    reports = load_frames(app.engine(), items, progress=app.progress, study_area=area)
+    for report, name in zip(reports, result.frames, strict=True):
+        report.rejected = result.rejected[name]
+    _emit(app, reports, started)
+
+
+@load.command("gtfs")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--date", "service_date", type=click.DateTime(["%Y-%m-%d", "%Y%m%d"]), help="Service day.")
+@click.option("--force", is_flag=True, help="Load even if the stops lie far outside the study area.")
+@pass_app
+def load_gtfs(app: App, source: Path, service_date: dt.datetime | None, force: bool) -> None:
+    """Load a GTFS feed's stops into transit_stops with weekday departures and peak headway."""
+    started = time.monotonic()
+    app.progress(f"reading GTFS {source}")
+    result = read_gtfs(source, service_date=service_date.date() if service_date else None)
+    info = SourceInfo(str(source), file_checksum([source]), "EPSG:4326", "as published by the operator", "")
+    note = f"frequencies for service day {result.service_date.isoformat()} ({result.trips_running} trips)"
+    item = FrameLoad(
+        TRANSIT_STOPS,
+        result.frame,
+        info,
+        scope={"source": f"GTFS {source.name}"},
+        drop_synthetic=True,
+        notes=[note],
+    )
+    area = None if force else study_area(app.engine())
+    _emit(app, load_frames(app.engine(), [item], progress=app.progress, study_area=area), started)
+
+
+@load.command("mytho")
+@pass_app
+def load_mytho(app: App) -> None:
+    """The bundled real Mỹ Tho boundaries and 2019 census (17 + 5 units)."""
+    _load_mytho(app)
+
+
+def _load_mytho(app: App) -> None:
+    started = time.monotonic()
+    reports = [
+        load_frame(app.engine(), ADMIN_UNITS, b.frame, source=b.source, scope=b.scope, progress=app.progress)
+        for b in mytho.admin_unit_bundles()
+    ]
+    _emit(app, reports, started)
 
 
 # -- layers ---------------------------------------------------------------------------------
@@ -49,3 +225,39 @@ def layers_list(app: App) -> None:
         count = "—" if r["features"] is None else str(r["features"])
         lines.append(f"{r['layer']:<34} {count:>9}  {r['last_loaded'] or '—':<25}  {r['source'] or ''}")
     app.output(rows, "\n".join(lines))
+
+
+@layers.command("history")
+@click.argument("layer")
+@pass_app
+def layers_history(app: App, layer: str) -> None:
+    """Every load of LAYER, newest first: when, by whom, from what, how many features."""
+    spec = get_layer(layer)
+    rows = history(app.engine(), spec)
+    lines = [f"{spec.qualified_name}: {len(rows)} load(s)"]
+    lines += [_history_line(r) for r in rows]
+    app.output(rows, "\n".join(lines))
+
+
+def _history_line(r: dict[str, Any]) -> str:
+    when = r["loaded_at"].isoformat(timespec="seconds") if r["loaded_at"] else "—"
+    scope = f" scope {r['scope']}" if r["scope"] else ""
+    return (
+        f"  v{r['layer_version']:<3} load {r['load_id']:<5} {when}  {r['mode']:<7}{scope}  "
+        f"read {r['features_read']}, repaired {r['features_repaired']}, rejected "
+        f"{r['features_rejected']}, written {r['features_written']}  ← {r['source_path']}"
+        + ("  [synthetic]" if r["synthetic"] else "")
+    )
+
+
+@cli.command("export")
+@click.argument("layer")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
+@pass_app
+def export(app: App, layer: str, path: Path, fmt: str) -> None:
+    """Write LAYER to PATH (gpkg, geojson, parquet, fgb, csv with WKT, shp as .zip)."""
+    report = export_layer(app.engine(), get_layer(layer), path, fmt=fmt)
+    text = f"{report.layer}: {report.features} feature(s) written to {report.path} ({report.format})."
+    text += "".join(f"\n  note: {n}" for n in report.notes)
+    app.output(report.__dict__, text)

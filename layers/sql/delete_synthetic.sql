@@ -1,0 +1,2 @@
+-- Real data replaces generated data: remove the synthetic rows of a layer (same transaction).
+DELETE FROM {table} WHERE synthetic
