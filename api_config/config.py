@@ -10,6 +10,7 @@ in the file: pygeoapi reads it from the ``DOTHI_PG_PASSWORD`` environment variab
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from sqlalchemy.engine import URL, Engine
 
 from analysis.registry import INDICATORS, IndicatorSpec
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
+from api_config.providers.crs import CRS84, CRS_URIS
+from api_config.providers.tables import TIME_COLUMN, Kind, describe
 from gis.errors import ConfigError
 from gis.settings import ApiSettings
 from gis.sqlfiles import load_sql
@@ -28,6 +31,7 @@ from layers.catalog import LAYERS, LayerSpec
 PASSWORD_ENV = "DOTHI_PG_PASSWORD"
 LANGUAGES = ["vi", "en"]
 PROJECT_URL = "https://github.com/dothi-project/dothi"
+FEATURE_PROVIDER = "api_config.providers.postgis.PostGISProvider"
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class Published:
     """One table to publish as a collection."""
 
     id: str
+    kind: Kind
     schema: str
     table: str
     id_field: str
@@ -49,6 +54,7 @@ class Published:
 def _layer_entry(spec: LayerSpec) -> Published:
     return Published(
         id=spec.name,
+        kind="layer",
         schema=spec.schema,
         table=spec.table,
         id_field=spec.id_field,
@@ -65,6 +71,7 @@ def _indicator_entry(spec: IndicatorSpec) -> Published:
     unit = f" [{spec.unit}]"
     return Published(
         id=spec.id,
+        kind="indicator",
         schema=ANALYSIS_SCHEMA,
         table=spec.table,
         id_field="result_id",
@@ -125,34 +132,61 @@ def _resource(item: Published, bbox: list[float], url: URL, api: ApiSettings) ->
                 "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
             }
         },
-        "providers": [
-            {
-                "type": "feature",
-                "name": "PostgreSQL",
-                "data": {
-                    "host": url.host,
-                    "port": url.port or 5432,
-                    "dbname": url.database,
-                    "user": url.username,
-                    "password": "${" + PASSWORD_ENV + "}",
-                    "search_path": [item.schema, "public"],
-                },
-                "options": {
-                    "connect_timeout": 10,
-                    "pool_size": 2,
-                    "max_overflow": 2,
-                    "pool_recycle": 1800,
-                    "pool_timeout": 15,
-                    "pool_pre_ping": True,
-                    "options": f"-c statement_timeout={api.statement_timeout_ms} "
-                    "-c application_name=dothi-api",
-                },
-                "id_field": item.id_field,
-                "table": item.table,
-                "geom_field": "geom",
-                **({"title_field": item.title_field} if item.title_field else {}),
-            }
-        ],
+        "providers": [_feature_provider(item, url, api)],
+    }
+
+
+def _connection(url: URL) -> dict[str, Any]:
+    return {
+        "host": url.host,
+        "port": url.port or 5432,
+        "dbname": url.database,
+        "user": url.username,
+        "password": "${" + PASSWORD_ENV + "}",
+    }
+
+
+def _feature_provider(item: Published, url: URL, api: ApiSettings) -> dict[str, Any]:
+    """dothi's own PostGIS provider (GeoJSON built in the database, see api_config.providers)."""
+    return {
+        "type": "feature",
+        "name": FEATURE_PROVIDER,
+        "data": _connection(url),
+        "options": {
+            "kind": item.kind,
+            "name": item.id,
+            "statement_timeout_ms": api.statement_timeout_ms,
+            "pool_size": 4,
+            "max_overflow": 4,
+        },
+        "id_field": item.id_field,
+        "geom_field": "geom",
+        "storage_crs": CRS84,
+        "crs": list(CRS_URIS),
+        # every non-standard query parameter reaches the provider, which refuses unknown ones (400)
+        "include_extra_query_parameters": True,
+        **({"title_field": item.title_field} if item.title_field else {}),
+        **({"time_field": TIME_COLUMN} if describe(item.kind, item.id).time_field else {}),
+    }
+
+
+def _time_extent(engine: Engine, item: Published) -> dict[str, Any] | None:
+    """The temporal extent from the table's vintages (a vintage covers its calendar year)."""
+    if describe(item.kind, item.id).time_field is None:
+        return None
+    query = sql.SQL(load_sql("api_config", "time_extent")).format(
+        column=sql.Identifier(TIME_COLUMN), table=sql.Identifier(item.schema, item.table)
+    )
+    with engine.connect() as conn:
+        cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cur.execute(query)
+        first, last = cur.fetchone()
+    if first is None:
+        return None
+    return {
+        "begin": datetime(int(first), 1, 1, tzinfo=UTC),
+        "end": datetime(int(last), 12, 31, 23, 59, 59, tzinfo=UTC),
+        "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
     }
 
 
@@ -163,6 +197,9 @@ def build_config(engine: Engine, url: URL, api: ApiSettings) -> dict[str, Any]:
         extent = _extent(engine, item)
         if extent is not None:
             resources[item.id] = _resource(item, extent[1], url, api)
+            temporal = _time_extent(engine, item)
+            if temporal:
+                resources[item.id]["extents"]["temporal"] = temporal
     if not resources:
         raise ConfigError(
             "Nothing to publish: no layer or indicator table holds data.",

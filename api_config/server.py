@@ -58,7 +58,7 @@ def server_env(files: ApiFiles, url: URL) -> dict[str, str]:
 
 
 def gunicorn_command(api: ApiSettings) -> list[str]:
-    """The gunicorn command line serving pygeoapi's Flask app."""
+    """The gunicorn command line serving pygeoapi's Flask app behind dothi's request guard."""
     exe = Path(sys.executable).with_name("gunicorn")
     if not exe.is_file():
         found = shutil.which("gunicorn")
@@ -84,5 +84,5 @@ def gunicorn_command(api: ApiSettings) -> list[str]:
         "-",
         "--log-level",
         "warning",
-        "pygeoapi.flask_app:APP",
+        "api_config.wsgi:APP",
     ]

@@ -1,0 +1,131 @@
+"""The WSGI application ``dothi serve`` runs: pygeoapi's Flask app behind a request guard.
+
+pygeoapi (0.24) silently ignores some parameters it does not understand and parses ``filter``
+only as CQL2 text on GET.  The guard closes those gaps before pygeoapi sees the request:
+
+* ``filter`` is parsed up front (CQL2 text, or CQL2 JSON with ``filter-lang=cql2-json``); a parse
+  error is a 400 naming the parameter and the position;
+* ``skipGeometry`` must be ``true`` or ``false``;
+* single-item requests accept only ``f``, ``lang`` and ``crs``.
+
+Unknown parameters on ``/items`` are refused by the provider
+(:mod:`api_config.providers.postgis`).  ``/conformance`` lists only the filter classes the
+provider really implements (:data:`api_config.providers.cql.FILTER_CONFORMANCE`).
+
+Requires ``PYGEOAPI_CONFIG`` and ``PYGEOAPI_OPENAPI`` in the environment (set by ``dothi serve``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qsl
+
+from pygeofilter.parsers.cql2_json import parse as parse_cql2_json
+from pygeofilter.parsers.cql2_text import parse as parse_cql2_text
+
+from api_config.providers.cql import FILTER_CONFORMANCE
+
+_ITEMS = re.compile(r"^/collections/[^/]+/items/?$")
+_ITEM = re.compile(r"^/collections/[^/]+/items/[^/]+$")
+_ITEM_PARAMS = {"f", "lang", "crs"}
+_BOOLEANS = {"true", "false", "True", "False", "1", "0"}
+_NOT_OFFERED = (
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+)
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+def parse_filter(text: str, lang: str | None) -> Any:
+    """Parse a ``filter`` value as CQL2 JSON (``filter-lang=cql2-json``, or text starting with ``{``)
+    or CQL2 text; raises ValueError naming the parameter."""
+    as_json = lang == "cql2-json" or (lang is None and text.lstrip().startswith("{"))
+    try:
+        return parse_cql2_json(text) if as_json else parse_cql2_text(text)
+    except Exception as exc:
+        kind = "CQL2 JSON" if as_json else "CQL2 text"
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValueError(f"Parameter 'filter': not valid {kind}: {detail}") from exc
+
+
+def _parse_any_cql2(text: str) -> Any:
+    """pygeoapi calls this for GET ``filter``: accept CQL2 JSON as well as CQL2 text."""
+    return parse_filter(text, None)
+
+
+def check(path: str, method: str, query: str) -> str | None:
+    """The reason a request is refused, or None."""
+    if method != "GET":
+        return None
+    params = parse_qsl(query, keep_blank_values=True)
+    names = [k for k, _ in params]
+    if _ITEM.match(path):
+        extra = sorted(set(names) - _ITEM_PARAMS)
+        if extra:
+            return (
+                f"Unknown query parameter(s) {', '.join(map(repr, extra))} for a single feature; "
+                f"allowed: {', '.join(sorted(_ITEM_PARAMS))}."
+            )
+        return None
+    if not _ITEMS.match(path):
+        return None
+    values = dict(params)
+    if "skipGeometry" in values and values["skipGeometry"] not in _BOOLEANS:
+        return f"Parameter 'skipGeometry': {values['skipGeometry']!r} is not true or false."
+    lang = values.get("filter-lang")
+    if lang not in (None, "cql2-text", "cql2-json"):
+        return f"Parameter 'filter-lang': {lang!r} is not one of cql2-text, cql2-json."
+    if "filter" in values:
+        try:
+            parse_filter(values["filter"], lang)
+        except ValueError as exc:
+            return str(exc)
+    return None
+
+
+class RequestGuard:
+    """WSGI middleware refusing bad parameters with an OGC exception (HTTP 400)."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        reason = check(
+            environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET"), environ.get("QUERY_STRING", "")
+        )
+        if reason is None:
+            return self.app(environ, start_response)
+        body = json.dumps({"code": "InvalidParameterValue", "type": "InvalidParameterValue", "description": reason})
+        data = body.encode("utf-8")
+        start_response(
+            "400 Bad Request",
+            [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(data)))],
+        )
+        return [data]
+
+
+def _declare_conformance() -> None:
+    from pygeoapi.api import itemtypes
+
+    classes = itemtypes.CONFORMANCE_CLASSES_FEATURES
+    classes[:] = [c for c in classes if c not in _NOT_OFFERED]
+    classes.extend(c for c in FILTER_CONFORMANCE if c not in classes)
+    itemtypes.parse_cql2_text = _parse_any_cql2  # type: ignore[attr-defined]
+
+
+def create_app() -> WsgiApp:
+    """pygeoapi's Flask app (configured from the environment) behind :class:`RequestGuard`."""
+    from pygeoapi.flask_app import APP as FLASK_APP
+
+    _declare_conformance()
+    FLASK_APP.wsgi_app = RequestGuard(FLASK_APP.wsgi_app)  # type: ignore[method-assign]
+    return FLASK_APP  # type: ignore[no-any-return]
+
+
+APP = create_app()
