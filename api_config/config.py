@@ -32,6 +32,13 @@ PASSWORD_ENV = "DOTHI_PG_PASSWORD"
 LANGUAGES = ["vi", "en"]
 PROJECT_URL = "https://github.com/dothi-project/dothi"
 FEATURE_PROVIDER = "api_config.providers.postgis.PostGISProvider"
+TILE_PROVIDER = "api_config.providers.mvt.PostGISTileProvider"
+PROCESSOR = "api_config.processes.indicator.IndicatorProcessor"
+JOB_MANAGER = "api_config.processes.manager.DothiJobManager"
+#: Process ids are the indicator ids plus this suffix (collections and processes share a namespace).
+PROCESS_SUFFIX = "-run"
+#: Longest SQL statement a process may run (its runtime limit per statement).
+PROCESS_TIMEOUT_MS = 300_000
 
 
 @dataclass(frozen=True)
@@ -132,7 +139,7 @@ def _resource(item: Published, bbox: list[float], url: URL, api: ApiSettings) ->
                 "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
             }
         },
-        "providers": [_feature_provider(item, url, api)],
+        "providers": [_feature_provider(item, url, api), _tile_provider(item, url, api)],
     }
 
 
@@ -170,6 +177,46 @@ def _feature_provider(item: Published, url: URL, api: ApiSettings) -> dict[str, 
     }
 
 
+def _tile_provider(item: Published, url: URL, api: ApiSettings) -> dict[str, Any]:
+    """Vector tiles built in PostGIS (api_config.providers.mvt), WebMercatorQuad."""
+    return {
+        "type": "tile",
+        "name": TILE_PROVIDER,
+        "data": _connection(url),
+        "options": {
+            "kind": item.kind,
+            "name": item.id,
+            "statement_timeout_ms": api.statement_timeout_ms,
+            "pool_size": 4,
+            "max_overflow": 4,
+            "zoom": {"min": 0, "max": 22},
+            "schemes": ["WebMercatorQuad"],
+            "max_features": 50_000,
+        },
+        "geom_field": "geom",
+        "format": {"name": "mvt", "mimetype": "application/vnd.mapbox-vector-tile"},
+    }
+
+
+def _processes(url: URL, api: ApiSettings, *, published: set[str]) -> dict[str, Any]:
+    """Every indicator of the registry as an OGC API process (api_config.processes)."""
+    out: dict[str, Any] = {}
+    for spec in INDICATORS.values():
+        collection = f"{api.url}/collections/{spec.id}" if spec.id in published else None
+        out[f"{spec.id}{PROCESS_SUFFIX}"] = {
+            "type": "process",
+            "processor": {
+                "name": PROCESSOR,
+                "indicator": spec.id,
+                "process_id": f"{spec.id}{PROCESS_SUFFIX}",
+                "data": _connection(url),
+                "options": {"statement_timeout_ms": PROCESS_TIMEOUT_MS, "pool_size": 2, "max_overflow": 2},
+                **({"collection_url": collection} if collection else {}),
+            },
+        }
+    return out
+
+
 def _time_extent(engine: Engine, item: Published) -> dict[str, Any] | None:
     """The temporal extent from the table's vintages (a vintage covers its calendar year)."""
     if describe(item.kind, item.id).time_field is None:
@@ -200,6 +247,7 @@ def build_config(engine: Engine, url: URL, api: ApiSettings) -> dict[str, Any]:
             temporal = _time_extent(engine, item)
             if temporal:
                 resources[item.id]["extents"]["temporal"] = temporal
+    resources |= _processes(url, api, published=set(resources))
     if not resources:
         raise ConfigError(
             "Nothing to publish: no layer or indicator table holds data.",
@@ -216,6 +264,11 @@ def build_config(engine: Engine, url: URL, api: ApiSettings) -> dict[str, Any]:
             "cors": True,
             "pretty_print": False,
             "limits": {"default_items": 10, "max_items": 1000, "on_exceed": "error"},
+            "manager": {
+                "name": JOB_MANAGER,
+                "connection": {**_connection(url), "search_path": ["public"]},
+                "output_dir": "in-database",  # api_config.processes.manager.IN_DATABASE
+            },
             "map": {
                 "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
                 "attribution": "© OpenStreetMap contributors",

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
+from dateutil.parser import isoparse
 from pygeofilter.parsers.cql2_json import parse as parse_cql2_json
 from pygeofilter.parsers.cql2_text import parse as parse_cql2_text
 
@@ -78,6 +79,10 @@ def check(path: str, method: str, query: str) -> str | None:
     values = dict(params)
     if "skipGeometry" in values and values["skipGeometry"] not in _BOOLEANS:
         return f"Parameter 'skipGeometry': {values['skipGeometry']!r} is not true or false."
+    if "datetime" in values:
+        reason = _check_datetime(values["datetime"])
+        if reason:
+            return reason
     lang = values.get("filter-lang")
     if lang not in (None, "cql2-text", "cql2-json"):
         return f"Parameter 'filter-lang': {lang!r} is not one of cql2-text, cql2-json."
@@ -86,6 +91,23 @@ def check(path: str, method: str, query: str) -> str | None:
             parse_filter(values["filter"], lang)
         except ValueError as exc:
             return str(exc)
+    return None
+
+
+def _check_datetime(value: str) -> str | None:
+    parts = value.split("/") if "/" in value else [value]
+    for part in parts:
+        if len(parts) == 2 and part in ("", ".."):
+            continue
+        try:
+            isoparse(part)
+        except ValueError:
+            return (
+                f"Parameter 'datetime': {value!r} is not an RFC 3339 date-time or interval "
+                "(e.g. 2019-04-01T00:00:00Z, 2019-01-01/2020-12-31 or 2019-01-01/..)."
+            )
+    if len(parts) > 2:
+        return f"Parameter 'datetime': {value!r} has more than one '/'."
     return None
 
 

@@ -40,3 +40,10 @@ def engine_for(data: dict[str, Any], options: dict[str, Any] | None) -> Engine:
             )
             _ENGINES[key] = engine
     return engine
+
+
+def dispose_all() -> None:
+    """Forget inherited pooled connections (in a forked child) without closing the parent's."""
+    with _LOCK:
+        for engine in _ENGINES.values():
+            engine.dispose(close=False)

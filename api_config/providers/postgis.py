@@ -218,7 +218,8 @@ class PostGISProvider(BaseProvider):
             geom = sql.SQL("ST_Transform({}, {})").format(geom, sql.Literal(out.srid))
         if out.flip_axes:
             geom = sql.SQL("ST_FlipCoordinates({})").format(geom)
-        return sql.SQL("ST_AsGeoJSON({}, {})::json").format(geom, sql.Literal(out.digits))
+        # options 0: no "crs" member (GeoJSON 2016); the CRS is in the Content-Crs header
+        return sql.SQL("ST_AsGeoJSON({}, {}, 0)::json").format(geom, sql.Literal(out.digits))
 
     def _properties(self, select: list[str]) -> sql.Composable:
         names = [n for n in self.info.fields if not select or n in select]
@@ -267,14 +268,14 @@ class PostGISProvider(BaseProvider):
         return rows
 
     # -- connections ----------------------------------------------------------------------------
-    def _cursor(self) -> _Cursor:
-        return _Cursor(self.engine)
+    def _cursor(self) -> PooledCursor:
+        return PooledCursor(self.engine)
 
     def __repr__(self) -> str:
         return f"<PostGISProvider> {self.info.schema}.{self.info.table}"
 
 
-class _Cursor:
+class PooledCursor:
     """A pooled connection's cursor; database errors become pygeoapi errors with HTTP codes."""
 
     def __init__(self, engine: Engine) -> None:

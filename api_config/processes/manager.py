@@ -1,0 +1,47 @@
+"""pygeoapi's PostgreSQL job manager, with asynchronous jobs in their own process.
+
+Jobs (status, progress, results) live in a PostgreSQL table, so they survive a server restart.  Stock
+pygeoapi runs asynchronous jobs as threads inside the web worker, which competes with requests
+and dies with the worker; here each asynchronous job runs in a forked child process that owns
+fresh database connections.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from typing import Any
+
+from pygeoapi.process.manager.postgresql import PostgreSQLManager
+from pygeoapi.util import JobStatus
+
+from api_config.providers import db
+
+
+#: ``output_dir`` value meaning "results in the jobs table" (pygeoapi's schema requires a string).
+IN_DATABASE = "in-database"
+
+
+class DothiJobManager(PostgreSQLManager):
+    """Jobs and their results in PostgreSQL; async execution in a child process."""
+
+    def __init__(self, manager_def: dict[str, Any]) -> None:
+        manager_def = dict(manager_def)
+        if manager_def.get("output_dir") == IN_DATABASE:
+            manager_def["output_dir"] = None
+        super().__init__(manager_def)
+
+    def _execute_handler_async(
+        self, p: Any, job_id: str, data_dict: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        ctx = multiprocessing.get_context("fork")
+        child = ctx.Process(
+            target=self._run_in_child, args=(p, job_id, data_dict, *args), kwargs=kwargs, daemon=False
+        )
+        child.start()
+        return "application/json", None, JobStatus.accepted
+
+    def _run_in_child(self, *args: Any, **kwargs: Any) -> None:
+        # connections inherited from the web worker must not be shared: drop them, open new ones
+        self._engine.dispose(close=False)
+        db.dispose_all()
+        self._execute_handler_sync(*args, **kwargs)
