@@ -119,11 +119,15 @@ class RequestGuard:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         reason = check(
-            environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET"), environ.get("QUERY_STRING", "")
+            environ.get("PATH_INFO", ""),
+            environ.get("REQUEST_METHOD", "GET"),
+            environ.get("QUERY_STRING", ""),
         )
         if reason is None:
             return self.app(environ, start_response)
-        body = json.dumps({"code": "InvalidParameterValue", "type": "InvalidParameterValue", "description": reason})
+        body = json.dumps(
+            {"code": "InvalidParameterValue", "type": "InvalidParameterValue", "description": reason}
+        )
         data = body.encode("utf-8")
         start_response(
             "400 Bad Request",

@@ -61,7 +61,12 @@ def process_metadata(spec: IndicatorSpec, collection_url: str | None = None) -> 
     links = []
     if collection_url:
         links.append(
-            {"type": "application/json", "rel": "related", "title": "Result collection", "href": collection_url}
+            {
+                "type": "application/json",
+                "rel": "related",
+                "title": "Result collection",
+                "href": collection_url,
+            }
         )
     return {
         "version": "1.0.0",

@@ -8,8 +8,12 @@ fresh database connections.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 from typing import Any
+
+from pygeoapi.process.base import JobResultNotFoundError
+from sqlalchemy import select, update
 
 from pygeoapi.process.manager.postgresql import PostgreSQLManager
 from pygeoapi.util import JobStatus
@@ -39,6 +43,32 @@ class DothiJobManager(PostgreSQLManager):
         )
         child.start()
         return "application/json", None, JobStatus.accepted
+
+    def _execute_handler_sync(self, p: Any, job_id: str, *args: Any, **kwargs: Any) -> Any:
+        """Run the job, then keep its result in the jobs table (pygeoapi 0.24 only writes files)."""
+        mimetype, outputs, status = super()._execute_handler_sync(p, job_id, *args, **kwargs)
+        if status == JobStatus.successful and self.table_output:
+            payload = outputs if isinstance(outputs, bytes) else json.dumps(outputs).encode("utf-8")
+            with self._engine.begin() as conn:
+                conn.execute(
+                    update(self.table_model).where(self.c.identifier == job_id).values(output=payload)
+                )
+        return mimetype, outputs, status
+
+    def get_job_result(self, job_id: str) -> tuple[Any, ...]:
+        """The result stored in the jobs table (``(None,)`` while the job is not finished)."""
+        if not self.table_output:
+            return super().get_job_result(job_id)  # type: ignore[no-any-return]
+        job = self.get_job(job_id)
+        if JobStatus[job["status"]] != JobStatus.successful:
+            return (None,)
+        with self._engine.connect() as conn:
+            row = conn.execute(select(self.c.output).where(self.c.identifier == job_id)).first()
+        if row is None or row[0] is None:
+            raise JobResultNotFoundError()
+        mimetype = job.get("mimetype") or "application/json"
+        data = bytes(row[0])
+        return mimetype, json.loads(data) if "json" in mimetype else data
 
     def _run_in_child(self, *args: Any, **kwargs: Any) -> None:
         # connections inherited from the web worker must not be shared: drop them, open new ones

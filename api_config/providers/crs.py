@@ -43,4 +43,6 @@ def output_crs(uri: str | None) -> OutputCrs:
     try:
         return SUPPORTED[uri]
     except KeyError:
-        raise ValueError(f"Parameter 'crs': {uri!r} is not offered; use one of {', '.join(CRS_URIS)}.") from None
+        raise ValueError(
+            f"Parameter 'crs': {uri!r} is not offered; use one of {', '.join(CRS_URIS)}."
+        ) from None

@@ -35,9 +35,7 @@ def engine_for(data: dict[str, Any], options: dict[str, Any] | None) -> Engine:
         engine = _ENGINES.get(key)
         if engine is None:
             pool = PoolOptions(size=size, max_overflow=int(options.get("max_overflow", 4)), timeout_s=15)
-            engine = create_engine(
-                url, pool=pool, statement_timeout_ms=timeout, application_name="dothi-api"
-            )
+            engine = create_engine(url, pool=pool, statement_timeout_ms=timeout, application_name="dothi-api")
             _ENGINES[key] = engine
     return engine
 

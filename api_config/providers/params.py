@@ -82,7 +82,9 @@ def coerce(name: str, value: str, field: Field) -> Any:
     return value
 
 
-def property_clause(name: str, value: str, fields: dict[str, Field], params: dict[str, Any]) -> sql.Composable:
+def property_clause(
+    name: str, value: str, fields: dict[str, Field], params: dict[str, Any]
+) -> sql.Composable:
     """``property=value`` (OGC API Features queryables as query parameters); unknown names → 400."""
     field = fields.get(name)
     if field is None:

@@ -160,7 +160,8 @@ class PostGISProvider(BaseProvider):
             row = cur.fetchone()
         if row is None:
             raise ProviderItemNotFoundError(
-                f"No feature {identifier!r}", user_msg=f"No feature with id {identifier!r} in this collection."
+                f"No feature {identifier!r}",
+                user_msg=f"No feature with id {identifier!r} in this collection.",
             )
         return dict(row[0])
 
