@@ -26,7 +26,7 @@ from api_config.providers.tables import TIME_COLUMN, Kind, describe
 from gis.errors import ConfigError
 from gis.settings import ApiSettings
 from gis.sqlfiles import load_sql
-from layers.catalog import LAYERS, LayerSpec
+from layers.catalog import LAYERS, RASTERS, LayerSpec
 
 PASSWORD_ENV = "DOTHI_PG_PASSWORD"
 LANGUAGES = ["vi", "en"]
@@ -34,6 +34,11 @@ PROJECT_URL = "https://github.com/dothi-project/dothi"
 FEATURE_PROVIDER = "api_config.providers.postgis.PostGISProvider"
 TILE_PROVIDER = "api_config.providers.mvt.PostGISTileProvider"
 PROCESSOR = "api_config.processes.indicator.IndicatorProcessor"
+RECORDS_PROVIDER = "api_config.providers.records.CatalogueProvider"
+COVERAGE_PROVIDER = "api_config.providers.coverage.LimitedRasterioProvider"
+CATALOGUE_ID = "catalogue"
+#: Largest coverage request (pixels × bands) served; larger ones get HTTP 413.
+MAX_COVERAGE_CELLS = 4_000_000
 JOB_MANAGER = "api_config.processes.manager.DothiJobManager"
 #: Process ids are the indicator ids plus this suffix (collections and processes share a namespace).
 PROCESS_SUFFIX = "-run"
@@ -198,6 +203,73 @@ def _tile_provider(item: Published, url: URL, api: ApiSettings) -> dict[str, Any
     }
 
 
+def _catalogue(url: URL, api: ApiSettings) -> dict[str, Any]:
+    """OGC API – Records: every layer, raster and indicator (api_config.providers.records)."""
+    return {
+        "type": "collection",
+        "title": {"vi": "Danh mục dữ liệu và chỉ số", "en": "Catalogue of layers and indicators"},
+        "description": {
+            "vi": "Siêu dữ liệu, nguồn gốc và giấy phép của mọi lớp dữ liệu, ảnh raster và chỉ số.",
+            "en": "Metadata, provenance and licence of every layer, raster and indicator.",
+        },
+        "keywords": {"vi": ["danh mục", "siêu dữ liệu"], "en": ["catalogue", "metadata"]},
+        "links": [],
+        "extents": {"spatial": {"bbox": [-180, -90, 180, 90], "crs": CRS84}},
+        "providers": [
+            {
+                "type": "record",
+                "name": RECORDS_PROVIDER,
+                "data": _connection(url),
+                "id_field": "id",
+                "title_field": "title",
+                "include_extra_query_parameters": True,
+                "options": {"statement_timeout_ms": api.statement_timeout_ms, "pool_size": 1},
+            }
+        ],
+    }
+
+
+def _coverages(engine: Engine, data_dir: Path) -> dict[str, Any]:
+    """OGC API – Coverages: every raster file listed in catalog.rasters that exists."""
+    out: dict[str, Any] = {}
+    with engine.connect() as conn:
+        cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cur.execute("SELECT to_regclass('catalog.rasters')")
+        if cur.fetchone()[0] is None:
+            return out
+        cur.execute(load_sql("api_config", "rasters"))
+        rows = cur.fetchall()
+    for layer, year, path, bbox, synthetic in rows:
+        name = layer.split(".", 1)[-1]
+        spec = RASTERS.get(name)
+        file = data_dir / path
+        if spec is None or not file.is_file():
+            continue
+        cid = f"{name}_{year}" if year else name
+        note = (" — DỮ LIỆU TỔNG HỢP", " — SYNTHETIC data") if synthetic else ("", "")
+        out[cid] = {
+            "type": "collection",
+            "title": {
+                "vi": f"{spec.title_vi} {year or ''}{note[0]}",
+                "en": f"{spec.title_en} {year or ''}{note[1]}",
+            },
+            "description": {"vi": spec.description_vi, "en": spec.description_en},
+            "keywords": {"vi": list(spec.keywords_vi), "en": list(spec.keywords_en)},
+            "links": [],
+            "extents": {"spatial": {"bbox": list(bbox), "crs": CRS84}},
+            "providers": [
+                {
+                    "type": "coverage",
+                    "name": COVERAGE_PROVIDER,
+                    "data": str(file),
+                    "options": {"max_cells": MAX_COVERAGE_CELLS},
+                    "format": {"name": "GTiff", "mimetype": "image/tiff"},
+                }
+            ],
+        }
+    return out
+
+
 def _processes(url: URL, api: ApiSettings, *, published: set[str]) -> dict[str, Any]:
     """Every indicator of the registry as an OGC API process (api_config.processes)."""
     out: dict[str, Any] = {}
@@ -237,8 +309,14 @@ def _time_extent(engine: Engine, item: Published) -> dict[str, Any] | None:
     }
 
 
-def build_config(engine: Engine, url: URL, api: ApiSettings) -> dict[str, Any]:
-    """The pygeoapi configuration for what is in the database now."""
+def build_config(
+    engine: Engine, url: URL, api: ApiSettings, *, data_dir: Path | None = None
+) -> dict[str, Any]:
+    """The pygeoapi configuration for what is in the database now.
+
+    ``data_dir`` is the folder raster paths in ``catalog.rasters`` are relative to; rasters whose
+    file is missing are not published.
+    """
     resources: dict[str, Any] = {}
     for item in candidates():
         extent = _extent(engine, item)
@@ -248,6 +326,9 @@ def build_config(engine: Engine, url: URL, api: ApiSettings) -> dict[str, Any]:
             if temporal:
                 resources[item.id]["extents"]["temporal"] = temporal
     resources |= _processes(url, api, published=set(resources))
+    resources[CATALOGUE_ID] = _catalogue(url, api)
+    if data_dir is not None:
+        resources |= _coverages(engine, data_dir)
     if not resources:
         raise ConfigError(
             "Nothing to publish: no layer or indicator table holds data.",

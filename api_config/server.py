@@ -31,7 +31,7 @@ def api_dir(data_dir: Path) -> Path:
 def generate(engine: Engine, url: URL, api: ApiSettings, data_dir: Path) -> ApiFiles:
     """Write the pygeoapi configuration and its OpenAPI document, both validated."""
     folder = api_dir(data_dir)
-    config = build_config(engine, url, api)
+    config = build_config(engine, url, api, data_dir=data_dir)
     validate(config)
     files = ApiFiles(folder / "pygeoapi-config.yml", folder / "pygeoapi-openapi.yml")
     write_config(config, files.config)
