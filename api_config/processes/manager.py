@@ -68,7 +68,10 @@ class DothiJobManager(PostgreSQLManager):
             raise JobResultNotFoundError()
         mimetype = job.get("mimetype") or "application/json"
         data = bytes(row[0])
-        return mimetype, json.loads(data) if "json" in mimetype else data
+        if mimetype == "application/json":
+            return mimetype, json.loads(data)
+        # pygeoapi passes other media types through as they are (GeoJSON as its text)
+        return mimetype, data.decode("utf-8") if "json" in mimetype else data
 
     def _run_in_child(self, *args: Any, **kwargs: Any) -> None:
         # connections inherited from the web worker must not be shared: drop them, open new ones

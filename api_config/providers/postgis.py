@@ -89,19 +89,26 @@ class PostGISProvider(BaseProvider):
             entry: dict[str, Any] = {"type": f.type, "title": f"{f.title_vi} / {f.title_en}"}
             if f.format:
                 entry["format"] = f.format
-            if f.enum:
-                entry["values"] = list(f.enum)
             if f.unit:
                 entry["x-ogc-unit"] = f.unit
             out[name] = entry
         return out
 
-    def get_schema(self, schema_type: SchemaType = SchemaType.item) -> tuple[str, dict[str, Any]]:
-        props: dict[str, Any] = {
-            name: {k: v for k, v in f.items() if k != "values"}
-            | ({"enum": f["values"]} if "values" in f else {})
-            for name, f in self._fields.items()
+    def get_domains(
+        self, properties: list[str] | None = None, current: bool = False
+    ) -> tuple[dict[str, list[Any]], bool]:
+        """Allowed values declared in the catalog (queryables ``enum``)."""
+        domains = {
+            name: list(f.enum)
+            for name, f in self.info.fields.items()
+            if f.enum and (not properties or name in properties)
         }
+        return domains, False
+
+    def get_schema(self, schema_type: SchemaType = SchemaType.item) -> tuple[str, dict[str, Any]]:
+        props: dict[str, Any] = {name: dict(f) for name, f in self._fields.items()}
+        for name, values in self.get_domains()[0].items():
+            props[name]["enum"] = values
         props[self.id_field] = props.get(self.id_field, {"type": "string"}) | {"x-ogc-role": "id"}
         props["geometry"] = {"$ref": f"https://geojson.org/schema/{self.info.geometry_type}.json"}
         return "application/geo+json", {"type": "object", "properties": props}
