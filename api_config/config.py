@@ -338,7 +338,7 @@ def build_config(
         "server": {
             "bind": {"host": api.host, "port": api.port},
             "url": api.url,
-            "mimetype": "application/json; charset=UTF-8",
+            "mimetype": "application/json",  # JSON is UTF-8 by definition (RFC 8259)
             "encoding": "utf-8",
             "gzip": True,
             "languages": LANGUAGES if api.default_language == "vi" else LANGUAGES[::-1],

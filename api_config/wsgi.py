@@ -22,8 +22,11 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl
+from wsgiref.util import request_uri
 
 from dateutil.parser import isoparse
+from pygeoapi.api import itemtypes
+from pygeoapi.flask_app import APP as FLASK_APP  # reads PYGEOAPI_CONFIG / PYGEOAPI_OPENAPI
 from pygeofilter.parsers.cql2_json import parse as parse_cql2_json
 from pygeofilter.parsers.cql2_text import parse as parse_cql2_text
 
@@ -38,6 +41,8 @@ _NOT_OFFERED = (
     "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
     "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
 )
+
+_JSON_TYPES = ("application/json;", "application/geo+json;", "application/schema+json;")
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -65,18 +70,23 @@ def check(path: str, method: str, query: str) -> str | None:
     if method != "GET":
         return None
     params = parse_qsl(query, keep_blank_values=True)
-    names = [k for k, _ in params]
     if _ITEM.match(path):
-        extra = sorted(set(names) - _ITEM_PARAMS)
-        if extra:
-            return (
-                f"Unknown query parameter(s) {', '.join(map(repr, extra))} for a single feature; "
-                f"allowed: {', '.join(sorted(_ITEM_PARAMS))}."
-            )
+        return _check_item(sorted({k for k, _ in params} - _ITEM_PARAMS))
+    if _ITEMS.match(path):
+        return _check_items(dict(params))
+    return None
+
+
+def _check_item(extra: list[str]) -> str | None:
+    if not extra:
         return None
-    if not _ITEMS.match(path):
-        return None
-    values = dict(params)
+    return (
+        f"Unknown query parameter(s) {', '.join(map(repr, extra))} for a single feature; "
+        f"allowed: {', '.join(sorted(_ITEM_PARAMS))}."
+    )
+
+
+def _check_items(values: dict[str, str]) -> str | None:
     if "skipGeometry" in values and values["skipGeometry"] not in _BOOLEANS:
         return f"Parameter 'skipGeometry': {values['skipGeometry']!r} is not true or false."
     if "datetime" in values:
@@ -124,7 +134,7 @@ class RequestGuard:
             environ.get("QUERY_STRING", ""),
         )
         if reason is None:
-            return self.app(environ, start_response)
+            return self.app(environ, _plain_json(start_response, _link_header(environ)))
         body = json.dumps(
             {"code": "InvalidParameterValue", "type": "InvalidParameterValue", "description": reason}
         )
@@ -136,22 +146,58 @@ class RequestGuard:
         return [data]
 
 
-def _declare_conformance() -> None:
-    from pygeoapi.api import itemtypes
+def _link_header(environ: dict[str, Any]) -> str | None:
+    """``Link`` header (RFC 8288) for ``/items`` GeoJSON responses: self and the alternates."""
+    path = environ.get("PATH_INFO", "")
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not _ITEMS.match(path):
+        return None
+    url = request_uri(environ, include_query=False)
+    queryables = url.rstrip("/").rsplit("/", 1)[0] + "/queryables"
+    return ", ".join(
+        f'<{href}?f={f}>; rel="{rel}"; type="{media}"'
+        for href, f, rel, media in (
+            (url, "json", "self", "application/geo+json"),
+            (url, "html", "alternate", "text/html"),
+            (url, "csv", "alternate", "text/csv"),
+            (
+                queryables,
+                "json",
+                "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                "application/schema+json",
+            ),
+        )
+    )
 
+
+def _plain_json(start_response: StartResponse, link: str | None = None) -> StartResponse:
+    """pygeoapi adds ``; charset=utf-8`` to JSON when it gzips; JSON is UTF-8 by definition
+    (RFC 8259) and strict clients (ogctests) expect the bare media type.  ``link`` is added as a
+    ``Link`` header to successful JSON responses."""
+
+    def wrapped(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+        fixed = [
+            (k, v.split(";", 1)[0] if k.lower() == "content-type" and v.startswith(_JSON_TYPES) else v)
+            for k, v in headers
+        ]
+        if link and status.startswith("200"):
+            fixed.append(("Link", link))
+        return start_response(status, fixed, *exc_info)
+
+    return wrapped
+
+
+def _declare_conformance() -> None:
     classes = itemtypes.CONFORMANCE_CLASSES_FEATURES
     classes[:] = [c for c in classes if c not in _NOT_OFFERED]
     classes.extend(c for c in FILTER_CONFORMANCE if c not in classes)
-    itemtypes.parse_cql2_text = _parse_any_cql2  # type: ignore[attr-defined]
+    itemtypes.parse_cql2_text = _parse_any_cql2
 
 
 def create_app() -> WsgiApp:
     """pygeoapi's Flask app (configured from the environment) behind :class:`RequestGuard`."""
-    from pygeoapi.flask_app import APP as FLASK_APP
-
     _declare_conformance()
-    FLASK_APP.wsgi_app = RequestGuard(FLASK_APP.wsgi_app)  # type: ignore[method-assign]
-    return FLASK_APP  # type: ignore[no-any-return]
+    FLASK_APP.wsgi_app = RequestGuard(FLASK_APP.wsgi_app)
+    return FLASK_APP
 
 
 APP = create_app()

@@ -13,13 +13,11 @@ import multiprocessing
 from typing import Any
 
 from pygeoapi.process.base import JobResultNotFoundError
-from sqlalchemy import select, update
-
 from pygeoapi.process.manager.postgresql import PostgreSQLManager
 from pygeoapi.util import JobStatus
+from sqlalchemy import select, update
 
 from api_config.providers import db
-
 
 #: ``output_dir`` value meaning "results in the jobs table" (pygeoapi's schema requires a string).
 IN_DATABASE = "in-database"
@@ -58,7 +56,7 @@ class DothiJobManager(PostgreSQLManager):
     def get_job_result(self, job_id: str) -> tuple[Any, ...]:
         """The result stored in the jobs table (``(None,)`` while the job is not finished)."""
         if not self.table_output:
-            return super().get_job_result(job_id)  # type: ignore[no-any-return]
+            return super().get_job_result(job_id)
         job = self.get_job(job_id)
         if JobStatus[job["status"]] != JobStatus.successful:
             return (None,)

@@ -78,8 +78,8 @@ class PostGISProvider(BaseProvider):
             raise ProviderGenericError(f"provider options need kind and name: {exc}") from exc
         self.engine: Engine = engine_for(self.data, options)
         self.geom_field = provider_def.get("geom_field", "geom")
-        self.id_field = self.id_field or self.info.id_field
-        self.time_field = self.time_field or self.info.time_field
+        self.id_field: str = provider_def.get("id_field") or self.info.id_field
+        self.time_field: str | None = provider_def.get("time_field") or self.info.time_field
         self._fields = self.get_fields()
 
     # -- metadata -------------------------------------------------------------------------------
@@ -110,7 +110,11 @@ class PostGISProvider(BaseProvider):
         for name, values in self.get_domains()[0].items():
             props[name]["enum"] = values
         props[self.id_field] = props.get(self.id_field, {"type": "string"}) | {"x-ogc-role": "id"}
-        props["geometry"] = {"$ref": f"https://geojson.org/schema/{self.info.geometry_type}.json"}
+        # OGC API Features Part 5 style: a format naming the geometry type, no remote $ref
+        props["geometry"] = {
+            "format": f"geometry-{self.info.geometry_type.lower()}",
+            "x-ogc-role": "primary-geometry",
+        }
         return "application/geo+json", {"type": "object", "properties": props}
 
     # -- queries --------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ records), so it is built per request and searched in Python: ``q`` (free text), 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pygeoapi.provider.base import BaseProvider, ProviderItemNotFoundError, SchemaType
@@ -149,9 +150,7 @@ class CatalogueProvider(BaseProvider):
             words = q.lower().replace(",", " ").split()
             found = [r for r in found if all(w in _text(r) for w in words)]
         for item in reversed(sortby or []):
-            found.sort(key=lambda r, k=item["property"]: str(r["properties"].get(k) or ""))
-            if item.get("order") == "-":
-                found.reverse()
+            found.sort(key=_sort_key(item["property"]), reverse=item.get("order") == "-")
         page = found[offset : offset + limit] if resulttype == "results" else []
         return {
             "type": "FeatureCollection",
@@ -170,3 +169,10 @@ class CatalogueProvider(BaseProvider):
 def _text(record: dict[str, Any]) -> str:
     p = record["properties"]
     return " ".join([p["title"], p["description"], *p["keywords"]]).lower()
+
+
+def _sort_key(name: str) -> Callable[[dict[str, Any]], str]:
+    def key(record: dict[str, Any]) -> str:
+        return str(record["properties"].get(name) or "")
+
+    return key

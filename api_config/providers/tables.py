@@ -6,6 +6,7 @@ English) and the time dimension all come from the one declaration of the layer o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -94,7 +95,7 @@ def describe(kind: Kind, name: str) -> TableInfo:
     return _with_enums(_info(result_table(ind), "result_id", "MultiPolygon", titles), {"level": ind.levels})
 
 
-def _with_enums(info: TableInfo, enums: dict[str, tuple[str | int, ...] | None]) -> TableInfo:
+def _with_enums(info: TableInfo, enums: Mapping[str, tuple[str | int, ...] | None]) -> TableInfo:
     fields = {
         name: Field(f.name, f.type, f.title_vi, f.title_en, f.format, f.unit, enums.get(name))
         for name, f in info.fields.items()
