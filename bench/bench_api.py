@@ -109,12 +109,8 @@ def stock_config(url: URL, port: int) -> dict[str, Any]:
             "map": {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "attribution": "OSM"},
         },
         "logging": {"level": "ERROR"},
-        "metadata": {
-            "identification": {"title": "stock", "description": "stock", "keywords": ["x"], "url": "x"},
-            "license": {"name": "x"},
-            "provider": {"name": "x"},
-            "contact": {"name": "x"},
-        },
+        # the same metadata block as ours (pygeoapi needs every key)
+        "metadata": yaml.safe_load((OUT / "ours" / "api" / "pygeoapi-config.yml").read_text())["metadata"],
         "resources": {
             "buildings": {
                 "type": "collection",
@@ -138,7 +134,8 @@ def stock_config(url: URL, port: int) -> dict[str, Any]:
                         "id_field": "building_id",
                         "table": "buildings",
                         "geom_field": "geom",
-                        "options": {"zoom": {"min": 0, "max": 22}, "schemes": ["WebMercatorQuad"]},
+                        # no "schemes": a list in options breaks pygeoapi 0.24 get_engine (unhashable)
+                        "options": {"zoom": {"min": 0, "max": 22}},
                         "format": {"name": "pbf", "mimetype": "application/vnd.mapbox-vector-tile"},
                     },
                 ],
