@@ -222,11 +222,29 @@ def measure(url: str, n: int) -> str:
     return f"{ms:,.0f} ms" if ms >= 10 else f"{ms:.1f} ms"
 
 
+def stop(proc: subprocess.Popen[bytes], url: URL) -> None:
+    """Stop a server and cancel the queries it abandoned (stock pygeoapi has no statement timeout)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=30)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        conn.exec_driver_sql(
+            "SELECT pg_cancel_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-generate", action="store_true")
+    parser.add_argument("--servers", default="ours,stock,tipg", help="comma-separated subset")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     url = database_url(DatabaseSettings()).set(database=f"{DatabaseSettings().db_name}_bench")
@@ -235,6 +253,8 @@ def main() -> None:
     starters = {"ours": start_ours, "stock": start_stock, "tipg": start_tipg}
     results: dict[str, dict[str, str]] = {}
     for kind, port in servers.items():
+        if kind not in args.servers.split(","):
+            continue
         proc = starters[kind](url, port, args.workers)
         if proc is None:
             print(f"{kind}: not installed, skipped")
@@ -246,8 +266,7 @@ def main() -> None:
             }
             print(kind, results[kind])
         finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+            stop(proc, url)
     write_results(results, args)
 
 
