@@ -10,6 +10,7 @@ in the file: pygeoapi reads it from the ``DOTHI_PG_PASSWORD`` environment variab
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +21,29 @@ from sqlalchemy.engine import URL, Engine
 
 from analysis.registry import INDICATORS, IndicatorSpec
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
+from api_config.providers.crs import CRS84, CRS_URIS
+from api_config.providers.tables import TIME_COLUMN, Kind, describe
 from gis.errors import ConfigError
 from gis.settings import ApiSettings
 from gis.sqlfiles import load_sql
-from layers.catalog import LAYERS, LayerSpec
+from layers.catalog import LAYERS, RASTERS, LayerSpec
 
 PASSWORD_ENV = "DOTHI_PG_PASSWORD"
 LANGUAGES = ["vi", "en"]
 PROJECT_URL = "https://github.com/dothi-project/dothi"
+FEATURE_PROVIDER = "api_config.providers.postgis.PostGISProvider"
+TILE_PROVIDER = "api_config.providers.mvt.PostGISTileProvider"
+PROCESSOR = "api_config.processes.indicator.IndicatorProcessor"
+RECORDS_PROVIDER = "api_config.providers.records.CatalogueProvider"
+COVERAGE_PROVIDER = "api_config.providers.coverage.LimitedRasterioProvider"
+CATALOGUE_ID = "catalogue"
+#: Largest coverage request (pixels × bands) served; larger ones get HTTP 413.
+MAX_COVERAGE_CELLS = 4_000_000
+JOB_MANAGER = "api_config.processes.manager.DothiJobManager"
+#: Process ids are the indicator ids plus this suffix (collections and processes share a namespace).
+PROCESS_SUFFIX = "-run"
+#: Longest SQL statement a process may run (its runtime limit per statement).
+PROCESS_TIMEOUT_MS = 300_000
 
 
 @dataclass(frozen=True)
@@ -35,6 +51,7 @@ class Published:
     """One table to publish as a collection."""
 
     id: str
+    kind: Kind
     schema: str
     table: str
     id_field: str
@@ -49,6 +66,7 @@ class Published:
 def _layer_entry(spec: LayerSpec) -> Published:
     return Published(
         id=spec.name,
+        kind="layer",
         schema=spec.schema,
         table=spec.table,
         id_field=spec.id_field,
@@ -65,6 +83,7 @@ def _indicator_entry(spec: IndicatorSpec) -> Published:
     unit = f" [{spec.unit}]"
     return Published(
         id=spec.id,
+        kind="indicator",
         schema=ANALYSIS_SCHEMA,
         table=spec.table,
         id_field="result_id",
@@ -125,44 +144,191 @@ def _resource(item: Published, bbox: list[float], url: URL, api: ApiSettings) ->
                 "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
             }
         },
+        "providers": [_feature_provider(item, url, api), _tile_provider(item, url, api)],
+    }
+
+
+def _connection(url: URL) -> dict[str, Any]:
+    return {
+        "host": url.host,
+        "port": url.port or 5432,
+        "dbname": url.database,
+        "user": url.username,
+        "password": "${" + PASSWORD_ENV + "}",
+    }
+
+
+def _feature_provider(item: Published, url: URL, api: ApiSettings) -> dict[str, Any]:
+    """dothi's own PostGIS provider (GeoJSON built in the database, see api_config.providers)."""
+    return {
+        "type": "feature",
+        "name": FEATURE_PROVIDER,
+        "data": _connection(url),
+        "options": {
+            "kind": item.kind,
+            "name": item.id,
+            "statement_timeout_ms": api.statement_timeout_ms,
+            "pool_size": 4,
+            "max_overflow": 4,
+        },
+        "id_field": item.id_field,
+        "geom_field": "geom",
+        "storage_crs": CRS84,
+        "crs": list(CRS_URIS),
+        # every non-standard query parameter reaches the provider, which refuses unknown ones (400)
+        "include_extra_query_parameters": True,
+        **({"title_field": item.title_field} if item.title_field else {}),
+        **({"time_field": TIME_COLUMN} if describe(item.kind, item.id).time_field else {}),
+    }
+
+
+def _tile_provider(item: Published, url: URL, api: ApiSettings) -> dict[str, Any]:
+    """Vector tiles built in PostGIS (api_config.providers.mvt), WebMercatorQuad."""
+    return {
+        "type": "tile",
+        "name": TILE_PROVIDER,
+        "data": _connection(url),
+        "options": {
+            "kind": item.kind,
+            "name": item.id,
+            "statement_timeout_ms": api.statement_timeout_ms,
+            "pool_size": 4,
+            "max_overflow": 4,
+            "zoom": {"min": 0, "max": 22},
+            "schemes": ["WebMercatorQuad"],
+            "max_features": 50_000,
+        },
+        "geom_field": "geom",
+        "format": {"name": "mvt", "mimetype": "application/vnd.mapbox-vector-tile"},
+    }
+
+
+def _catalogue(url: URL, api: ApiSettings) -> dict[str, Any]:
+    """OGC API – Records: every layer, raster and indicator (api_config.providers.records)."""
+    return {
+        "type": "collection",
+        "title": {"vi": "Danh mục dữ liệu và chỉ số", "en": "Catalogue of layers and indicators"},
+        "description": {
+            "vi": "Siêu dữ liệu, nguồn gốc và giấy phép của mọi lớp dữ liệu, ảnh raster và chỉ số.",
+            "en": "Metadata, provenance and licence of every layer, raster and indicator.",
+        },
+        "keywords": {"vi": ["danh mục", "siêu dữ liệu"], "en": ["catalogue", "metadata"]},
+        "links": [],
+        "extents": {"spatial": {"bbox": [-180, -90, 180, 90], "crs": CRS84}},
         "providers": [
             {
-                "type": "feature",
-                "name": "PostgreSQL",
-                "data": {
-                    "host": url.host,
-                    "port": url.port or 5432,
-                    "dbname": url.database,
-                    "user": url.username,
-                    "password": "${" + PASSWORD_ENV + "}",
-                    "search_path": [item.schema, "public"],
-                },
-                "options": {
-                    "connect_timeout": 10,
-                    "pool_size": 2,
-                    "max_overflow": 2,
-                    "pool_recycle": 1800,
-                    "pool_timeout": 15,
-                    "pool_pre_ping": True,
-                    "options": f"-c statement_timeout={api.statement_timeout_ms} "
-                    "-c application_name=dothi-api",
-                },
-                "id_field": item.id_field,
-                "table": item.table,
-                "geom_field": "geom",
-                **({"title_field": item.title_field} if item.title_field else {}),
+                "type": "record",
+                "name": RECORDS_PROVIDER,
+                "data": _connection(url),
+                "id_field": "id",
+                "title_field": "title",
+                "include_extra_query_parameters": True,
+                "options": {"statement_timeout_ms": api.statement_timeout_ms, "pool_size": 1},
             }
         ],
     }
 
 
-def build_config(engine: Engine, url: URL, api: ApiSettings) -> dict[str, Any]:
-    """The pygeoapi configuration for what is in the database now."""
+def _coverages(engine: Engine, data_dir: Path) -> dict[str, Any]:
+    """OGC API – Coverages: every raster file listed in catalog.rasters that exists."""
+    out: dict[str, Any] = {}
+    with engine.connect() as conn:
+        cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cur.execute("SELECT to_regclass('catalog.rasters')")
+        if cur.fetchone()[0] is None:
+            return out
+        cur.execute(load_sql("api_config", "rasters"))
+        rows = cur.fetchall()
+    for layer, year, path, bbox, synthetic in rows:
+        name = layer.split(".", 1)[-1]
+        spec = RASTERS.get(name)
+        file = data_dir / path
+        if spec is None or not file.is_file():
+            continue
+        cid = f"{name}_{year}" if year else name
+        note = (" — DỮ LIỆU TỔNG HỢP", " — SYNTHETIC data") if synthetic else ("", "")
+        out[cid] = {
+            "type": "collection",
+            "title": {
+                "vi": f"{spec.title_vi} {year or ''}{note[0]}",
+                "en": f"{spec.title_en} {year or ''}{note[1]}",
+            },
+            "description": {"vi": spec.description_vi, "en": spec.description_en},
+            "keywords": {"vi": list(spec.keywords_vi), "en": list(spec.keywords_en)},
+            "links": [],
+            "extents": {"spatial": {"bbox": list(bbox), "crs": CRS84}},
+            "providers": [
+                {
+                    "type": "coverage",
+                    "name": COVERAGE_PROVIDER,
+                    "data": str(file),
+                    "options": {"max_cells": MAX_COVERAGE_CELLS},
+                    "format": {"name": "GTiff", "mimetype": "image/tiff"},
+                }
+            ],
+        }
+    return out
+
+
+def _processes(url: URL, api: ApiSettings, *, published: set[str]) -> dict[str, Any]:
+    """Every indicator of the registry as an OGC API process (api_config.processes)."""
+    out: dict[str, Any] = {}
+    for spec in INDICATORS.values():
+        collection = f"{api.url}/collections/{spec.id}" if spec.id in published else None
+        out[f"{spec.id}{PROCESS_SUFFIX}"] = {
+            "type": "process",
+            "processor": {
+                "name": PROCESSOR,
+                "indicator": spec.id,
+                "process_id": f"{spec.id}{PROCESS_SUFFIX}",
+                "data": _connection(url),
+                "options": {"statement_timeout_ms": PROCESS_TIMEOUT_MS, "pool_size": 2, "max_overflow": 2},
+                **({"collection_url": collection} if collection else {}),
+            },
+        }
+    return out
+
+
+def _time_extent(engine: Engine, item: Published) -> dict[str, Any] | None:
+    """The temporal extent from the table's vintages (a vintage covers its calendar year)."""
+    if describe(item.kind, item.id).time_field is None:
+        return None
+    query = sql.SQL(load_sql("api_config", "time_extent")).format(
+        column=sql.Identifier(TIME_COLUMN), table=sql.Identifier(item.schema, item.table)
+    )
+    with engine.connect() as conn:
+        cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cur.execute(query)
+        first, last = cur.fetchone()
+    if first is None:
+        return None
+    return {
+        "begin": datetime(int(first), 1, 1, tzinfo=UTC),
+        "end": datetime(int(last), 12, 31, 23, 59, 59, tzinfo=UTC),
+        "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
+    }
+
+
+def build_config(
+    engine: Engine, url: URL, api: ApiSettings, *, data_dir: Path | None = None
+) -> dict[str, Any]:
+    """The pygeoapi configuration for what is in the database now.
+
+    ``data_dir`` is the folder raster paths in ``catalog.rasters`` are relative to; rasters whose
+    file is missing are not published.
+    """
     resources: dict[str, Any] = {}
     for item in candidates():
         extent = _extent(engine, item)
         if extent is not None:
             resources[item.id] = _resource(item, extent[1], url, api)
+            temporal = _time_extent(engine, item)
+            if temporal:
+                resources[item.id]["extents"]["temporal"] = temporal
+    resources |= _processes(url, api, published=set(resources))
+    resources[CATALOGUE_ID] = _catalogue(url, api)
+    if data_dir is not None:
+        resources |= _coverages(engine, data_dir)
     if not resources:
         raise ConfigError(
             "Nothing to publish: no layer or indicator table holds data.",
@@ -172,13 +338,18 @@ def build_config(engine: Engine, url: URL, api: ApiSettings) -> dict[str, Any]:
         "server": {
             "bind": {"host": api.host, "port": api.port},
             "url": api.url,
-            "mimetype": "application/json; charset=UTF-8",
+            "mimetype": "application/json",  # JSON is UTF-8 by definition (RFC 8259)
             "encoding": "utf-8",
             "gzip": True,
             "languages": LANGUAGES if api.default_language == "vi" else LANGUAGES[::-1],
             "cors": True,
             "pretty_print": False,
             "limits": {"default_items": 10, "max_items": 1000, "on_exceed": "error"},
+            "manager": {
+                "name": JOB_MANAGER,
+                "connection": {**_connection(url), "search_path": ["public"]},
+                "output_dir": "in-database",  # api_config.processes.manager.IN_DATABASE
+            },
             "map": {
                 "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
                 "attribution": "© OpenStreetMap contributors",

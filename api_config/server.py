@@ -7,6 +7,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pygeoapi.openapi import get_oas
@@ -33,19 +34,34 @@ def api_dir(data_dir: Path) -> Path:
 def generate(engine: Engine, url: URL, api: ApiSettings, data_dir: Path) -> ApiFiles:
     """Write the pygeoapi configuration and its OpenAPI document, both validated."""
     folder = api_dir(data_dir)
-    config = build_config(engine, url, api)
+    config = build_config(engine, url, api, data_dir=data_dir)
     validate(config)
     files = ApiFiles(folder / "pygeoapi-config.yml", folder / "pygeoapi-openapi.yml")
     write_config(config, files.config)
     os.environ[PASSWORD_ENV] = url.password or ""
     with files.config.open(encoding="utf-8") as fh:
         resolved = yaml_load(fh)
-    document = get_oas(resolved, fail_on_invalid_collection=True)
+    document = complete_responses(get_oas(resolved, fail_on_invalid_collection=True))
     tmp = files.openapi.with_suffix(".tmp")
     tmp.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
     tmp.replace(files.openapi)
     meta = write_meta(engine, api.url, folder)
     return ApiFiles(files.config, files.openapi, meta)
+
+
+def complete_responses(document: dict[str, Any]) -> dict[str, Any]:
+    """Give every response object the ``description`` OpenAPI 3.0 requires.
+
+    pygeoapi 0.24 omits it on the single-feature response of collections with a schema.
+    """
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for code, response in operation.get("responses", {}).items():
+                if isinstance(response, dict) and "$ref" not in response:
+                    response.setdefault("description", f"HTTP {code} response")
+    return document
 
 
 def server_env(files: ApiFiles, url: URL) -> dict[str, str]:
@@ -63,7 +79,7 @@ def server_env(files: ApiFiles, url: URL) -> dict[str, str]:
 
 
 def gunicorn_command(api: ApiSettings) -> list[str]:
-    """The gunicorn command line serving pygeoapi's Flask app."""
+    """The gunicorn command line serving pygeoapi's Flask app behind dothi's request guard."""
     exe = Path(sys.executable).with_name("gunicorn")
     if not exe.is_file():
         found = shutil.which("gunicorn")

@@ -1,13 +1,206 @@
-"""The WSGI application gunicorn serves: pygeoapi's Flask app plus dothi's web map at ``/map``.
+"""The WSGI application ``dothi serve`` runs: pygeoapi's Flask app behind a request guard, plus
+dothi's public web map at ``/map`` (:mod:`api_config.webmap`).
 
-pygeoapi reads ``PYGEOAPI_CONFIG`` and ``PYGEOAPI_OPENAPI`` at import, so this module is only imported
-by the server process (``gunicorn api_config.wsgi:APP``), never by the CLI.
+pygeoapi (0.24) silently ignores some parameters it does not understand and parses ``filter``
+only as CQL2 text on GET.  The guard closes those gaps before pygeoapi sees the request:
+
+* ``filter`` is parsed up front (CQL2 text, or CQL2 JSON with ``filter-lang=cql2-json``); a parse
+  error is a 400 naming the parameter and the position;
+* ``skipGeometry`` must be ``true`` or ``false``;
+* single-item requests accept only ``f``, ``lang`` and ``crs``.
+
+Unknown parameters on ``/items`` are refused by the provider
+(:mod:`api_config.providers.postgis`).  ``/conformance`` lists only the filter classes the
+provider really implements (:data:`api_config.providers.cql.FILTER_CONFORMANCE`).
+
+Requires ``PYGEOAPI_CONFIG`` and ``PYGEOAPI_OPENAPI`` in the environment (set by ``dothi serve``).
 """
 
-from pygeoapi.flask_app import APP
+from __future__ import annotations
 
-from api_config.webmap import blueprint
+import json
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qsl
+from wsgiref.util import request_uri
 
-APP.register_blueprint(blueprint)
+from dateutil.parser import isoparse
+from pygeoapi.api import itemtypes
+from pygeoapi.flask_app import APP as FLASK_APP  # reads PYGEOAPI_CONFIG / PYGEOAPI_OPENAPI
+from pygeofilter.parsers.cql2_json import parse as parse_cql2_json
+from pygeofilter.parsers.cql2_text import parse as parse_cql2_text
 
-__all__ = ["APP"]
+from api_config.providers.cql import FILTER_CONFORMANCE
+from api_config.webmap import blueprint as webmap_blueprint
+
+_ITEMS = re.compile(r"^/collections/[^/]+/items/?$")
+_ITEM = re.compile(r"^/collections/[^/]+/items/[^/]+$")
+_ITEM_PARAMS = {"f", "lang", "crs"}
+_BOOLEANS = {"true", "false", "True", "False", "1", "0"}
+_NOT_OFFERED = (
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+)
+
+_JSON_TYPES = ("application/json;", "application/geo+json;", "application/schema+json;")
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+def parse_filter(text: str, lang: str | None) -> Any:
+    """Parse a ``filter`` value as CQL2 JSON (``filter-lang=cql2-json``, or text starting with ``{``)
+    or CQL2 text; raises ValueError naming the parameter."""
+    as_json = lang == "cql2-json" or (lang is None and text.lstrip().startswith("{"))
+    try:
+        return parse_cql2_json(text) if as_json else parse_cql2_text(text)
+    except Exception as exc:
+        kind = "CQL2 JSON" if as_json else "CQL2 text"
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValueError(f"Parameter 'filter': not valid {kind}: {detail}") from exc
+
+
+def _parse_any_cql2(text: str) -> Any:
+    """pygeoapi calls this for GET ``filter``: accept CQL2 JSON as well as CQL2 text."""
+    return parse_filter(text, None)
+
+
+def check(path: str, method: str, query: str) -> str | None:
+    """The reason a request is refused, or None."""
+    if method != "GET":
+        return None
+    params = parse_qsl(query, keep_blank_values=True)
+    if _ITEM.match(path):
+        return _check_item(sorted({k for k, _ in params} - _ITEM_PARAMS))
+    if _ITEMS.match(path):
+        return _check_items(dict(params))
+    return None
+
+
+def _check_item(extra: list[str]) -> str | None:
+    if not extra:
+        return None
+    return (
+        f"Unknown query parameter(s) {', '.join(map(repr, extra))} for a single feature; "
+        f"allowed: {', '.join(sorted(_ITEM_PARAMS))}."
+    )
+
+
+def _check_items(values: dict[str, str]) -> str | None:
+    if "skipGeometry" in values and values["skipGeometry"] not in _BOOLEANS:
+        return f"Parameter 'skipGeometry': {values['skipGeometry']!r} is not true or false."
+    if "datetime" in values:
+        reason = _check_datetime(values["datetime"])
+        if reason:
+            return reason
+    lang = values.get("filter-lang")
+    if lang not in (None, "cql2-text", "cql2-json"):
+        return f"Parameter 'filter-lang': {lang!r} is not one of cql2-text, cql2-json."
+    if "filter" in values:
+        try:
+            parse_filter(values["filter"], lang)
+        except ValueError as exc:
+            return str(exc)
+    return None
+
+
+def _check_datetime(value: str) -> str | None:
+    parts = value.split("/") if "/" in value else [value]
+    for part in parts:
+        if len(parts) == 2 and part in ("", ".."):
+            continue
+        try:
+            isoparse(part)
+        except ValueError:
+            return (
+                f"Parameter 'datetime': {value!r} is not an RFC 3339 date-time or interval "
+                "(e.g. 2019-04-01T00:00:00Z, 2019-01-01/2020-12-31 or 2019-01-01/..)."
+            )
+    if len(parts) > 2:
+        return f"Parameter 'datetime': {value!r} has more than one '/'."
+    return None
+
+
+class RequestGuard:
+    """WSGI middleware refusing bad parameters with an OGC exception (HTTP 400)."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        reason = check(
+            environ.get("PATH_INFO", ""),
+            environ.get("REQUEST_METHOD", "GET"),
+            environ.get("QUERY_STRING", ""),
+        )
+        if reason is None:
+            return self.app(environ, _plain_json(start_response, _link_header(environ)))
+        body = json.dumps(
+            {"code": "InvalidParameterValue", "type": "InvalidParameterValue", "description": reason}
+        )
+        data = body.encode("utf-8")
+        start_response(
+            "400 Bad Request",
+            [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(data)))],
+        )
+        return [data]
+
+
+def _link_header(environ: dict[str, Any]) -> str | None:
+    """``Link`` header (RFC 8288) for ``/items`` GeoJSON responses: self and the alternates."""
+    path = environ.get("PATH_INFO", "")
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not _ITEMS.match(path):
+        return None
+    url = request_uri(environ, include_query=False)
+    queryables = url.rstrip("/").rsplit("/", 1)[0] + "/queryables"
+    return ", ".join(
+        f'<{href}?f={f}>; rel="{rel}"; type="{media}"'
+        for href, f, rel, media in (
+            (url, "json", "self", "application/geo+json"),
+            (url, "html", "alternate", "text/html"),
+            (url, "csv", "alternate", "text/csv"),
+            (
+                queryables,
+                "json",
+                "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                "application/schema+json",
+            ),
+        )
+    )
+
+
+def _plain_json(start_response: StartResponse, link: str | None = None) -> StartResponse:
+    """pygeoapi adds ``; charset=utf-8`` to JSON when it gzips; JSON is UTF-8 by definition
+    (RFC 8259) and strict clients (ogctests) expect the bare media type.  ``link`` is added as a
+    ``Link`` header to successful JSON responses."""
+
+    def wrapped(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+        fixed = [
+            (k, v.split(";", 1)[0] if k.lower() == "content-type" and v.startswith(_JSON_TYPES) else v)
+            for k, v in headers
+        ]
+        if link and status.startswith("200"):
+            fixed.append(("Link", link))
+        return start_response(status, fixed, *exc_info)
+
+    return wrapped
+
+
+def _declare_conformance() -> None:
+    classes = itemtypes.CONFORMANCE_CLASSES_FEATURES
+    classes[:] = [c for c in classes if c not in _NOT_OFFERED]
+    classes.extend(c for c in FILTER_CONFORMANCE if c not in classes)
+    itemtypes.parse_cql2_text = _parse_any_cql2
+
+
+def create_app() -> WsgiApp:
+    """pygeoapi's Flask app (configured from the environment) behind :class:`RequestGuard`."""
+    _declare_conformance()
+    FLASK_APP.register_blueprint(webmap_blueprint)
+    FLASK_APP.wsgi_app = RequestGuard(FLASK_APP.wsgi_app)
+    return FLASK_APP
+
+
+APP = create_app()

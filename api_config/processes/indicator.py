@@ -1,0 +1,149 @@
+"""An indicator of :data:`analysis.registry.INDICATORS` as an OGC API process (thin adapter).
+
+``execute`` resolves the inputs (the indicator's parameters with their defaults, plus an optional
+``area_of_interest`` GeoJSON geometry in CRS84), calls :func:`analysis.runner.run_indicator` (a
+no-op when inputs and parameters are unchanged), and returns the result rows as GeoJSON — those
+intersecting the area of interest when one is given — with a link to the result collection.
+The results table holds the latest run, so a run with other parameters replaces the published
+results (the run history stays in ``analysis.indicator_runs``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pygeoapi.process.base import BaseProcessor, ProcessorExecuteError
+from pygeofilter import ast, values
+
+from analysis.errors import IndicatorError
+from analysis.registry import IndicatorSpec, Parameter, get_indicator
+from analysis.runner import run_indicator
+from api_config.providers.db import engine_for
+from api_config.providers.postgis import PostGISProvider
+
+AOI = "area_of_interest"
+GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
+#: Result rows returned at most (a city's wards and grid cells fit easily).
+MAX_FEATURES = 10_000
+_SCHEMA_TYPES = {"integer": "integer", "number": "number", "text": "string", "boolean": "boolean"}
+
+
+def _input(p: Parameter) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": _SCHEMA_TYPES[p.type]}
+    if p.default is not None:
+        schema["default"] = p.default
+    if p.minimum is not None:
+        schema["minimum"] = p.minimum
+    if p.maximum is not None:
+        schema["maximum"] = p.maximum
+    return {
+        "title": {"vi": p.name, "en": p.name},
+        "description": {"vi": p.description_vi, "en": p.description_en},
+        "schema": schema,
+        "minOccurs": 0,
+        "maxOccurs": 1,
+    }
+
+
+def process_metadata(spec: IndicatorSpec, collection_url: str | None = None) -> dict[str, Any]:
+    """OGC API – Processes description of an indicator."""
+    inputs = {p.name: _input(p) for p in spec.parameters}
+    inputs[AOI] = {
+        "title": {"vi": "Vùng quan tâm", "en": "Area of interest"},
+        "description": {
+            "vi": "Hình học GeoJSON (CRS84); chỉ trả về các kết quả giao với vùng này.",
+            "en": "GeoJSON geometry (CRS84); only results intersecting it are returned.",
+        },
+        "schema": {"type": "object", "contentMediaType": "application/geo+json"},
+        "minOccurs": 0,
+        "maxOccurs": 1,
+    }
+    links = []
+    if collection_url:
+        links.append(
+            {
+                "type": "application/json",
+                "rel": "related",
+                "title": "Result collection",
+                "href": collection_url,
+            }
+        )
+    return {
+        "version": "1.0.0",
+        "id": spec.id,
+        "title": {"vi": f"Chỉ số: {spec.title_vi}", "en": f"Indicator: {spec.title_en}"},
+        "description": {"vi": spec.description_vi, "en": spec.description_en},
+        "jobControlOptions": ["sync-execute", "async-execute"],
+        "outputTransmission": ["value"],
+        "keywords": ["indicator", spec.theme, *spec.keywords_en],
+        "links": links,
+        "inputs": inputs,
+        "outputs": {
+            "result": {
+                "title": {"vi": "Kết quả", "en": "Result"},
+                "description": {"vi": f"Đơn vị: {spec.unit}", "en": f"Unit: {spec.unit}"},
+                "schema": {"type": "object", "contentMediaType": "application/geo+json"},
+            }
+        },
+        "example": {"inputs": {p.name: p.default for p in spec.parameters if p.default is not None}},
+    }
+
+
+class IndicatorProcessor(BaseProcessor):
+    """Configured per indicator: ``processor: {name: <this class>, indicator: <id>, data: {…}}``."""
+
+    def __init__(self, processor_def: dict[str, Any]) -> None:
+        self.spec = get_indicator(processor_def["indicator"])
+        self.collection_url = processor_def.get("collection_url")
+        metadata = process_metadata(self.spec, self.collection_url)
+        metadata["id"] = processor_def.get("process_id", self.spec.id)
+        super().__init__(processor_def, metadata)
+        self.data = processor_def["data"]
+        self.options = processor_def.get("options") or {}
+
+    def execute(self, data: dict[str, Any], outputs: dict[str, Any] | None = None) -> tuple[str, Any]:
+        data = dict(data or {})
+        aoi = data.pop(AOI, None)
+        if aoi is not None:
+            _check_geometry(aoi)
+        engine = engine_for(self.data, self.options)
+        try:
+            report = run_indicator(engine, self.spec, params=data)
+        except IndicatorError as exc:
+            raise ProcessorExecuteError(str(exc), user_msg=str(exc)) from exc
+        provider = PostGISProvider(
+            {
+                "name": "api_config.providers.postgis.PostGISProvider",
+                "type": "feature",
+                "data": self.data,
+                "options": {**self.options, "kind": "indicator", "name": self.spec.id},
+            }
+        )
+        filterq = None
+        if aoi is not None:
+            filterq = ast.GeometryIntersects(ast.Attribute("geom"), values.Geometry(aoi))
+        result = provider.query(limit=MAX_FEATURES, filterq=filterq)
+        result["run"] = {
+            "run_id": report.run_id,
+            "unchanged": report.unchanged,
+            "parameters": report.parameters,
+            "rows": report.rows,
+        }
+        if self.collection_url:
+            result["links"] = [
+                {"rel": "collection", "type": "application/json", "href": self.collection_url},
+                {"rel": "items", "type": "application/geo+json", "href": f"{self.collection_url}/items"},
+            ]
+        return "application/geo+json", result
+
+    def __repr__(self) -> str:
+        return f"<IndicatorProcessor> {self.spec.id}"
+
+
+def _check_geometry(aoi: Any) -> None:
+    if not isinstance(aoi, dict) or aoi.get("type") not in GEOMETRY_TYPES or "coordinates" not in aoi:
+        message = (
+            f"Input {AOI!r} must be a GeoJSON geometry object (type one of "
+            f"{', '.join(sorted(GEOMETRY_TYPES))}, with coordinates in CRS84)."
+        )
+        raise ProcessorExecuteError(message, user_msg=message)

@@ -1,0 +1,47 @@
+"""One pooled engine per process for the API plugins (pygeoapi builds a provider per request)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from sqlalchemy.engine import URL, Engine
+
+from gis.engine import PoolOptions, create_engine
+
+_ENGINES: dict[tuple[str, int, int], Engine] = {}
+_LOCK = threading.Lock()
+
+
+def engine_for(data: dict[str, Any], options: dict[str, Any] | None) -> Engine:
+    """The process-wide engine for a provider's ``data`` block (created on first use).
+
+    ``options`` may set ``statement_timeout_ms`` (from ``DOTHI_API_STATEMENT_TIMEOUT_MS``) and
+    ``pool_size`` / ``max_overflow``.
+    """
+    options = options or {}
+    url = URL.create(
+        "postgresql+psycopg2",
+        username=data.get("user"),
+        password=data.get("password"),
+        host=data.get("host"),
+        port=int(data.get("port", 5432)),
+        database=data.get("dbname"),
+    )
+    timeout = int(options.get("statement_timeout_ms", 15000))
+    size = int(options.get("pool_size", 4))
+    key = (url.render_as_string(hide_password=False), timeout, size)
+    with _LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            pool = PoolOptions(size=size, max_overflow=int(options.get("max_overflow", 4)), timeout_s=15)
+            engine = create_engine(url, pool=pool, statement_timeout_ms=timeout, application_name="dothi-api")
+            _ENGINES[key] = engine
+    return engine
+
+
+def dispose_all() -> None:
+    """Forget inherited pooled connections (in a forked child) without closing the parent's."""
+    with _LOCK:
+        for engine in _ENGINES.values():
+            engine.dispose(close=False)

@@ -1,0 +1,102 @@
+"""OGC API – Tiles: Mapbox Vector Tiles built in PostGIS (WebMercatorQuad).
+
+One statement per tile (``sql/tile.sql``): ``&&`` on the GiST-indexed ``geom`` against the tile
+envelope transformed once, ``ST_Transform(geom, 3857)`` with an integer SRID, ``ST_Simplify`` to half
+a tile pixel at the tile's zoom, ``ST_AsMVTGeom`` clipping and a per-tile feature cap
+(``options.max_features``).  Metadata and tile-matrix-set links are pygeoapi's own (those of its
+``MVT-postgresql`` provider), which OpenLayers' ``OGCVectorTile`` source and QGIS read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg2 import sql
+from pygeoapi.models.provider.base import TileMatrixSetEnum
+from pygeoapi.provider.base_mvt import BaseMVTProvider
+from pygeoapi.provider.mvt_postgresql import MVTPostgreSQLProvider
+from pygeoapi.provider.tile import ProviderTileNotFoundError
+
+from api_config.providers.db import engine_for
+from api_config.providers.postgis import PooledCursor
+from api_config.providers.tables import TableInfo, describe
+from gis.sqlfiles import load_sql
+
+#: Web Mercator circumference in metres.
+_WORLD_M = 40_075_016.685578488
+EXTENT = 4096
+BUFFER = 64
+DEFAULT_MAX_FEATURES = 50_000
+
+
+def tolerance_m(z: int) -> float:
+    """Half a tile pixel (of a 4096-unit tile) at zoom ``z``, in metres."""
+    return _WORLD_M / (2**z) / EXTENT / 2
+
+
+class PostGISTileProvider(MVTPostgreSQLProvider):
+    """Vector tiles of a dothi layer or indicator table."""
+
+    def __init__(self, provider_def: dict[str, Any]) -> None:
+        # pygeoapi's metadata methods, none of its SQLAlchemy table reflection
+        BaseMVTProvider.__init__(self, provider_def)
+        options = self.options or {}
+        self.info: TableInfo = describe(options["kind"], options["name"])
+        self.engine = engine_for(self.data, options)
+        self.geom = provider_def.get("geom_field", "geom")
+        self.table = options["name"]
+        self.max_features = int(options.get("max_features", DEFAULT_MAX_FEATURES))
+        self._fields = {name: f.type for name, f in self.info.fields.items()}
+
+    def get_fields(self) -> dict[str, Any]:
+        return self._fields
+
+    def get_layer(self) -> str:
+        return str(self.table)
+
+    def get_tiling_schemes(self) -> list[Any]:
+        return [TileMatrixSetEnum.WEBMERCATORQUAD.value]
+
+    def get_tiles(
+        self,
+        layer: str = "default",
+        tileset: str | None = None,
+        z: Any = None,
+        y: Any = None,
+        x: Any = None,
+        format_: str | None = None,
+    ) -> bytes | None:
+        """The tile as MVT bytes, or None when it holds no feature (HTTP 204)."""
+        schemes = [s for s in self.get_tiling_schemes() if s.tileMatrixSet == tileset]
+        try:
+            z, y, x = int(z), int(y), int(x)
+        except (TypeError, ValueError):
+            raise ProviderTileNotFoundError from None
+        zoom = (self.options or {}).get("zoom", {"min": 0, "max": 22})
+        in_range = zoom["min"] <= z <= zoom["max"] and x >= 0 and y >= 0
+        if not schemes or not in_range or not self.is_in_limits(schemes[0], z, x, y):
+            raise ProviderTileNotFoundError
+        columns = sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(n)) for n in self.info.fields)
+        statement = sql.SQL(load_sql("api_config.providers", "tile")).format(
+            table=sql.Identifier(self.info.schema, self.info.table),
+            geom=sql.Identifier(self.geom),
+            columns=columns,
+        )
+        params = {
+            "z": z,
+            "x": x,
+            "y": y,
+            "margin": BUFFER / EXTENT,
+            "tolerance": tolerance_m(z),
+            "extent": EXTENT,
+            "buffer": BUFFER,
+            "cap": self.max_features,
+            "layer": layer,
+        }
+        with PooledCursor(self.engine) as cur:
+            cur.execute(statement, params)
+            data = cur.fetchone()[0]
+        return bytes(data) or None
+
+    def __repr__(self) -> str:
+        return f"<PostGISTileProvider> {self.info.schema}.{self.info.table}"

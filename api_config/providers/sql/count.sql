@@ -1,0 +1,2 @@
+-- Exact number of features matching the request's filters.
+SELECT count(*) FROM {table} AS t WHERE {where}

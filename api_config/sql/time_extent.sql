@@ -1,0 +1,2 @@
+-- First and last year (vintage) of a published table.
+SELECT min({column}), max({column}) FROM {table}

@@ -1,0 +1,297 @@
+"""Benchmark: dothi's API vs stock pygeoapi (PostgreSQL + MVT-postgresql) vs tipg, same table.
+
+Generates 1,000,000 synthetic building polygons (``bench/sql/generate_buildings.sql``) in the database
+``<db>_bench`` of the embedded cluster, starts the three servers with the same number of workers,
+and measures the median latency of each case.  Writes a section to ``bench/RESULTS.md``.
+
+    .venv/bin/python bench/bench_api.py [--requests 5] [--workers 2] [--skip-generate]
+
+tipg runs from ``bench/.venv-tipg`` (``python -m venv bench/.venv-tipg && bench/.venv-tipg/bin/pip
+install tipg uvicorn``); it is skipped with a note when that venv is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+import yaml
+from pygeoapi.openapi import get_oas
+from sqlalchemy.engine import URL
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analysis.migrations import VERSIONS_DIR as ANALYSIS_VERSIONS  # noqa: E402
+from api_config import server  # noqa: E402
+from gis import migrate  # noqa: E402
+from gis.engine import create_engine, database_url, ensure_database  # noqa: E402
+from gis.settings import ApiSettings, DatabaseSettings  # noqa: E402
+from layers.migrations import VERSIONS_DIR as LAYER_VERSIONS  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+TIPG = ROOT / "bench" / ".venv-tipg" / "bin" / "uvicorn"
+CENTRE = (106.36, 10.38)  # middle of the generated grid
+TIMEOUT_S = 40.0
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    n = 2**z
+    rad = math.radians(lat)
+    return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(rad)) / math.pi) / 2 * n)
+
+
+def prepare(url: URL, *, generate: bool) -> None:
+    ensure_database(url)
+    engine = create_engine(url)
+    migrate.upgrade(engine, extra_version_dirs=(LAYER_VERSIONS, ANALYSIS_VERSIONS))
+    if generate:
+        t0 = time.perf_counter()
+        with engine.begin() as conn:
+            cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            cur.execute((ROOT / "bench" / "sql" / "generate_buildings.sql").read_text())
+        print(f"generated 1,000,000 polygons in {time.perf_counter() - t0:.0f} s")
+    engine.dispose()
+
+
+def wait(url: str, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=10).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        if proc.poll() is not None:
+            raise RuntimeError(f"server for {url} exited")
+        time.sleep(0.5)
+    raise RuntimeError(f"server for {url} did not start")
+
+
+def start_ours(url: URL, port: int, workers: int) -> subprocess.Popen[bytes]:
+    api = ApiSettings(port=port, workers=workers)
+    files = server.generate(create_engine(url), url, api, OUT / "ours")
+    return subprocess.Popen(
+        server.gunicorn_command(api),
+        env=server.server_env(files, url),
+        stdout=(OUT / "ours.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def stock_config(url: URL, port: int) -> dict[str, Any]:
+    data = {
+        "host": url.host,
+        "port": url.port,
+        "dbname": url.database,
+        "user": url.username,
+        "password": url.password,
+        "search_path": ["land", "public"],
+    }
+    return {
+        "server": {
+            "bind": {"host": "127.0.0.1", "port": port},
+            "url": f"http://127.0.0.1:{port}",
+            "mimetype": "application/json",
+            "encoding": "utf-8",
+            "languages": ["en"],
+            "limits": {"default_items": 10, "max_items": 1000},
+            "map": {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "attribution": "OSM"},
+        },
+        "logging": {"level": "ERROR"},
+        # the same metadata block as ours (pygeoapi needs every key)
+        "metadata": yaml.safe_load((OUT / "ours" / "api" / "pygeoapi-config.yml").read_text())["metadata"],
+        "resources": {
+            "buildings": {
+                "type": "collection",
+                "title": "buildings",
+                "description": "buildings",
+                "keywords": ["x"],
+                "extents": {"spatial": {"bbox": [106.2, 10.2, 106.5, 10.5]}},
+                "providers": [
+                    {
+                        "type": "feature",
+                        "name": "PostgreSQL",
+                        "data": data,
+                        "id_field": "building_id",
+                        "table": "buildings",
+                        "geom_field": "geom",
+                    },
+                    {
+                        "type": "tile",
+                        "name": "MVT-postgresql",
+                        "data": data,
+                        "id_field": "building_id",
+                        "table": "buildings",
+                        "geom_field": "geom",
+                        # no "schemes": a list in options breaks pygeoapi 0.24 get_engine (unhashable)
+                        "options": {"zoom": {"min": 0, "max": 22}},
+                        "format": {"name": "pbf", "mimetype": "application/vnd.mapbox-vector-tile"},
+                    },
+                ],
+            }
+        },
+    }
+
+
+def start_stock(url: URL, port: int, workers: int) -> subprocess.Popen[bytes]:
+    config = stock_config(url, port)
+    folder = OUT / "stock"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "config.yml").write_text(yaml.safe_dump(config))
+    (folder / "openapi.yml").write_text(yaml.safe_dump(get_oas(config)))
+    env = dict(
+        os.environ, PYGEOAPI_CONFIG=str(folder / "config.yml"), PYGEOAPI_OPENAPI=str(folder / "openapi.yml")
+    )
+    cmd = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--timeout",
+        "120",
+        "pygeoapi.flask_app:APP",
+    ]
+    return subprocess.Popen(cmd, env=env, stdout=(OUT / "stock.log").open("w"), stderr=subprocess.STDOUT)
+
+
+def start_tipg(url: URL, port: int, workers: int) -> subprocess.Popen[bytes] | None:
+    if not TIPG.is_file():
+        return None
+    env = dict(
+        os.environ,
+        DATABASE_URL=url.set(drivername="postgresql").render_as_string(hide_password=False),
+        TIPG_DB_SCHEMAS='["land"]',
+    )
+    cmd = [
+        str(TIPG),
+        "tipg.main:app",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
+    return subprocess.Popen(cmd, env=env, stdout=(OUT / "tipg.log").open("w"), stderr=subprocess.STDOUT)
+
+
+def cases(kind: str, base: str) -> dict[str, str]:
+    """The issue's table rows as URLs for one server."""
+    z16, z14 = tile_of(*CENTRE, 16), tile_of(*CENTRE, 14)
+    if kind == "tipg":
+        coll = f"{base}/collections/land.buildings"
+        tile = f"{coll}/tiles/WebMercatorQuad/{{z}}/{{x}}/{{y}}"
+    else:
+        coll = f"{base}/collections/buildings"
+        tile = f"{coll}/tiles/WebMercatorQuad/{{z}}/{{y}}/{{x}}?f=" + ("mvt" if kind == "ours" else "pbf")
+    return {
+        "items, limit=10 (count on)": f"{coll}/items?f=json&limit=10",
+        "items, limit=1000": f"{coll}/items?f=json&limit=1000",
+        "items, offset=900000": f"{coll}/items?f=json&limit=10&offset=900000",
+        "single item": f"{coll}/items/b0500000?f=json",
+        "vector tile z16": tile.format(z=16, x=z16[0], y=z16[1]),
+        "vector tile z14": tile.format(z=14, x=z14[0], y=z14[1]),
+    }
+
+
+def measure(url: str, n: int) -> str:
+    times = []
+    for i in range(n + 1):
+        t0 = time.perf_counter()
+        try:
+            resp = requests.get(url, timeout=TIMEOUT_S)
+        except requests.Timeout:
+            return f"> {TIMEOUT_S:.0f} s (timeout)"
+        if resp.status_code not in (200, 204):
+            return f"HTTP {resp.status_code}"
+        if i:  # the first request warms the worker
+            times.append(time.perf_counter() - t0)
+    ms = statistics.median(times) * 1000
+    return f"{ms:,.0f} ms" if ms >= 10 else f"{ms:.1f} ms"
+
+
+def stop(proc: subprocess.Popen[bytes], url: URL) -> None:
+    """Stop a server and cancel the queries it abandoned (stock pygeoapi has no statement timeout)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=30)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        conn.exec_driver_sql(
+            "SELECT pg_cancel_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--skip-generate", action="store_true")
+    parser.add_argument("--servers", default="ours,stock,tipg", help="comma-separated subset")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    url = database_url(DatabaseSettings()).set(database=f"{DatabaseSettings().db_name}_bench")
+    prepare(url, generate=not args.skip_generate)
+    servers = {"ours": 5301, "stock": 5302, "tipg": 5303}
+    starters = {"ours": start_ours, "stock": start_stock, "tipg": start_tipg}
+    results: dict[str, dict[str, str]] = {}
+    for kind, port in servers.items():
+        if kind not in args.servers.split(","):
+            continue
+        proc = starters[kind](url, port, args.workers)
+        if proc is None:
+            print(f"{kind}: not installed, skipped")
+            continue
+        try:
+            wait(f"http://127.0.0.1:{port}/conformance", proc)
+            results[kind] = {
+                name: measure(u, args.requests) for name, u in cases(kind, f"http://127.0.0.1:{port}").items()
+            }
+            print(kind, results[kind])
+        finally:
+            stop(proc, url)
+    write_results(results, args)
+
+
+def write_results(results: dict[str, dict[str, str]], args: argparse.Namespace) -> None:
+    names = list(next(iter(results.values())))
+    kinds = list(results)
+    lines = [
+        "",
+        f"## API latency (issue 6) — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"`.venv/bin/python bench/bench_api.py --requests {args.requests} --workers {args.workers}` on "
+        f"{platform.node()} ({os.cpu_count()} cores, shared), 1,000,000 synthetic polygons "
+        "(`land.buildings`, bench database), median of "
+        f"{args.requests} requests after one warm-up, {args.workers} workers each.",
+        "",
+        "| case | " + " | ".join(kinds) + " |",
+        "|---|" + "---|" * len(kinds),
+        *(f"| {n} | " + " | ".join(results[k][n] for k in kinds) + " |" for n in names),
+        "",
+    ]
+    path = ROOT / "bench" / "RESULTS.md"
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("\n".join(lines))
+    print(f"appended to {path}")
+
+
+if __name__ == "__main__":
+    main()
