@@ -99,13 +99,18 @@ FLOOD_ZONES = LayerSpec(
 
 ENVIRONMENT_LAYERS = (WATER_BODIES, GREEN_SPACES, FLOOD_ZONES)
 
+DEMO_RASTER_VI = (
+    " Trong bản demo lớp này là dữ liệu TỔNG HỢP (giả lập); cột synthetic của catalog.rasters cho biết."
+)
+DEMO_RASTER_EN = " In the demo this raster is SYNTHETIC (generated); catalog.rasters.synthetic says which."
+
 ELEVATION = RasterSpec(
     name="elevation",
     domain="environment",
     title_vi="Độ cao địa hình",
     title_en="Elevation",
-    description_vi="Mô hình độ cao (m so với mốc cao độ địa phương), ~30 m.",
-    description_en="Elevation model (m above the local datum), ~30 m.",
+    description_vi="Mô hình độ cao (m so với mốc cao độ địa phương), ~30 m." + DEMO_RASTER_VI,
+    description_en="Elevation model (m above the local datum), ~30 m." + DEMO_RASTER_EN,
     unit="m",
     dtype="float32",
     resolution_m=30,
@@ -119,8 +124,8 @@ BUILT_UP = RasterSpec(
     domain="environment",
     title_vi="Đất xây dựng theo năm",
     title_en="Built-up area by year",
-    description_vi="Tỷ lệ diện tích xây dựng trong ô (0–1), theo năm.",
-    description_en="Built-up share of each cell (0–1), by year.",
+    description_vi="Tỷ lệ diện tích xây dựng trong ô (0–1), theo năm." + DEMO_RASTER_VI,
+    description_en="Built-up share of each cell (0–1), by year." + DEMO_RASTER_EN,
     unit="fraction",
     dtype="float32",
     resolution_m=30,
@@ -135,8 +140,8 @@ POPULATION_GRID = RasterSpec(
     domain="environment",
     title_vi="Lưới dân số 100 m",
     title_en="Population grid (100 m)",
-    description_vi="Số người trong mỗi ô 100 m.",
-    description_en="Residents per 100 m cell.",
+    description_vi="Số người trong mỗi ô 100 m." + DEMO_RASTER_VI,
+    description_en="Residents per 100 m cell." + DEMO_RASTER_EN,
     unit="persons",
     dtype="float32",
     resolution_m=100,
