@@ -88,15 +88,16 @@ def _exposure_points(
         frames.append(
             gpd.GeoDataFrame(
                 {"population": 0.0, "buildings": 1.0, "road_km": 0.0},
+                index=range(len(buildings)),
                 geometry=buildings.geometry.centroid.to_numpy(),
                 crs=crs,
             )
         )
     frames.append(road_pieces(inputs["roads"]).assign(population=0.0, buildings=0.0))
     pts = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=crs)
-    tmp = Raster(elevation.layer, np.zeros(elevation.array.shape), elevation.transform, elevation.crs)
     for key, mask in wet.items():
-        flooded = sample(Raster(tmp.layer, mask.astype(float), tmp.transform, tmp.crs), pts.geometry) == 1.0
+        wet_raster = Raster(elevation.layer, mask.astype(float), elevation.transform, elevation.crs)
+        flooded = sample(wet_raster, pts.geometry) == 1.0
         for col in ("population", "buildings", "road_km"):
             pts[f"{col}_{key}"] = np.where(flooded, pts[col], 0.0)
     return pts, origins.method

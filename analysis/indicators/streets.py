@@ -28,8 +28,9 @@ def length_in_units(lines: np.ndarray, units: gpd.GeoDataFrame) -> pd.Series:
     return pd.Series(out, index=units.index)
 
 
-def _points(xy: np.ndarray, crs: Any, **columns: Any) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(columns, geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=crs)
+def _points(xy: np.ndarray, crs: Any, **columns: float) -> gpd.GeoDataFrame:
+    data = {name: np.full(len(xy), value) for name, value in columns.items()}
+    return gpd.GeoDataFrame(data, geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=crs)
 
 
 def street_network_recipe(inputs: Inputs, params: dict[str, Any]) -> gpd.GeoDataFrame:
