@@ -23,7 +23,7 @@ from psycopg2 import sql
 from shapely.geometry import MultiPolygon
 from sqlalchemy.engine import Engine
 
-from analysis.errors import IndicatorError
+from analysis.errors import IndicatorError, MissingInputError
 from analysis.inputs import InputSet, input_set, qualified, read_rasters, read_vector
 from analysis.registry import INDICATORS, IndicatorSpec, get_indicator
 from analysis.tables import KEY_COLUMNS, SCHEMA
@@ -41,8 +41,11 @@ class RunReport:
     unchanged: bool
     parameters: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    skipped: str | None = None
 
     def summary(self) -> str:
+        if self.skipped:
+            return f"{self.indicator_id}: skipped — {self.skipped}"
         if self.unchanged:
             return f"{self.indicator_id}: unchanged — inputs and parameters are those of run {self.run_id}."
         return f"{self.indicator_id}: {self.rows} rows (run {self.run_id}, {self.seconds:.1f} s)."
@@ -201,19 +204,27 @@ def run_all(
     data_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[RunReport]:
-    """Run every registered indicator (or those in ``only``)."""
+    """Run the indicators in ``only`` (an error if an input is missing), or every registered
+    indicator whose inputs are loaded (the others are reported as skipped, with the reason)."""
     ids = list(only) if only else list(INDICATORS)
     params = params or {}
     cache: dict[str, Any] = {}
-    return [
-        run_indicator(
-            engine,
-            get_indicator(i),
-            params=params.get(i),
-            force=force,
-            data_dir=data_dir,
-            progress=progress,
-            cache=cache,
-        )
-        for i in ids
-    ]
+    reports = []
+    for i in ids:
+        spec = get_indicator(i)
+        try:
+            report = run_indicator(
+                engine,
+                spec,
+                params=params.get(i),
+                force=force,
+                data_dir=data_dir,
+                progress=progress,
+                cache=cache,
+            )
+        except MissingInputError as exc:
+            if only:
+                raise
+            report = RunReport(spec.id, None, 0, False, skipped=exc.message)
+        reports.append(report)
+    return reports
