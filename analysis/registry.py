@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from analysis.catalogue.access import EDUCATION_ACCESS, HEALTH_ACCESS, HEALTH_BEDS, TRANSIT_ACCESS
 from analysis.catalogue.environment import FLOOD_EXPOSURE, GREEN_AREA, OPEN_SPACE_ACCESS, OPEN_SPACE_SHARE
-from analysis.catalogue.land import POPULATION_DENSITY, STREET_NETWORK
+from analysis.catalogue.land import BUILDING_FORM, LAND_USE_MIX, POPULATION_DENSITY, STREET_NETWORK
 from analysis.errors import UnknownIndicatorError
 from analysis.spec import IndicatorSpec, Level, Parameter, ResultColumn, Theme
 
@@ -27,6 +27,8 @@ INDICATORS: dict[str, IndicatorSpec] = {
         OPEN_SPACE_ACCESS,
         GREEN_AREA,
         STREET_NETWORK,
+        BUILDING_FORM,
+        LAND_USE_MIX,
         FLOOD_EXPOSURE,
     )
 }
@@ -43,12 +45,14 @@ def get_indicator(indicator_id: str) -> IndicatorSpec:
 
 
 __all__ = [
+    "BUILDING_FORM",
     "EDUCATION_ACCESS",
     "FLOOD_EXPOSURE",
     "GREEN_AREA",
     "HEALTH_ACCESS",
     "HEALTH_BEDS",
     "INDICATORS",
+    "LAND_USE_MIX",
     "OPEN_SPACE_ACCESS",
     "OPEN_SPACE_SHARE",
     "POPULATION_DENSITY",

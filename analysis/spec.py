@@ -11,7 +11,7 @@ import geopandas as gpd
 from analysis.errors import ParameterError
 
 Theme = Literal["health", "education", "safety", "mobility", "environment", "land"]
-Level = Literal["city", "ward", "grid"]
+Level = Literal["city", "ward", "grid", "block"]
 ParamType = Literal["integer", "number", "text", "boolean"]
 #: A recipe takes {input name: GeoDataFrame (vector, metric CRS) | Raster | list[Raster] (by year)}
 #: and the resolved parameters, and returns the result rows.

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+from analysis.indicators.form import building_form_recipe
+from analysis.indicators.landuse import land_use_mix_recipe
 from analysis.indicators.recipes import population_density_recipe
 from analysis.indicators.streets import street_network_recipe
 from analysis.spec import IndicatorSpec, Parameter, ResultColumn
+from layers.catalog import LAND_USE_CODES
 
 POPULATION_DENSITY = IndicatorSpec(
     id="population_density",
@@ -115,4 +120,109 @@ STREET_NETWORK = IndicatorSpec(
     ),
     keywords_en=("intersection density", "street density", "meshedness", "connectivity"),
     keywords_vi=("mật độ giao lộ", "mật độ đường"),
+)
+
+LAND_USE_MIX = IndicatorSpec(
+    id="land_use_mix",
+    title_vi="Mức độ hỗn hợp sử dụng đất (chỉ số entropy)",
+    title_en="Land-use mix (entropy index)",
+    description_vi=(
+        "Entropy Shannon chuẩn hoá của diện tích các nhóm sử dụng đất hiện trạng (ở, thương mại, "
+        "công cộng, cây xanh, công nghiệp) trong mỗi phường/xã và ô lưới 100 m: 0 = một loại duy nhất, "
+        "1 = các loại bằng nhau."
+    ),
+    description_en=(
+        "Normalised Shannon entropy of the areas of current land-use groups (residential, "
+        "commercial, public, green, industrial) in each ward and 100 m grid cell: 0 = a single use, "
+        "1 = all uses in equal shares. Land-use codes map to groups through the national code list."
+    ),
+    theme="land",
+    standard="Frank et al. 2004 land-use mix; Global Healthy and Sustainable City Indicators",
+    unit="index 0–1",
+    formula="E = −Σ_k p_k ln p_k / ln K, p_k = area of group k / area of the K groups in the unit",
+    inputs=("admin_units", "land_use"),
+    levels=("city", "ward", "grid"),
+    value_column="entropy",
+    result_columns=(
+        ResultColumn(
+            "categories_km2", "real", "Diện tích các nhóm xét", "Area of the groups considered", "km²"
+        ),
+        ResultColumn("categories_present", "real", "Số nhóm có mặt", "Groups present"),
+        ResultColumn("entropy", "real", "Chỉ số entropy", "Entropy index", "0–1"),
+    ),
+    recipe=partial(land_use_mix_recipe, groups={code: info.group for code, info in LAND_USE_CODES.items()}),
+    parameters=(
+        Parameter(
+            "categories",
+            "text",
+            "residential,commercial,public,green,industrial",
+            "Comma-separated land-use groups in the mix (K = their number).",
+            "Các nhóm sử dụng đất được xét, cách nhau bằng dấu phẩy (K = số nhóm).",
+        ),
+    ),
+    limitations=(
+        "Area-based: a tall mixed-use building on a residential parcel counts as residential. "
+        "Only zones with status = current; water, farmland and streets are outside the default groups. "
+        "Small grid cells often hold one use only (entropy 0) by construction."
+    ),
+    keywords_en=("land-use mix", "entropy"),
+    keywords_vi=("hỗn hợp sử dụng đất",),
+)
+
+BUILDING_FORM = IndicatorSpec(
+    id="building_form",
+    title_vi="Mật độ xây dựng và hệ số sử dụng đất theo ô phố và phường",
+    title_en="Building coverage ratio and floor-area ratio by street block and ward",
+    description_vi=(
+        "Mật độ xây dựng (diện tích chiếm đất của công trình / diện tích) và hệ số sử dụng đất "
+        "(tổng diện tích sàn / diện tích) của mỗi ô phố (vùng được bao bởi tim đường), phường/xã và "
+        "toàn thành phố. Số tầng: thuộc tính floors, hoặc chiều cao / chiều cao tầng, hoặc mặc định."
+    ),
+    description_en=(
+        "Building coverage (footprint area / area) and floor-area ratio (floor area / area) of each "
+        "street block (the faces enclosed by street centre lines), ward and the whole city. Floors: "
+        "the floors attribute, else height_m / storey height, else a default."
+    ),
+    theme="land",
+    standard="QCVN 01:2021/BXD (mật độ xây dựng, hệ số sử dụng đất); local",
+    unit="FAR",
+    formula="coverage = Σ footprint / area × 100; FAR = Σ footprint × floors / area",
+    inputs=("admin_units", "roads", "buildings"),
+    levels=("city", "ward", "block"),
+    value_column="far",
+    result_columns=(
+        ResultColumn("area_m2", "real", "Diện tích", "Area", "m²"),
+        ResultColumn("footprint_m2", "real", "Diện tích chiếm đất", "Building footprint", "m²"),
+        ResultColumn("floor_area_m2", "real", "Tổng diện tích sàn", "Floor area", "m²"),
+        ResultColumn("coverage_pct", "real", "Mật độ xây dựng", "Building coverage", "%"),
+        ResultColumn("far", "real", "Hệ số sử dụng đất", "Floor-area ratio"),
+    ),
+    recipe=building_form_recipe,
+    parameters=(
+        Parameter(
+            "storey_height_m",
+            "number",
+            3.3,
+            "Storey height used to derive floors from height_m (m).",
+            "Chiều cao tầng để suy ra số tầng từ chiều cao (m).",
+            minimum=2,
+            maximum=6,
+        ),
+        Parameter(
+            "default_floors",
+            "number",
+            1.0,
+            "Floors of buildings with neither floors nor height.",
+            "Số tầng của công trình không có số tầng và chiều cao.",
+            minimum=1,
+            maximum=100,
+        ),
+    ),
+    limitations=(
+        "Block areas are measured to street centre lines (gross blocks, half the street included). "
+        "Ward values are over the gross ward area. Blocks are only as good as the street network: "
+        "missing alleys merge blocks."
+    ),
+    keywords_en=("building coverage", "floor-area ratio", "urban form"),
+    keywords_vi=("mật độ xây dựng", "hệ số sử dụng đất"),
 )

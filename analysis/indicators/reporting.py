@@ -16,7 +16,7 @@ import pandas as pd
 from analysis.indicators.grid import DEFAULT_CELL_M, cell_ids, cell_polygons
 
 Finish = Callable[[pd.DataFrame], pd.DataFrame]
-LEVELS_ALL = ("city", "ward", "grid")
+LEVELS_ALL = ("city", "ward", "grid", "block")
 
 
 def unit_of_points(points: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> pd.Series:
@@ -35,7 +35,7 @@ def unit_of_points(points: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> pd.Seri
     return pd.Series(joined["index_right"].to_numpy(), index=points.index)
 
 
-def _rows(  # noqa: PLR0917 - the six parts of a result row, in table order
+def result_rows(  # noqa: PLR0917 - the six parts of a result row, in table order
     level: str,
     ids: Sequence[str],
     vintage: Any,
@@ -59,7 +59,7 @@ def ward_and_city_rows(units: gpd.GeoDataFrame, sums: pd.DataFrame, finish: Fini
     for vintage, group in units.groupby("vintage"):
         per_unit = sums.reindex(group.index).fillna(0.0)
         out.append(
-            _rows(
+            result_rows(
                 "ward",
                 group["unit_id"].tolist(),
                 int(vintage),
@@ -70,7 +70,7 @@ def ward_and_city_rows(units: gpd.GeoDataFrame, sums: pd.DataFrame, finish: Fini
         )
         city = per_unit.sum().to_frame().T
         out.append(
-            _rows(
+            result_rows(
                 "city",
                 [f"{int(vintage)}-city"],
                 int(vintage),
@@ -99,7 +99,7 @@ def grid_rows(
     """One row per grid cell holding at least one point."""
     ids = cell_ids(points.geometry, size=size)
     sums = points[list(columns)].groupby(ids).sum()
-    return _rows(
+    return result_rows(
         "grid", sums.index.tolist(), None, (None, None), finish(sums), cell_polygons(sums.index, size=size)
     )
 

@@ -79,20 +79,21 @@ def _value(value: Any) -> str:
 
 def _show_text(spec: Any, rows: list[dict[str, Any]], limit: int) -> str:
     lines = [f"{spec.title_en} / {spec.title_vi} [{spec.unit}]"]
-    named = [r for r in rows if r["level"] != "grid"]
+    named = [r for r in rows if r["level"] in ("city", "ward")]
     lines += [f"  {r['level']:<5} {r['name_vi'] or r['unit_id']:<28} {_value(r['value'])}" for r in named]
-    cells = [r for r in rows if r["level"] == "grid"]
-    if cells:
+    for small in ("grid", "block"):
+        cells = [r for r in rows if r["level"] == small]
         values = sorted(r["value"] for r in cells if r["value"] is not None)
         if values:
             lines.append(
-                f"  grid  {len(cells)} cells: min {values[0]:,.2f}, median {values[len(values) // 2]:,.2f}, "
-                f"max {values[-1]:,.2f}"
+                f"  {small:<5} {len(cells)} {'cells' if small == 'grid' else 'blocks'}: "
+                f"min {values[0]:,.2f}, "
+                f"median {values[len(values) // 2]:,.2f}, max {values[-1]:,.2f}"
             )
-        if not named:
-            lines += [f"  grid  {r['unit_id']:<28} {_value(r['value'])}" for r in cells[:limit]]
+        if cells and not named:
+            lines += [f"  {small:<5} {r['unit_id']:<28} {_value(r['value'])}" for r in cells[:limit]]
             if len(cells) > limit:
-                lines.append(f"  … {len(cells) - limit} more cells (--limit, or --json for all)")
+                lines.append(f"  … {len(cells) - limit} more (--limit, or --json for all)")
     if not rows:
         lines.append("  (no results: run `dothi indicators run --only " + spec.id + "`)")
     return "\n".join(lines)
@@ -100,9 +101,9 @@ def _show_text(spec: Any, rows: list[dict[str, Any]], limit: int) -> str:
 
 @indicators.command("show")
 @click.argument("indicator_id")
-@click.option("--level", type=click.Choice(["city", "ward", "grid"]), help="Only this level.")
+@click.option("--level", type=click.Choice(["city", "ward", "grid", "block"]), help="Only this level.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output (all rows).")
-@click.option("--limit", default=20, show_default=True, help="Grid cells listed in text output.")
+@click.option("--limit", default=20, show_default=True, help="Grid cells / blocks listed in text output.")
 @pass_app
 def indicators_show(app: App, indicator_id: str, level: str | None, as_json: bool, limit: int) -> None:
     """Show an indicator's current values (city, wards, and a summary of grid cells)."""

@@ -147,7 +147,7 @@ def _parks(boxes: list[tuple[float, float, float, float]]) -> gpd.GeoDataFrame:
     return city.green([(city.rect(*b), "park", True) for b in boxes])
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=6, deadline=None)
 @given(st.tuples(st.integers(0, 1900), st.integers(0, 900)))
 def test_adding_a_park_never_lowers_park_access(corner: tuple[int, int]) -> None:
     base = [(100.0, 100.0, 200.0, 200.0)]

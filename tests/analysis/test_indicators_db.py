@@ -89,6 +89,11 @@ def _load_vectors(engine: Engine) -> None:
         catalog.WATER_BODIES: canal,
         catalog.BUILDINGS: buildings,
         catalog.MARKETS: city.points("market_id", [{"xy": (10, 10), "type": "market"}]),
+        catalog.LAND_USE: gpd.GeoDataFrame(
+            {"zone_id": ["z1", "z2"], "code": ["ODT", "TMD"], "status": "current"},
+            geometry=[city.rect(0, 0, 500, 1000), city.rect(500, 0, 1000, 1000)],
+            crs=city.CRS,
+        ),
     }
     for spec, frame in frames.items():
         load_frame(engine, spec, frame.assign(synthetic=True), source=SOURCE)
@@ -141,6 +146,8 @@ def test_whole_catalogue_runs_and_matches_hand_values(city_db) -> None:
     assert _values(engine, "street_network", "gamma")["2019-W2"] == pytest.approx(2 / 3)
     assert _values(engine, "flood_exposure", "population_h1")["2019-W1"] == pytest.approx(900.0)
     assert _values(engine, "flood_exposure", "population_h1")["2019-W2"] == 0.0
+    assert _values(engine, "land_use_mix", "entropy")["2019-W1"] == pytest.approx(np.log(2) / np.log(5))
+    assert _values(engine, "building_form", "footprint_m2")["2019-W1"] == pytest.approx(100.0, rel=1e-6)
     sources = _values(engine, "transit_access", "population_source")
     assert set(sources.values()) == {"population_grid 2020 (cell centres)"}
 

@@ -9,10 +9,18 @@ import numpy as np
 import pytest
 from affine import Affine
 from pyproj import CRS
+from shapely.geometry import LineString
 
 from analysis.indicators.flood import connected_flood
 from analysis.indicators.rasters import Raster
-from analysis.registry import FLOOD_EXPOSURE, GREEN_AREA, OPEN_SPACE_SHARE, STREET_NETWORK
+from analysis.registry import (
+    BUILDING_FORM,
+    FLOOD_EXPOSURE,
+    GREEN_AREA,
+    LAND_USE_MIX,
+    OPEN_SPACE_SHARE,
+    STREET_NETWORK,
+)
 from tests.analysis import city
 
 
@@ -129,3 +137,60 @@ def test_flood_exposure_by_level() -> None:
     # W1 roads: y=500 street 0.9 km west of the ridge + the x=500 street 1 km
     assert w1["road_km_h1"] == pytest.approx(1.9)
     assert w1["level_h2_m"] == 1.8
+
+
+def _land_use(rows: list[tuple[Any, str]]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"zone_id": [f"z{i}" for i in range(len(rows))], "code": [r[1] for r in rows], "status": "current"},
+        geometry=[r[0] for r in rows],
+        crs=city.CRS,
+    )
+
+
+def test_land_use_mix_entropy() -> None:
+    land = _land_use(
+        [
+            (city.rect(0, 0, 500, 1000), "ODT"),  # residential
+            (city.rect(500, 0, 1000, 1000), "TMD"),  # commercial
+            (city.rect(1000, 0, 2000, 1000), "ODT"),
+        ]
+    )
+    rows = _run(LAND_USE_MIX, {"land_use": land}, categories="residential,commercial")
+    assert _row(rows, "2019-W1")["entropy"] == pytest.approx(1.0)
+    assert _row(rows, "2019-W2")["entropy"] == pytest.approx(0.0)
+    # city: p = (0.75, 0.25) → −(0.75 ln 0.75 + 0.25 ln 0.25) / ln 2
+    assert _row(rows, "2019-city")["entropy"] == pytest.approx(0.8112781244591328)
+    grid = rows[rows["level"] == "grid"]
+    assert len(grid) == 200 and (grid["entropy"] == 0).all()  # each 100 m cell holds one use
+    three = _run(LAND_USE_MIX, {"land_use": land}, categories="residential,commercial,green")
+    assert _row(three, "2019-W1")["entropy"] == pytest.approx(np.log(2) / np.log(3))
+
+
+def test_building_coverage_and_far_per_block_and_ward() -> None:
+    buildings = gpd.GeoDataFrame(
+        {"building_id": ["a", "b", "c"], "floors": [2, None, None], "height_m": [None, 9.9, None]},
+        geometry=[city.rect(100, 100, 200, 200), city.rect(600, 100, 650, 200), city.rect(1100, 600, 1200, 700)],
+        crs=city.CRS,
+    )
+    rows = _run(BUILDING_FORM, {"buildings": buildings})
+    w1 = _row(rows, "2019-W1")
+    assert w1["footprint_m2"] == pytest.approx(15_000.0)
+    assert w1["coverage_pct"] == pytest.approx(1.5)
+    assert w1["far"] == pytest.approx((10_000 * 2 + 5_000 * 3) / 1e6)  # 9.9 m / 3.3 m = 3 floors
+    blocks = rows[rows["level"] == "block"]
+    # the cross streets x=500, x=1600, y=500 and the study-area edge enclose nothing but the inner
+    # faces: no closed block without streets on all sides
+    assert len(blocks) == 0
+    boxed = city.roads(
+        extra=[
+            ("s", LineString([city.at(0, 0), city.at(2000, 0)]), True),
+            ("w", LineString([city.at(0, 0), city.at(0, 1000)]), True),
+        ]
+    )
+    rows = BUILDING_FORM.recipe(
+        {"admin_units": city.units(), "roads": boxed, "buildings": buildings}, BUILDING_FORM.resolve_params()
+    )
+    blocks = rows[rows["level"] == "block"]
+    sw = blocks[blocks.geometry.area.round() == 250_000]  # (0,0)–(500,500)
+    assert len(sw) == 1
+    assert sw.iloc[0]["coverage_pct"] == pytest.approx(4.0) and sw.iloc[0]["far"] == pytest.approx(0.08)

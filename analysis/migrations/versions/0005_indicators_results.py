@@ -14,11 +14,13 @@ import sqlalchemy as sa
 from alembic import op
 
 from analysis.registry import (
+    BUILDING_FORM,
     EDUCATION_ACCESS,
     FLOOD_EXPOSURE,
     GREEN_AREA,
     HEALTH_ACCESS,
     HEALTH_BEDS,
+    LAND_USE_MIX,
     OPEN_SPACE_ACCESS,
     OPEN_SPACE_SHARE,
     STREET_NETWORK,
@@ -40,6 +42,8 @@ INDICATORS = (
     OPEN_SPACE_ACCESS,
     GREEN_AREA,
     STREET_NETWORK,
+    BUILDING_FORM,
+    LAND_USE_MIX,
     FLOOD_EXPOSURE,
 )
 
