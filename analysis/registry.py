@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from analysis.catalogue.access import EDUCATION_ACCESS, HEALTH_ACCESS, HEALTH_BEDS, TRANSIT_ACCESS
 from analysis.catalogue.environment import FLOOD_EXPOSURE, GREEN_AREA, OPEN_SPACE_ACCESS, OPEN_SPACE_SHARE
-from analysis.catalogue.land import BUILDING_FORM, LAND_USE_MIX, POPULATION_DENSITY, STREET_NETWORK
+from analysis.catalogue.land import (
+    BUILDING_FORM,
+    LAND_USE_MIX,
+    POPULATION_DENSITY,
+    SDG_11_3_1,
+    STREET_NETWORK,
+)
 from analysis.errors import UnknownIndicatorError
 from analysis.spec import IndicatorSpec, Level, Parameter, ResultColumn, Theme
 
@@ -19,6 +25,7 @@ INDICATORS: dict[str, IndicatorSpec] = {
     spec.id: spec
     for spec in (
         POPULATION_DENSITY,
+        SDG_11_3_1,
         TRANSIT_ACCESS,
         HEALTH_ACCESS,
         HEALTH_BEDS,
@@ -56,6 +63,7 @@ __all__ = [
     "OPEN_SPACE_ACCESS",
     "OPEN_SPACE_SHARE",
     "POPULATION_DENSITY",
+    "SDG_11_3_1",
     "STREET_NETWORK",
     "TRANSIT_ACCESS",
     "IndicatorSpec",

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -247,11 +248,13 @@ def network_timing(engine: Any) -> dict[str, float]:
 
 
 def measure(engine: Any, data_dir: Path | None) -> dict[str, Any]:
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     reports = run_all(engine, force=True, data_dir=data_dir)
-    total = time.perf_counter() - t0
+    total, cpu = time.perf_counter() - t0, time.process_time() - c0
     return {
         "total_s": round(total, 1),
+        "cpu_s": round(cpu, 1),
+        "load_average": round(os.getloadavg()[0], 1),
         "peak_rss_mb": round(peak_rss_mb()),
         "indicators": {r.indicator_id: ("skipped" if r.skipped else round(r.seconds, 1)) for r in reports},
         "network": network_timing(engine),

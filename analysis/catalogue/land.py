@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
+from analysis.catalogue.common import POPULATION_INPUTS
 from analysis.indicators.form import building_form_recipe
+from analysis.indicators.landconsumption import lcrpgr_recipe
 from analysis.indicators.landuse import land_use_mix_recipe
 from analysis.indicators.recipes import population_density_recipe
 from analysis.indicators.streets import street_network_recipe
@@ -225,4 +227,104 @@ BUILDING_FORM = IndicatorSpec(
     ),
     keywords_en=("building coverage", "floor-area ratio", "urban form"),
     keywords_vi=("mật độ xây dựng", "hệ số sử dụng đất"),
+)
+
+SDG_11_3_1 = IndicatorSpec(
+    id="sdg_11_3_1",
+    title_vi="Tỷ lệ tốc độ tiêu thụ đất trên tốc độ tăng dân số (SDG 11.3.1) và đất xây dựng trên người",
+    title_en="Ratio of land consumption rate to population growth rate (SDG 11.3.1); built-up per capita",
+    description_vi=(
+        "Tốc độ tăng đất xây dựng (logarit, mỗi năm) giữa hai năm của lớp built_up, chia cho tốc độ "
+        "tăng dân số (logarit, mỗi năm) giữa hai thời điểm; và diện tích đất xây dựng trên mỗi người. "
+        "Tốc độ tăng dân số chỉ tính cho toàn thành phố khi có dân số năm đầu (tham số), ví dụ Mỹ Tho: "
+        "Tổng điều tra 2009 = 188.881 người (17 đơn vị năm 2019)."
+    ),
+    description_en=(
+        "Annual logarithmic growth rate of the built-up area between two years of the built_up "
+        "raster, over the annual logarithmic growth rate of the population between two dates; and "
+        "built-up area per person. The population growth rate is computed for the whole city when "
+        "the start population is given as a parameter (e.g. Mỹ Tho: 2009 census = 188,881 people in "
+        "the 17 units of 2019). The current population comes from the population points."
+    ),
+    theme="land",
+    standard="SDG indicator 11.3.1 (UN-Habitat metadata, logarithmic rates)",
+    unit="ratio",
+    formula=(
+        "LCR = ln(Urb_t2/Urb_t1)/(t2−t1); PGR = ln(Pop_y2/Pop_y1)/(y2−y1); LCRPGR = LCR/PGR; "
+        "built-up per capita = Urb_t2 / Pop_y2"
+    ),
+    inputs=("admin_units", "built_up"),
+    optional_inputs=POPULATION_INPUTS,
+    levels=("city", "ward"),
+    value_column="lcrpgr",
+    result_columns=(
+        ResultColumn("year_start", "integer", "Năm đầu (đất xây dựng)", "Start year (built-up)"),
+        ResultColumn("year_end", "integer", "Năm cuối (đất xây dựng)", "End year (built-up)"),
+        ResultColumn("built_up_t1_km2", "real", "Đất xây dựng năm đầu", "Built-up area, start", "km²"),
+        ResultColumn("built_up_t2_km2", "real", "Đất xây dựng năm cuối", "Built-up area, end", "km²"),
+        ResultColumn("population", "real", "Dân số hiện tại", "Current population", "persons"),
+        ResultColumn("built_up_per_capita_m2", "real", "Đất xây dựng / người", "Built-up per capita", "m²"),
+        ResultColumn("lcr_pct", "real", "Tốc độ tiêu thụ đất", "Land consumption rate", "%/year"),
+        ResultColumn("pgr_pct", "real", "Tốc độ tăng dân số", "Population growth rate", "%/year"),
+        ResultColumn("lcrpgr", "real", "LCRPGR", "LCRPGR"),
+        ResultColumn("population_source", "text", "Nguồn dân số", "Population source"),
+    ),
+    recipe=lcrpgr_recipe,
+    parameters=(
+        Parameter(
+            "year_start",
+            "integer",
+            None,
+            "First built_up year (default: the earliest loaded).",
+            "Năm đầu của lớp built_up (mặc định: năm sớm nhất).",
+            minimum=1900,
+            maximum=2100,
+        ),
+        Parameter(
+            "year_end",
+            "integer",
+            None,
+            "Last built_up year (default: the latest loaded).",
+            "Năm cuối của lớp built_up (mặc định: năm gần nhất).",
+            minimum=1900,
+            maximum=2100,
+        ),
+        Parameter(
+            "population_start",
+            "number",
+            None,
+            "City population at the start date (e.g. 188881 for Mỹ Tho's 2009 census); without it "
+            "PGR and LCRPGR are left empty.",
+            "Dân số toàn thành phố năm đầu (ví dụ 188881, Tổng điều tra 2009 của Mỹ Tho).",
+            minimum=1,
+            maximum=1e9,
+        ),
+        Parameter(
+            "population_start_year",
+            "integer",
+            None,
+            "Year of population_start (e.g. 2009).",
+            "Năm của dân số năm đầu (ví dụ 2009).",
+            minimum=1900,
+            maximum=2100,
+        ),
+        Parameter(
+            "population_end_year",
+            "integer",
+            None,
+            "Year of the current population (default: the population grid's year, else the census "
+            "year of the admin units).",
+            "Năm của dân số hiện tại (mặc định: năm của lưới dân số, hoặc năm điều tra).",
+            minimum=1900,
+            maximum=2100,
+        ),
+    ),
+    limitations=(
+        "Ward PGR needs ward populations at two dates, which land.admin_units does not hold (the "
+        "2009 census is in the source file, not the table): wards get LCR and built-up per capita "
+        "only. Built-up cells are assigned to units by their centre; the raster must be in a "
+        "metric CRS. LCRPGR is undefined when the population does not change."
+    ),
+    keywords_en=("SDG 11.3.1", "land consumption", "urban expansion"),
+    keywords_vi=("tiêu thụ đất", "đô thị hoá"),
 )

@@ -57,15 +57,22 @@ def _cog(path: Path, array: np.ndarray, *, cell: float) -> None:
             rasterio.shutil.copy(src, path, driver="COG")
 
 
-def _register_raster(engine: Engine, layer: str, path: str, shape: tuple[int, int]) -> None:
+def _register_raster(engine: Engine, layer: str, path: str, shape: tuple[int, int], year: int = 2020) -> None:
     with engine.begin() as conn:
         conn.execute(
             sa.text(
                 "INSERT INTO catalog.rasters (layer, year, path, crs, resolution_m, width, height, bbox, "
-                "checksum, synthetic, source, load_id) VALUES (:layer, 2020, :path, 'EPSG:32648', 100, "
+                "checksum, synthetic, source, load_id) VALUES (:layer, :year, :path, 'EPSG:32648', 100, "
                 ":w, :h, ARRAY[0,0,0,0]::float8[], :checksum, true, 'tests', 1)"
             ),
-            {"layer": layer, "path": path, "w": shape[1], "h": shape[0], "checksum": f"{path}-v1"},
+            {
+                "layer": layer,
+                "year": year,
+                "path": path,
+                "w": shape[1],
+                "h": shape[0],
+                "checksum": f"{path}-v1",
+            },
         )
 
 
@@ -117,6 +124,9 @@ def city_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, 
     _cog(data_dir / "rasters" / "elev.tif", elev, cell=100)
     _register_raster(engine, "environment.population_grid", "rasters/pop.tif", pop.shape)
     _register_raster(engine, "environment.elevation", "rasters/elev.tif", elev.shape)
+    for year, share in ((2010, 0.25), (2020, 0.5)):  # W1 and W2 built-up doubles in ten years
+        _cog(data_dir / "rasters" / f"built{year}.tif", np.full((10, 20), share), cell=100)
+        _register_raster(engine, "environment.built_up", f"rasters/built{year}.tif", (10, 20), year)
     yield engine, url, data_dir
     engine.dispose()
     drop_database(url)
@@ -132,7 +142,11 @@ def _values(engine: Engine, table: str, column: str) -> dict[str, float]:
 
 def test_whole_catalogue_runs_and_matches_hand_values(city_db) -> None:
     engine, _, data_dir = city_db
-    reports = run_all(engine, data_dir=data_dir, params={"health_beds_2sfca": {"catchment_m": "500"}})
+    params = {
+        "health_beds_2sfca": {"catchment_m": "500"},
+        "sdg_11_3_1": {"population_start": "2000", "population_start_year": "2010"},
+    }
+    reports = run_all(engine, data_dir=data_dir, params=params)
     assert [r.indicator_id for r in reports] == list(INDICATORS)
     assert all(r.rows > 0 and not r.unchanged for r in reports)
     transit = _values(engine, "transit_access", "share_pct")
@@ -146,6 +160,7 @@ def test_whole_catalogue_runs_and_matches_hand_values(city_db) -> None:
     assert _values(engine, "street_network", "gamma")["2019-W2"] == pytest.approx(2 / 3)
     assert _values(engine, "flood_exposure", "population_h1")["2019-W1"] == pytest.approx(900.0)
     assert _values(engine, "flood_exposure", "population_h1")["2019-W2"] == 0.0
+    assert _values(engine, "sdg_11_3_1", "lcrpgr")["2019-city"] == pytest.approx(1.0)  # pop 2000 → 4000
     assert _values(engine, "land_use_mix", "entropy")["2019-W1"] == pytest.approx(np.log(2) / np.log(5))
     assert _values(engine, "building_form", "footprint_m2")["2019-W1"] == pytest.approx(100.0, rel=1e-6)
     sources = _values(engine, "transit_access", "population_source")

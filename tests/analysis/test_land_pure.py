@@ -19,6 +19,7 @@ from analysis.registry import (
     GREEN_AREA,
     LAND_USE_MIX,
     OPEN_SPACE_SHARE,
+    SDG_11_3_1,
     STREET_NETWORK,
 )
 from tests.analysis import city
@@ -169,7 +170,11 @@ def test_land_use_mix_entropy() -> None:
 def test_building_coverage_and_far_per_block_and_ward() -> None:
     buildings = gpd.GeoDataFrame(
         {"building_id": ["a", "b", "c"], "floors": [2, None, None], "height_m": [None, 9.9, None]},
-        geometry=[city.rect(100, 100, 200, 200), city.rect(600, 100, 650, 200), city.rect(1100, 600, 1200, 700)],
+        geometry=[
+            city.rect(100, 100, 200, 200),
+            city.rect(600, 100, 650, 200),
+            city.rect(1100, 600, 1200, 700),
+        ],
         crs=city.CRS,
     )
     rows = _run(BUILDING_FORM, {"buildings": buildings})
@@ -194,3 +199,34 @@ def test_building_coverage_and_far_per_block_and_ward() -> None:
     sw = blocks[blocks.geometry.area.round() == 250_000]  # (0,0)–(500,500)
     assert len(sw) == 1
     assert sw.iloc[0]["coverage_pct"] == pytest.approx(4.0) and sw.iloc[0]["far"] == pytest.approx(0.08)
+
+
+def _built(year: int, w1: float, w2: float) -> Raster:
+    arr = np.hstack([np.full((10, 10), w1), np.full((10, 10), w2)])
+    return Raster(
+        "environment.built_up",
+        arr,
+        Affine(100, 0, city.X0, 0, -100, city.Y0 + 1000),
+        CRS.from_epsg(32648),
+        year,
+    )
+
+
+def test_sdg_11_3_1_log_rates_and_built_up_per_capita() -> None:
+    units = city.units().assign(population_year=2019)
+    inputs = {"admin_units": units, "built_up": [_built(2010, 0.25, 0.1), _built(2020, 0.5, 0.2)]}
+    rows = SDG_11_3_1.recipe(
+        inputs, SDG_11_3_1.resolve_params({"population_start": "2000", "population_start_year": "2009"})
+    )
+    w1, c = _row(rows, "2019-W1"), _row(rows, "2019-city")
+    assert w1["built_up_t1_km2"] == pytest.approx(0.25) and w1["built_up_t2_km2"] == pytest.approx(0.5)
+    assert w1["lcr_pct"] == pytest.approx(np.log(2) / 10 * 100)
+    assert w1["built_up_per_capita_m2"] == pytest.approx(500.0)
+    assert np.isnan(w1["lcrpgr"])  # no ward population at the start date
+    # city: built-up 0.35 → 0.7 km² in 10 years, population 2000 (2009) → 4000 (2019)
+    assert c["pgr_pct"] == pytest.approx(np.log(2) / 10 * 100)
+    assert c["lcrpgr"] == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="at least two years"):
+        SDG_11_3_1.recipe({**inputs, "built_up": inputs["built_up"][:1]}, SDG_11_3_1.resolve_params())
+    with pytest.raises(ValueError, match="year_start=2015"):
+        SDG_11_3_1.recipe(inputs, SDG_11_3_1.resolve_params({"year_start": "2015"}))

@@ -23,6 +23,7 @@ from analysis.registry import (
     LAND_USE_MIX,
     OPEN_SPACE_ACCESS,
     OPEN_SPACE_SHARE,
+    SDG_11_3_1,
     STREET_NETWORK,
     TRANSIT_ACCESS,
 )
@@ -34,6 +35,7 @@ branch_labels = None
 depends_on = None
 
 INDICATORS = (
+    SDG_11_3_1,
     TRANSIT_ACCESS,
     HEALTH_ACCESS,
     HEALTH_BEDS,
