@@ -8,7 +8,13 @@ live in :mod:`analysis.catalogue`, one module per theme.
 
 from __future__ import annotations
 
-from analysis.catalogue.access import EDUCATION_ACCESS, HEALTH_ACCESS, HEALTH_BEDS, TRANSIT_ACCESS
+from analysis.catalogue.access import (
+    EDUCATION_ACCESS,
+    HEALTH_ACCESS,
+    HEALTH_BEDS,
+    TRANSIT_ACCESS,
+    WALKABILITY,
+)
 from analysis.catalogue.environment import FLOOD_EXPOSURE, GREEN_AREA, OPEN_SPACE_ACCESS, OPEN_SPACE_SHARE
 from analysis.catalogue.land import (
     BUILDING_FORM,
@@ -37,6 +43,7 @@ INDICATORS: dict[str, IndicatorSpec] = {
         BUILDING_FORM,
         LAND_USE_MIX,
         FLOOD_EXPOSURE,
+        WALKABILITY,
     )
 }
 
@@ -66,6 +73,7 @@ __all__ = [
     "SDG_11_3_1",
     "STREET_NETWORK",
     "TRANSIT_ACCESS",
+    "WALKABILITY",
     "IndicatorSpec",
     "Level",
     "Parameter",

@@ -20,6 +20,7 @@ from analysis.indicators.access_recipes import (
     health_beds_recipe,
     transit_access_recipe,
 )
+from analysis.indicators.walkability import walkability_recipe
 from analysis.spec import IndicatorSpec, Parameter, ResultColumn
 
 TRANSIT_ACCESS = IndicatorSpec(
@@ -265,4 +266,68 @@ EDUCATION_ACCESS = IndicatorSpec(
     ),
     keywords_en=("education", "schools", "accessibility"),
     keywords_vi=("giáo dục", "trường học"),
+)
+
+WALKABILITY = IndicatorSpec(
+    id="walkability",
+    title_vi="Chỉ số đi bộ và tiện ích hằng ngày (theo phương pháp GHSCI)",
+    title_en="Walkability and daily-living index (after the Global Healthy and Sustainable City Indicators)",
+    description_vi=(
+        "Tổng điểm chuẩn hoá (z) của mật độ dân số, mật độ giao lộ trong bán kính 1 km và điểm tiện ích "
+        "hằng ngày 0–3 (chợ/siêu thị, cửa hàng tiện lợi, điểm dừng xe buýt trong 500 m đi bộ). "
+        "0 = mức trung bình của thành phố; so sánh các nơi trong cùng một thành phố."
+    ),
+    description_en=(
+        "Sum of the z-scores of population density, intersection density (1 km neighbourhood) and a "
+        "daily-living score 0–3 (fresh-food market, convenience shop, public-transport stop within "
+        "500 m walking). 0 = the city average; it compares places within one city. " + WALK_EN + ORIGINS_EN
+    ),
+    theme="health",
+    standard="Global Healthy and Sustainable City Indicators (walkability index); local adaptation",
+    unit="z-score sum",
+    formula=(
+        "walkability_i = z(pop density_i) + z(intersection density_i) + z(daily living_i); "
+        "unit value = Σ pop_i walkability_i / Σ pop_i"
+    ),
+    inputs=("admin_units", "roads", "markets", "transit_stops"),
+    optional_inputs=POPULATION_INPUTS,
+    levels=("city", "ward", "grid"),
+    value_column="walkability",
+    result_columns=(
+        POPULATION,
+        ResultColumn("walkability", "real", "Chỉ số đi bộ", "Walkability index", "z"),
+        ResultColumn("daily_living", "real", "Điểm tiện ích hằng ngày", "Daily-living score", "0–3"),
+        ResultColumn(
+            "population_density_km2",
+            "real",
+            "Mật độ dân số lân cận",
+            "Neighbourhood population density",
+            "people/km²",
+        ),
+        ResultColumn(
+            "intersection_density_km2",
+            "real",
+            "Mật độ giao lộ lân cận",
+            "Neighbourhood intersection density",
+            "1/km²",
+        ),
+        POPULATION_SOURCE,
+    ),
+    recipe=walkability_recipe,
+    parameters=(
+        distance("radius_m", 1000.0, "Neighbourhood radius for the densities (m).", "Bán kính lân cận (m)."),
+        distance(
+            "daily_m",
+            500.0,
+            "Walking distance to daily-living destinations (m).",
+            "Khoảng cách đi bộ tới tiện ích (m).",
+        ),
+    ),
+    limitations=(
+        "Densities use a straight-line 1 km circle, not the 1 km network buffer of the GHSCI method. "
+        "The index is relative (z-scores within the study area): values of two cities are not "
+        "comparable. " + WALK_LIMITS
+    ),
+    keywords_en=("walkability", "daily living", "healthy cities"),
+    keywords_vi=("đi bộ", "tiện ích"),
 )

@@ -21,6 +21,7 @@ from analysis.registry import (
     HEALTH_BEDS,
     OPEN_SPACE_ACCESS,
     TRANSIT_ACCESS,
+    WALKABILITY,
 )
 from tests.analysis import city
 
@@ -184,3 +185,23 @@ def test_doubling_everyone_leaves_shares_unchanged() -> None:
     )
     assert np.allclose(base["share_pct"], doubled["share_pct"], equal_nan=True)
     assert np.allclose(2 * base["population"], doubled["population"])
+
+
+def test_walkability_daily_living_and_weighting() -> None:
+    markets = city.points("market_id", [{"xy": (500, 500), "type": "market"}])
+    rows = _run(WALKABILITY, {"markets": markets, "transit_stops": _stops((500, 500, "low"))})
+    daily = _by_unit(rows, "daily_living")
+    assert daily["2019-W1"] == pytest.approx(600 * 2 / 1000)  # food + transit for 60 of 100 cells
+    assert daily["2019-W2"] == 0.0
+    walk = _by_unit(rows, "walkability")
+    assert walk["2019-city"] == pytest.approx((1000 * walk["2019-W1"] + 3000 * walk["2019-W2"]) / 4000)
+    # every W1 cell centre is ≤ 636 m from the (500, 500) intersection: ≥ 1 per π km² circle
+    assert _by_unit(rows, "intersection_density_km2")["2019-W1"] >= 1 / np.pi
+
+
+def test_walkability_z_scores_sum_to_zero_over_points() -> None:
+    from analysis.indicators.walkability import zscore
+
+    z = zscore(np.array([3.0, 5.0, 10.0, 2.0]))
+    assert z.mean() == pytest.approx(0.0) and z.std() == pytest.approx(1.0)
+    assert zscore(np.array([4.0, 4.0])).tolist() == [0.0, 0.0]

@@ -26,6 +26,7 @@ from analysis.registry import (
     SDG_11_3_1,
     STREET_NETWORK,
     TRANSIT_ACCESS,
+    WALKABILITY,
 )
 from analysis.tables import SCHEMA, result_table
 
@@ -47,6 +48,7 @@ INDICATORS = (
     BUILDING_FORM,
     LAND_USE_MIX,
     FLOOD_EXPOSURE,
+    WALKABILITY,
 )
 
 
