@@ -61,4 +61,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for spec in INDICATORS:
-        op.drop_table(spec.table, schema=SCHEMA)
+        op.drop_table(spec.table, schema=SCHEMA, if_exists=True)
