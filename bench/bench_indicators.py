@@ -91,6 +91,8 @@ def generated_layers(scale: float) -> dict[str, Any]:
     k = max(2, round(4 * np.sqrt(scale)))
     ward = side / k
     n = pop.shape[0]
+    built_2020 = np.clip(pop / pop.max() * 1.5, 0, 1)
+    built_2010 = built_2020 * 0.7
     centre = (np.arange(n) + 0.5) * 100
     col_ward = np.minimum((centre // ward).astype(int), k - 1)
     row_ward = np.minimum((centre[::-1] // ward).astype(int), k - 1)  # row 0 is the northern edge
@@ -147,6 +149,19 @@ def generated_layers(scale: float) -> dict[str, Any]:
         geometry=[box(X0 + x, Y0 + y, X0 + x + 120, Y0 + y + 120) for x, y in parks_xy],
         crs=CRS,
     )
+    markets = scatter(int(area_km2 * 3), "m", "market_id", type="market")
+    markets.loc[markets.index[::2], "type"] = "convenience"
+    zone_ticks = np.arange(0, side - 1, 500)
+    zx, zy = np.meshgrid(zone_ticks, zone_ticks)
+    codes = rng.choice(["ODT", "ODT", "TMD", "DGD", "DKV", "SKC", "LUA"], size=zx.size)
+    land_use = gpd.GeoDataFrame(
+        {"zone_id": [f"z{i}" for i in range(zx.size)], "code": codes, "status": "current"},
+        geometry=[
+            box(X0 + x, Y0 + y, X0 + min(x + 500, side), Y0 + min(y + 500, side))
+            for x, y in zip(zx.ravel(), zy.ravel(), strict=True)
+        ],
+        crs=CRS,
+    )
     river = gpd.GeoDataFrame(
         {"water_id": ["river"], "type": ["river"], "name": ["Sông tổng hợp"]},
         geometry=[box(X0, Y0, X0 + side, Y0 + 300)],
@@ -163,8 +178,15 @@ def generated_layers(scale: float) -> dict[str, Any]:
             catalog.SCHOOLS: schools,
             catalog.GREEN_SPACES: green,
             catalog.WATER_BODIES: river,
+            catalog.MARKETS: markets,
+            catalog.LAND_USE: land_use,
         },
-        "rasters": {"environment.population_grid": pop, "environment.elevation": elevation},
+        "rasters": {
+            ("environment.population_grid", 2020): pop,
+            ("environment.elevation", 2020): elevation,
+            ("environment.built_up", 2010): built_2010,
+            ("environment.built_up", 2020): built_2020,
+        },
         "side": side,
     }
 
@@ -203,18 +225,19 @@ def build_generated(scale: float, data_dir: Path) -> Any:
     for spec, frame in city["vectors"].items():
         load_frame(engine, spec, frame.assign(synthetic=True), source=source)
     (data_dir / "rasters").mkdir(parents=True, exist_ok=True)
-    for layer, array in city["rasters"].items():
-        rel = f"rasters/{layer.split('.')[1]}.tif"
+    for (layer, year), array in city["rasters"].items():
+        rel = f"rasters/{layer.split('.')[1]}_{year}.tif"
         _cog(data_dir / rel, array, city["side"])
         with engine.begin() as conn:
             conn.execute(
                 sa.text(
                     "INSERT INTO catalog.rasters (layer, year, path, crs, resolution_m, width, height, bbox, "
-                    "checksum, synthetic, source, load_id) VALUES (:l, 2020, :p, :crs, 100, :w, :h, "
+                    "checksum, synthetic, source, load_id) VALUES (:l, :y, :p, :crs, 100, :w, :h, "
                     "ARRAY[0,0,0,0]::float8[], :c, true, 'bench generator (synthetic)', 0)"
                 ),
                 {
                     "l": layer,
+                    "y": year,
                     "p": rel,
                     "crs": CRS,
                     "w": array.shape[1],
@@ -249,7 +272,8 @@ def network_timing(engine: Any) -> dict[str, float]:
 
 def measure(engine: Any, data_dir: Path | None) -> dict[str, Any]:
     t0, c0 = time.perf_counter(), time.process_time()
-    reports = run_all(engine, force=True, data_dir=data_dir)
+    params = {"sdg_11_3_1": {"population_start": str(MYTHO_POP * 0.8), "population_start_year": "2010"}}
+    reports = run_all(engine, force=True, data_dir=data_dir, params=params)
     total, cpu = time.perf_counter() - t0, time.process_time() - c0
     return {
         "total_s": round(total, 1),
