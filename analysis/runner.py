@@ -14,21 +14,23 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import sqlalchemy as sa
+import pandas as pd
 from psycopg2 import sql
 from shapely.geometry import MultiPolygon
 from sqlalchemy.engine import Engine
 
 from analysis.errors import IndicatorError, MissingInputError
+from analysis.inputs import InputSet, input_set, qualified, read_rasters, read_vector
 from analysis.registry import INDICATORS, IndicatorSpec, get_indicator
 from analysis.tables import KEY_COLUMNS, SCHEMA
 from gis.crs import STORAGE_SRID, utm_epsg_for
 from gis.pgcopy import copy_frame
 from gis.sqlfiles import dothi_version, load_sql
-from layers.catalog import get_layer
+from layers.catalog import RASTERS
 
 
 @dataclass
@@ -39,8 +41,11 @@ class RunReport:
     unchanged: bool
     parameters: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    skipped: str | None = None
 
     def summary(self) -> str:
+        if self.skipped:
+            return f"{self.indicator_id}: skipped — {self.skipped}"
         if self.unchanged:
             return f"{self.indicator_id}: unchanged — inputs and parameters are those of run {self.run_id}."
         return f"{self.indicator_id}: {self.rows} rows (run {self.run_id}, {self.seconds:.1f} s)."
@@ -50,35 +55,27 @@ def _cursor(conn: Any) -> Any:
     return conn.connection.driver_connection.cursor()
 
 
-def input_versions(engine: Engine, spec: IndicatorSpec) -> dict[str, dict[str, int]]:
-    """``{qualified layer: {load_id, layer_version}}``; refuses missing inputs by name."""
-    layers = [get_layer(name).qualified_name for name in spec.inputs]
-    with engine.connect() as conn:
-        cur = _cursor(conn)
-        cur.execute(load_sql("analysis", "latest_loads"), {"layers": layers})
-        found = {row[0]: {"load_id": row[1], "layer_version": row[2]} for row in cur.fetchall()}
-    missing = [name for name in layers if name not in found]
-    if missing:
-        raise MissingInputError(
-            f"Indicator {spec.id} needs layer(s) {', '.join(missing)}, which have never been loaded.",
-            hint="Load them first (e.g. `dothi load …` or `dothi demo`).",
-        )
-    return found
-
-
-def _read_input(engine: Engine, name: str) -> gpd.GeoDataFrame:
-    layer = get_layer(name)
-    query = sql.SQL("SELECT * FROM {}").format(sql.Identifier(layer.schema, layer.table))
-    with engine.connect() as conn:
-        text = query.as_string(conn.connection.driver_connection)
-        frame = gpd.read_postgis(sa.text(text), conn, geom_col="geom")
-    if frame.empty:
-        raise MissingInputError(
-            f"Input layer {layer.qualified_name} is empty.", hint="Load it before running indicators."
-        )
-    if frame.crs is None:
-        frame = frame.set_crs(epsg=STORAGE_SRID)
-    return frame
+def _read_inputs(
+    engine: Engine, spec: IndicatorSpec, found: InputSet, data_dir: Path | None, cache: dict[str, Any]
+) -> tuple[dict[str, Any], int]:
+    """Vector inputs in the analysis CRS, rasters as arrays; the EPSG of the analysis CRS."""
+    vectors: dict[str, gpd.GeoDataFrame] = {}
+    inputs: dict[str, Any] = {}
+    for name in (*spec.inputs, *spec.optional_inputs):
+        if not found.present(name):
+            continue
+        key = f"{qualified(name)}@{json.dumps(found.versions[qualified(name)], sort_keys=True, default=str)}"
+        if key not in cache:
+            if name in RASTERS:
+                cache[key] = read_rasters(data_dir, name, found.raster_files[qualified(name)])
+            else:
+                cache[key] = read_vector(engine, name, required=name in spec.inputs)
+        if cache[key] is None:
+            continue
+        (inputs if name in RASTERS else vectors)[name] = cache[key]
+    epsg = analysis_epsg(vectors.values())
+    inputs.update({name: frame.to_crs(epsg=epsg) for name, frame in vectors.items()})
+    return inputs, epsg
 
 
 def analysis_epsg(frames: Iterable[gpd.GeoDataFrame]) -> int:
@@ -133,29 +130,37 @@ def run_indicator(
     *,
     params: dict[str, Any] | None = None,
     force: bool = False,
+    data_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    cache: dict[str, Any] | None = None,
 ) -> RunReport:
-    """Compute one indicator and store its results (a no-op when nothing changed)."""
+    """Compute one indicator and store its results (a no-op when nothing changed).
+
+    Parameters
+    ----------
+    data_dir:
+        The data folder the paths of ``catalog.rasters`` are relative to (needed when a raster
+        input is loaded).
+    cache:
+        Inputs already read by earlier indicators of the same run (keyed by layer and version).
+    """
     say = progress or (lambda _msg: None)
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     resolved = spec.resolve_params(params)
-    versions = input_versions(engine, spec)
-    print_ = fingerprint(spec, resolved, versions)
+    found = input_set(engine, spec)
+    print_ = fingerprint(spec, resolved, found.versions)
     current = None if force else _is_current(engine, spec, print_)
     if current is not None:
         return RunReport(spec.id, current, 0, True, resolved)
-    say(f"{spec.id}: reading {', '.join(spec.inputs)}")
-    inputs = {name: _read_input(engine, name) for name in spec.inputs}
-    epsg = analysis_epsg(inputs.values())
-    metric = {name: frame.to_crs(epsg=epsg) for name, frame in inputs.items()}
+    say(f"{spec.id}: reading {', '.join(sorted(found.versions))}")
+    inputs, epsg = _read_inputs(engine, spec, found, data_dir, {} if cache is None else cache)
     say(f"{spec.id}: computing in EPSG:{epsg}")
     try:
-        rows = spec.recipe(metric, resolved)
+        rows = spec.recipe(inputs, resolved)
     except (ValueError, KeyError) as exc:
         raise IndicatorError(f"Indicator {spec.id} cannot be computed: {exc}") from exc
-    rows = rows.to_crs(epsg=STORAGE_SRID)
-    rows = rows.set_geometry(rows.geometry.apply(_as_multi))
+    rows = _normalise(rows.to_crs(epsg=STORAGE_SRID))
     say(f"{spec.id}: writing {len(rows)} rows")
     run_id = _write(
         engine,
@@ -164,7 +169,7 @@ def run_indicator(
         {
             "indicator_id": spec.id,
             "parameters": json.dumps(resolved),
-            "inputs": json.dumps(versions),
+            "inputs": json.dumps(found.versions, default=str),
             "fingerprint": print_,
             "analysis_crs": f"EPSG:{epsg}",
             "rows": len(rows),
@@ -173,6 +178,15 @@ def run_indicator(
         },
     )
     return RunReport(spec.id, run_id, len(rows), False, resolved, time.perf_counter() - t0)
+
+
+def _normalise(rows: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Multi-polygons, and ``vintage`` as Python ints or None (grid cells have no vintage)."""
+    rows = rows.set_geometry(rows.geometry.apply(_as_multi))
+    rows["vintage"] = pd.Series(
+        [None if pd.isna(v) else int(v) for v in rows["vintage"]], index=rows.index, dtype=object
+    )
+    return rows
 
 
 def _as_multi(geom: Any) -> Any:
@@ -187,12 +201,30 @@ def run_all(
     only: Iterable[str] | None = None,
     params: dict[str, dict[str, Any]] | None = None,
     force: bool = False,
+    data_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[RunReport]:
-    """Run every registered indicator (or those in ``only``)."""
+    """Run the indicators in ``only`` (an error if an input is missing), or every registered
+    indicator whose inputs are loaded (the others are reported as skipped, with the reason)."""
     ids = list(only) if only else list(INDICATORS)
     params = params or {}
-    return [
-        run_indicator(engine, get_indicator(i), params=params.get(i), force=force, progress=progress)
-        for i in ids
-    ]
+    cache: dict[str, Any] = {}
+    reports = []
+    for i in ids:
+        spec = get_indicator(i)
+        try:
+            report = run_indicator(
+                engine,
+                spec,
+                params=params.get(i),
+                force=force,
+                data_dir=data_dir,
+                progress=progress,
+                cache=cache,
+            )
+        except MissingInputError as exc:
+            if only:
+                raise
+            report = RunReport(spec.id, None, 0, False, skipped=exc.message)
+        reports.append(report)
+    return reports

@@ -51,7 +51,7 @@ def city_density(units: gpd.GeoDataFrame, *, population: str = "population") -> 
     >>> from shapely.geometry import box
     >>> units = gpd.GeoDataFrame({"population": [1000, 3000]},
     ...     geometry=[box(0, 0, 1000, 1000), box(1000, 0, 2000, 1000)], crs="EPSG:32648")
-    >>> city_density(units)["density_per_km2"]
+    >>> float(city_density(units)["density_per_km2"])
     2000.0
     """
     per_unit = population_density(units, population=population)

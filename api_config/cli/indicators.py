@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import click
 
+from analysis.docs import render_markdown
 from analysis.registry import INDICATORS, get_indicator
 from analysis.runner import run_all
 from api_config.cli.app import App, cli, pass_app
@@ -58,23 +62,80 @@ def indicators_run(app: App, only: str | None, param: tuple[str, ...], force: bo
     ids = [i.strip() for i in only.split(",")] if only else None
     for i in ids or []:
         get_indicator(i)
-    reports = run_all(app.engine(), only=ids, params=_parse_params(param), force=force, progress=app.progress)
+    reports = run_all(
+        app.engine(),
+        only=ids,
+        params=_parse_params(param),
+        force=force,
+        data_dir=app.db.data_dir,
+        progress=app.progress,
+    )
     app.output([r.__dict__ for r in reports], "\n".join(r.summary() for r in reports))
+
+
+def _value(value: Any) -> str:
+    return f"{value:>12,.2f}" if value is not None else f"{'—':>12}"
+
+
+def _show_text(spec: Any, rows: list[dict[str, Any]], limit: int) -> str:
+    lines = [f"{spec.title_en} / {spec.title_vi} [{spec.unit}]"]
+    named = [r for r in rows if r["level"] in ("city", "ward")]
+    lines += [f"  {r['level']:<5} {r['name_vi'] or r['unit_id']:<28} {_value(r['value'])}" for r in named]
+    for small in ("grid", "block"):
+        cells = [r for r in rows if r["level"] == small]
+        values = sorted(r["value"] for r in cells if r["value"] is not None)
+        if values:
+            lines.append(
+                f"  {small:<5} {len(cells)} {'cells' if small == 'grid' else 'blocks'}: "
+                f"min {values[0]:,.2f}, "
+                f"median {values[len(values) // 2]:,.2f}, max {values[-1]:,.2f}"
+            )
+        if cells and not named:
+            lines += [f"  {small:<5} {r['unit_id']:<28} {_value(r['value'])}" for r in cells[:limit]]
+            if len(cells) > limit:
+                lines.append(f"  … {len(cells) - limit} more (--limit, or --json for all)")
+    if not rows:
+        lines.append("  (no results: run `dothi indicators run --only " + spec.id + "`)")
+    return "\n".join(lines)
 
 
 @indicators.command("show")
 @click.argument("indicator_id")
-@click.option("--level", type=click.Choice(["city", "ward"]), help="Only this level.")
+@click.option("--level", type=click.Choice(["city", "ward", "grid", "block"]), help="Only this level.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output (all rows).")
+@click.option("--limit", default=20, show_default=True, help="Grid cells / blocks listed in text output.")
 @pass_app
-def indicators_show(app: App, indicator_id: str, level: str | None) -> None:
-    """Show an indicator's current values."""
+def indicators_show(app: App, indicator_id: str, level: str | None, as_json: bool, limit: int) -> None:
+    """Show an indicator's current values (city, wards, and a summary of grid cells)."""
     spec = get_indicator(indicator_id)
+    if level and level not in spec.levels:
+        raise click.BadParameter(
+            f"{spec.id} reports at {', '.join(spec.levels)}, not {level}.", param_hint="--level"
+        )
+    app.as_json = app.as_json or as_json
     rows = indicator_values(app.engine(), spec, level=level)
-    lines = [f"{spec.title_en} / {spec.title_vi} [{spec.unit}]"]
-    lines += [
-        f"  {r['level']:<5} {r['name_vi']:<22} {r['value']:>12,.1f}"
-        if r["value"] is not None
-        else f"  {r['level']:<5} {r['name_vi']:<22} {'—':>12}"
-        for r in rows
-    ]
-    app.output(rows, "\n".join(lines))
+    app.output(rows, _show_text(spec, rows, limit))
+
+
+@indicators.command("docs")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("docs/indicators.md"),
+    show_default=True,
+    help="Where to write the methods page.",
+)
+@click.option("--check", is_flag=True, help="Only check that the file is up to date (exit 1 if not).")
+@pass_app
+def indicators_docs(app: App, output: Path, check: bool) -> None:
+    """Write docs/indicators.md (methods, formulas, parameters, inputs) from the registry."""
+    text = render_markdown()
+    if check:
+        current = output.read_text(encoding="utf-8") if output.is_file() else ""
+        if current != text:
+            raise click.ClickException(f"{output} is out of date; run `dothi indicators docs`.")
+        app.say(f"{output} is up to date.")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    app.say(f"Wrote {output} ({len(INDICATORS)} indicators).")

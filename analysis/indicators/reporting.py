@@ -1,0 +1,122 @@
+"""Result rows at the three reporting levels: ward (every boundary vintage), city and grid cell.
+
+Values are computed from *sums* (population, population served, areas…) so that a city or a cell is
+never a mean of ward ratios: ``finish`` turns a frame of sums into the indicator's columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from analysis.indicators.grid import DEFAULT_CELL_M, cell_ids, cell_polygons
+
+Finish = Callable[[pd.DataFrame], pd.DataFrame]
+LEVELS_ALL = ("city", "ward", "grid", "block")
+
+
+def unit_of_points(points: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> pd.Series:
+    """Index of the unit containing each point (NaN outside every unit).
+
+    A point on a shared boundary (or in overlapping units) goes to the first unit only, so sums
+    over units never count it twice.
+    """
+    joined = gpd.sjoin(
+        gpd.GeoDataFrame(geometry=points.geometry.to_numpy(), crs=points.crs),
+        gpd.GeoDataFrame(geometry=units.geometry.to_numpy(), index=units.index, crs=units.crs),
+        predicate="intersects",
+        how="left",
+    )
+    joined = joined[~joined.index.duplicated()]
+    return pd.Series(joined["index_right"].to_numpy(), index=points.index)
+
+
+def result_rows(  # noqa: PLR0917 - the six parts of a result row, in table order
+    level: str,
+    ids: Sequence[str],
+    vintage: Any,
+    names: tuple[Any, Any],
+    values: pd.DataFrame,
+    geom: Any,
+) -> pd.DataFrame:
+    frame = values.reset_index(drop=True).copy()
+    frame.insert(0, "level", level)
+    frame.insert(1, "unit_id", list(ids))
+    frame.insert(2, "vintage", vintage)
+    frame.insert(3, "name_vi", names[0])
+    frame.insert(4, "name_en", names[1])
+    frame["geometry"] = geom
+    return frame
+
+
+def ward_and_city_rows(units: gpd.GeoDataFrame, sums: pd.DataFrame, finish: Finish) -> list[pd.DataFrame]:
+    """Ward rows (one per unit, ``sums`` indexed like ``units``) and one city row per vintage."""
+    out = []
+    for vintage, group in units.groupby("vintage"):
+        per_unit = sums.reindex(group.index).fillna(0.0)
+        out.append(
+            result_rows(
+                "ward",
+                group["unit_id"].tolist(),
+                int(vintage),
+                (group["name_vi"].to_numpy(), group["name_en"].to_numpy()),
+                finish(per_unit),
+                group.geometry.to_numpy(),
+            )
+        )
+        city = per_unit.sum().to_frame().T
+        out.append(
+            result_rows(
+                "city",
+                [f"{int(vintage)}-city"],
+                int(vintage),
+                ("Toàn thành phố", "Whole city"),
+                finish(city),
+                [group.geometry.union_all()],
+            )
+        )
+    return out
+
+
+def point_sums_by_unit(
+    points: gpd.GeoDataFrame, units: gpd.GeoDataFrame, columns: Sequence[str]
+) -> pd.DataFrame:
+    """Sums of point columns per unit, for every vintage (units of different vintages overlap)."""
+    parts = []
+    for _, group in units.groupby("vintage"):
+        where = unit_of_points(points, group)
+        parts.append(points[list(columns)].groupby(where).sum().reindex(group.index, fill_value=0.0))
+    return pd.concat(parts)
+
+
+def grid_rows(
+    points: gpd.GeoDataFrame, columns: Sequence[str], finish: Finish, *, size: int = DEFAULT_CELL_M
+) -> pd.DataFrame:
+    """One row per grid cell holding at least one point."""
+    ids = cell_ids(points.geometry, size=size)
+    sums = points[list(columns)].groupby(ids).sum()
+    return result_rows(
+        "grid", sums.index.tolist(), None, (None, None), finish(sums), cell_polygons(sums.index, size=size)
+    )
+
+
+def assemble(parts: list[pd.DataFrame], crs: object, levels: Sequence[str] = LEVELS_ALL) -> gpd.GeoDataFrame:
+    """Concatenate row frames of the requested levels into one GeoDataFrame."""
+    frame = pd.concat([p for p in parts if len(p) and p["level"].iloc[0] in levels], ignore_index=True)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=crs)
+
+
+def in_study_area(points: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Points inside the latest-vintage units (the grid covers the current study area only)."""
+    latest = units[units["vintage"] == units["vintage"].max()]
+    return points[unit_of_points(points, latest).notna().to_numpy()]
+
+
+def share(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    """Percentage, NaN where the denominator is 0."""
+    den = denominator.astype(float)
+    return 100.0 * numerator.astype(float) / den.where(den > 0, np.nan)
