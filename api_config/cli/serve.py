@@ -88,7 +88,7 @@ def demo(app: App, seed: int, no_serve: bool) -> None:
     for line in generated.lines():
         app.say("  " + line)
     app.say("4/6 Tính chỉ số / computing indicators")
-    for run in run_all(engine, progress=app.progress):
+    for run in run_all(engine, data_dir=app.db.data_dir, progress=app.progress):
         app.say("  " + run.summary())
     app.say("5/6 Kiểu hiển thị QGIS / QGIS styles in the database")
     styles = write_styles(engine)
