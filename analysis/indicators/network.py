@@ -18,14 +18,14 @@ are one **multi-source** Dijkstra pass from all destinations at once
 (``scipy.sparse.csgraph.dijkstra(indices=sources, min_only=True, limit=…)``), bounded by the largest
 threshold — not one search per origin. The network is undirected (pedestrians ignore one-way rules).
 
-**Why in memory with SciPy, not pgRouting.** A city's walking network (10⁴–10⁵ edges) fits in a few
-MB. Measured (``bench/RESULTS.md``): building the network takes 0.5–0.8 s for 9,660 edges (a
+**Why in memory with SciPy, not pgRouting.** A city's walking network (10⁴–10⁵ edges) fits in a
+few MB. Measured (``bench/RESULTS.md``): building the network takes 0.5–0.8 s for 9,660 edges (a
 Mỹ Tho-sized city) and 2.5–15 s for 97,240 edges (ten times larger, depending on machine load);
-snapping 20,000 origins, splitting the edges and one multi-source pass take 0.7–5 s. pgRouting's ``pgr_dijkstraCost``
-many-to-many returns one row per origin–destination pair (10⁴ origins × 10² destinations = 10⁶ rows
-to ship back and reduce to a minimum) and multi-start ``pgr_drivingDistance`` returns rows per start
-as well; the SQL pushdown that pays off here is reading the layers, not the graph search. (pgRouting
-was not benchmarked side by side.)
+snapping 20,000 origins, splitting the edges and one multi-source pass take 0.7–5 s.
+pgRouting's ``pgr_dijkstraCost`` many-to-many returns one row per origin–destination pair
+(10⁴ origins × 10² destinations = 10⁶ rows to ship back and reduce to a minimum), and multi-start
+``pgr_drivingDistance`` returns rows per start as well; the SQL pushdown that pays off here is
+reading the layers, not the graph search. (pgRouting was not benchmarked side by side.)
 """
 
 from __future__ import annotations
