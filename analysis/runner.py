@@ -23,7 +23,7 @@ from psycopg2 import sql
 from shapely.geometry import MultiPolygon
 from sqlalchemy.engine import Engine
 
-from analysis.errors import IndicatorError, MissingInputError
+from analysis.errors import IndicatorError, MissingInputError, ParameterError
 from analysis.inputs import InputSet, input_set, qualified, read_rasters, read_vector
 from analysis.registry import INDICATORS, IndicatorSpec, get_indicator
 from analysis.tables import KEY_COLUMNS, SCHEMA
@@ -224,6 +224,11 @@ def run_all(
             )
         except MissingInputError as exc:
             if only:
+                raise
+            report = RunReport(spec.id, None, 0, False, skipped=exc.message)
+        except IndicatorError as exc:
+            # running everything: one indicator the data cannot support must not stop the others
+            if only or isinstance(exc, ParameterError):
                 raise
             report = RunReport(spec.id, None, 0, False, skipped=exc.message)
         reports.append(report)

@@ -111,9 +111,12 @@ write("03_flood_exposure.ipynb", [
        "*Lớp độ cao với rasterio, mức độ phơi nhiễm ở nhiều mực nước.*\n\n"
        "In the demo the elevation model is **synthetic** (generated, calibrated to the delta's "
        "0.3–2.5 m); load a real DEM with `dothi load raster elevation dem.tif` for real results."),
-    code(SETUP + "\n\nimport numpy as np\nimport rasterio"),
-    code("rasters = pd.read_sql(\"SELECT layer, year, path, synthetic FROM catalog.rasters\", engine)\n"
-         "path = settings.data_dir / rasters.loc[rasters['layer'] == 'environment.elevation', 'path'].iloc[0]\n"
+    code(SETUP + "\n\nfrom pathlib import Path\n\nimport numpy as np\nimport rasterio\n\n"
+         "from layers.rasters import list_rasters, raster_file\n\n"
+         "# rasters are Cloud-Optimized GeoTIFFs in the data folder (.data/rasters), listed in catalog.rasters\n"
+         "data_dir = Path(os.environ.get('DOTHI_RASTER_DIR', settings.data_dir))"),
+    code("pd.DataFrame(list_rasters(engine))[['layer', 'year', 'path', 'synthetic']]"),
+    code("path = raster_file(engine, data_dir, 'elevation')\n"
          "with rasterio.open(path) as src:\n"
          "    dem = src.read(1, masked=True)\n"
          "    print(src.crs, src.res, src.shape)\n"

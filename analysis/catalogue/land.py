@@ -161,6 +161,13 @@ LAND_USE_MIX = IndicatorSpec(
             "Comma-separated land-use groups in the mix (K = their number).",
             "Các nhóm sử dụng đất được xét, cách nhau bằng dấu phẩy (K = số nhóm).",
         ),
+        Parameter(
+            "status",
+            "text",
+            "current",
+            "Which land use: current (hiện trạng) or planned (quy hoạch) zones.",
+            "Loại sử dụng đất: hiện trạng (current) hay quy hoạch (planned).",
+        ),
     ),
     limitations=(
         "Area-based: a tall mixed-use building on a residential parcel counts as residential. "

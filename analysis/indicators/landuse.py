@@ -52,16 +52,23 @@ def mix_entropy(areas: pd.DataFrame, categories: Sequence[str]) -> pd.Series:
 def land_use_mix_recipe(
     inputs: Inputs, params: dict[str, Any], *, groups: Mapping[str, str] | None = None
 ) -> gpd.GeoDataFrame:
-    """Entropy of current land-use groups per ward, city and 100 m grid cell.
+    """Entropy of current (or planned) land-use groups per ward, city and 100 m grid cell.
 
     ``groups`` maps land-use codes to groups (bound by the registry from the land-use code list).
     """
     units = inputs["admin_units"]
     land = inputs["land_use"]
     require_metric(land.crs, what="layer land.land_use")
-    land = land[land["status"] == "current"]
+    status = str(params.get("status", "current"))
+    if status not in ("current", "planned"):
+        raise ValueError(f"land_use_mix.status={status!r}: use current or planned")
+    land = land[land["status"] == status]
     if land.empty:
-        raise ValueError("layer land.land_use has no zone with status = 'current'")
+        other = "planned" if status == "current" else "current"
+        raise ValueError(
+            f"layer land.land_use has no zone with status = {status!r}; "
+            f"for the {other} land use run with --param land_use_mix.status={other}"
+        )
     land = land.assign(group=land["code"].map(groups or {}).fillna(land["code"]))
     cats = [c.strip() for c in str(params["categories"]).split(",") if c.strip()]
     if len(cats) < 2:
