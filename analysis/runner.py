@@ -19,6 +19,8 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import shapely
+import shapely.errors
 from psycopg2 import sql
 from shapely.geometry import MultiPolygon
 from sqlalchemy.engine import Engine
@@ -74,7 +76,7 @@ def _read_inputs(
             continue
         (inputs if name in RASTERS else vectors)[name] = cache[key]
     epsg = analysis_epsg(vectors.values())
-    inputs.update({name: frame.to_crs(epsg=epsg) for name, frame in vectors.items()})
+    inputs.update({name: _valid(frame.to_crs(epsg=epsg)) for name, frame in vectors.items()})
     return inputs, epsg
 
 
@@ -124,6 +126,18 @@ def _write(engine: Engine, spec: IndicatorSpec, rows: gpd.GeoDataFrame, meta: di
     return run_id
 
 
+def _valid(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Repair geometries that reprojection made invalid (tiny self-intersections); valid ones are
+    left untouched."""
+    geoms = frame.geometry.to_numpy()
+    bad = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
+    if not bad.any():
+        return frame
+    fixed = geoms.copy()
+    fixed[bad] = shapely.make_valid(geoms[bad])
+    return frame.set_geometry(gpd.GeoSeries(fixed, index=frame.index, crs=frame.crs))
+
+
 def run_indicator(
     engine: Engine,
     spec: IndicatorSpec,
@@ -160,6 +174,11 @@ def run_indicator(
         rows = spec.recipe(inputs, resolved)
     except (ValueError, KeyError) as exc:
         raise IndicatorError(f"Indicator {spec.id} cannot be computed: {exc}") from exc
+    except shapely.errors.GEOSException as exc:
+        raise IndicatorError(
+            f"Indicator {spec.id}: a geometry operation failed ({exc}).",
+            hint="Check the input layers' geometries (e.g. ST_IsValid in PostGIS).",
+        ) from exc
     rows = _normalise(rows.to_crs(epsg=STORAGE_SRID))
     say(f"{spec.id}: writing {len(rows)} rows")
     run_id = _write(

@@ -29,8 +29,10 @@ from layers.catalog import ADMIN_UNITS
 from layers.load import load_frame
 from layers.migrations import VERSIONS_DIR as LAYER_VERSIONS
 from layers.sources import mytho
+from layers.synthetic.generate import generate_and_load
 
 VERSION_DIRS = (LAYER_VERSIONS, ANALYSIS_VERSIONS)
+DEMO_SEED = 2019
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -83,18 +85,17 @@ def loaded(engine: Engine) -> Engine:
     return engine
 
 
-@pytest.fixture(scope="session")
-def api_server(loaded: Engine, test_url: URL, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`dothi serve`'s gunicorn + pygeoapi on a free loopback port, on the test database."""
+def _serve(engine: Engine, url: URL, folder: Path, log_path: Path) -> Iterator[str]:
+    """Run `dothi serve`'s gunicorn + pygeoapi on a free loopback port until the caller is done."""
     port = free_port()
     api = ApiSettings(port=port, workers=2)
-    files = server.generate(loaded, test_url, api, tmp_path_factory.mktemp("api"))
-    log = (tmp_path_factory.getbasetemp() / "gunicorn.log").open("w")
+    files = server.generate(engine, url, api, folder)
+    log = log_path.open("w")
     proc = subprocess.Popen(
-        server.gunicorn_command(api), env=server.server_env(files, test_url), stdout=log, stderr=log
+        server.gunicorn_command(api), env=server.server_env(files, url), stdout=log, stderr=log
     )
     base = api.url
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 120
     while True:
         try:
             if requests.get(f"{base}/conformance?f=json", timeout=10).status_code == 200:
@@ -109,6 +110,49 @@ def api_server(loaded: Engine, test_url: URL, tmp_path_factory: pytest.TempPathF
     proc.terminate()
     proc.wait(timeout=20)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def api_server(loaded: Engine, test_url: URL, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`dothi serve` on the test database (real Mỹ Tho admin units + density)."""
+    yield from _serve(
+        loaded, test_url, tmp_path_factory.mktemp("api"), tmp_path_factory.getbasetemp() / "gunicorn.log"
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Data folder (rasters) of the demo test database."""
+    return tmp_path_factory.mktemp("demo-data")
+
+
+@pytest.fixture(scope="session")
+def demo_url(db_settings: DatabaseSettings, demo_data_dir: Path) -> Iterator[URL]:
+    """A separate database holding the whole demo: real + synthetic data and every indicator."""
+    base = database_url(db_settings)
+    url = base.set(database=f"{base.database}_demo_test")
+    drop_database(url)
+    ensure_database(url)
+    eng = create_engine(url)
+    migrate.upgrade(eng, extra_version_dirs=VERSION_DIRS)
+    for bundle in mytho.admin_unit_bundles():
+        load_frame(eng, ADMIN_UNITS, bundle.frame, source=bundle.source, scope=bundle.scope)
+    generate_and_load(eng, demo_data_dir, seed=DEMO_SEED)
+    run_all(eng, data_dir=demo_data_dir, params={"land_use_mix": {"status": "planned"}})
+    eng.dispose()
+    yield url
+
+
+@pytest.fixture(scope="session")
+def demo_api_server(
+    demo_url: URL, demo_data_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """`dothi serve` on the full demo database."""
+    eng = create_engine(demo_url)
+    yield from _serve(
+        eng, demo_url, demo_data_dir / "api", tmp_path_factory.getbasetemp() / "gunicorn-demo.log"
+    )
+    eng.dispose()
 
 
 @pytest.fixture(scope="session")

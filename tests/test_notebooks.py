@@ -1,4 +1,4 @@
-"""Execute every notebook in notebooks/ against the test database and the running test server."""
+"""Execute every notebook in notebooks/ against the demo test database and its running server."""
 
 from __future__ import annotations
 
@@ -19,17 +19,23 @@ def test_there_are_notebooks() -> None:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs(
-    path: Path, api_server: str, test_url: URL, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    path: Path,
+    demo_api_server: str,
+    demo_url: URL,
+    demo_data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     nb = nbformat.read(path, as_version=4)
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), (
         f"{path.name} is stored with outputs; clear them"
     )
-    monkeypatch.setenv("DOTHI_DB_NAME", str(test_url.database))
-    monkeypatch.setenv("DOTHI_API_URL", api_server)
+    monkeypatch.setenv("DOTHI_DB_NAME", str(demo_url.database))
+    monkeypatch.setenv("DOTHI_API_URL", demo_api_server)
+    monkeypatch.setenv("DOTHI_RASTER_DIR", str(demo_data_dir))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     if os.environ.get("DOTHI_DATABASE_URL"):
-        monkeypatch.setenv("DOTHI_DATABASE_URL", test_url.render_as_string(hide_password=False))
+        monkeypatch.setenv("DOTHI_DATABASE_URL", demo_url.render_as_string(hide_password=False))
     client = NotebookClient(
         nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
     )

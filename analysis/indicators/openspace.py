@@ -90,6 +90,10 @@ def built_up_extent(inputs: Inputs, *, threshold: float) -> tuple[shapely.Geomet
     return area, "admin area (no built_up raster, no water bodies)"
 
 
+#: Precision of the overlay of open spaces (metres).
+GRID_M = 0.01
+
+
 def open_space_share_recipe(
     inputs: Inputs, params: dict[str, Any], *, open_codes: tuple[str, ...] = ()
 ) -> gpd.GeoDataFrame:
@@ -102,9 +106,13 @@ def open_space_share_recipe(
     land_use = inputs.get("land_use")
     if land_use is not None:
         parts += list(land_use[land_use["code"].isin(open_codes)].geometry.to_numpy())
-    open_space = shapely.union_all(np.asarray(parts, dtype=object))
+    # repaired and snapped to a 1 cm grid: overlapping zones, parks and street buffers from real
+    # data otherwise make GEOS fail with "side location conflict"
+    geoms = shapely.make_valid(np.asarray(parts, dtype=object))
+    open_space = shapely.union_all(geoms, grid_size=GRID_M)
     built, method = built_up_extent(inputs, threshold=float(params["built_up_threshold"]))
-    built_open = built.intersection(open_space)
+    built = shapely.make_valid(built)
+    built_open = shapely.intersection(built, open_space, grid_size=GRID_M)
     sums = pd.DataFrame(
         {
             "built_up": area_in_units(built, units),
