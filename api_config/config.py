@@ -270,7 +270,9 @@ def _coverages(engine: Engine, data_dir: Path) -> dict[str, Any]:
     return out
 
 
-def _processes(url: URL, api: ApiSettings, *, published: set[str]) -> dict[str, Any]:
+def _processes(
+    url: URL, api: ApiSettings, *, published: set[str], data_dir: Path | None = None
+) -> dict[str, Any]:
     """Every indicator of the registry as an OGC API process (api_config.processes)."""
     out: dict[str, Any] = {}
     for spec in INDICATORS.values():
@@ -284,6 +286,7 @@ def _processes(url: URL, api: ApiSettings, *, published: set[str]) -> dict[str, 
                 "data": _connection(url),
                 "options": {"statement_timeout_ms": PROCESS_TIMEOUT_MS, "pool_size": 2, "max_overflow": 2},
                 **({"collection_url": collection} if collection else {}),
+                **({"data_dir": str(data_dir)} if data_dir is not None else {}),
             },
         }
     return out
@@ -325,7 +328,7 @@ def build_config(
             temporal = _time_extent(engine, item)
             if temporal:
                 resources[item.id]["extents"]["temporal"] = temporal
-    resources |= _processes(url, api, published=set(resources))
+    resources |= _processes(url, api, published=set(resources), data_dir=data_dir)
     resources[CATALOGUE_ID] = _catalogue(url, api)
     if data_dir is not None:
         resources |= _coverages(engine, data_dir)

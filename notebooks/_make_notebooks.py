@@ -73,7 +73,7 @@ write("02_indicators_by_ward.ipynb", [
          "{name: spec['schema'] for name, spec in desc['inputs'].items()}"),
     md("## Walking distance 1 km (default) vs 500 m — Khoảng cách đi bộ 1 km và 500 m"),
     code("def run(distance_m):\n"
-         "    result = processes.execute('health_access-run', inputs={'distance_m': distance_m})\n"
+         "    result = processes.execute('health_access-run', inputs={'distance_m': distance_m}, response='raw')\n"
          "    frame = gpd.GeoDataFrame.from_features(result['features'], crs='EPSG:4326')\n"
          "    return frame[(frame['level'] == 'ward') & (frame['vintage'] == 2019)].set_index('name_vi')\n\n"
          "near = run(500)\n"

@@ -149,9 +149,7 @@ def demo_api_server(
 ) -> Iterator[str]:
     """`dothi serve` on the full demo database."""
     eng = create_engine(demo_url)
-    yield from _serve(
-        eng, demo_url, demo_data_dir / "api", tmp_path_factory.getbasetemp() / "gunicorn-demo.log"
-    )
+    yield from _serve(eng, demo_url, demo_data_dir, tmp_path_factory.getbasetemp() / "gunicorn-demo.log")
     eng.dispose()
 
 

@@ -10,6 +10,7 @@ results (the run history stays in ``analysis.indicator_runs``).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pygeoapi.process.base import BaseProcessor, ProcessorExecuteError
@@ -100,6 +101,8 @@ class IndicatorProcessor(BaseProcessor):
         super().__init__(processor_def, metadata)
         self.data = processor_def["data"]
         self.options = processor_def.get("options") or {}
+        # the folder raster paths in catalog.rasters are relative to (rasters as indicator inputs)
+        self.data_dir = Path(processor_def["data_dir"]) if processor_def.get("data_dir") else None
 
     def execute(self, data: dict[str, Any], outputs: dict[str, Any] | None = None) -> tuple[str, Any]:
         data = dict(data or {})
@@ -108,7 +111,7 @@ class IndicatorProcessor(BaseProcessor):
             _check_geometry(aoi)
         engine = engine_for(self.data, self.options)
         try:
-            report = run_indicator(engine, self.spec, params=data)
+            report = run_indicator(engine, self.spec, params=data, data_dir=self.data_dir)
         except IndicatorError as exc:
             raise ProcessorExecuteError(str(exc), user_msg=str(exc)) from exc
         provider = PostGISProvider(
