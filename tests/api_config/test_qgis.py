@@ -218,6 +218,19 @@ def test_oapif_layer_loads_from_the_running_server(api_server: str, test_url: UR
     assert not result["no_such_layer"]["valid"]
 
 
+def test_vector_tile_layer_loads_and_draws_from_the_running_server(api_server: str, test_url: URL) -> None:
+    template = "/collections/admin_units/tiles/WebMercatorQuad/{z}/{y}/{x}?f=mvt"
+    request = {
+        "connection": connection(test_url),
+        "vectortile": [
+            {"name": "admin_units", "url": api_server + template, "bbox": [106.30, 10.30, 106.42, 10.42]}
+        ],
+    }
+    result = run_driver(DRIVERS / "check_layers.py", request, test_url)["vectortile"]["admin_units"]
+    assert result["valid"]
+    assert result["drawn_share"] > 0.05, result  # the wards are drawn from our MVT tiles
+
+
 def test_project_plan_groups_by_domain(loaded: Engine, tmp_path: Path) -> None:
     plan = plan_project(loaded, ApiSettings(port=5999), data_dir=tmp_path)
     names = [g["name"] for g in plan.groups]
