@@ -82,9 +82,9 @@ def _read_inputs(
 
 def analysis_epsg(frames: Iterable[gpd.GeoDataFrame]) -> int:
     """The metric CRS for this city: the UTM zone of the study area's centre."""
-    minx, miny, maxx, maxy = gpd.GeoSeries(
-        [f.geometry.union_all().envelope for f in frames], crs=STORAGE_SRID
-    ).total_bounds
+    bounds = [f.total_bounds for f in frames if len(f)]
+    minx, miny = min(b[0] for b in bounds), min(b[1] for b in bounds)
+    maxx, maxy = max(b[2] for b in bounds), max(b[3] for b in bounds)
     return utm_epsg_for((minx + maxx) / 2, (miny + maxy) / 2)
 
 
