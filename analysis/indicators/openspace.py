@@ -14,6 +14,7 @@ import pandas as pd
 import shapely
 from rasterio import features
 
+from analysis.indicators.overlay import Overlay, areas_by_unit
 from analysis.indicators.population import population_origins
 from analysis.indicators.rasters import Raster
 from analysis.indicators.reporting import assemble, point_sums_by_unit, share, ward_and_city_rows
@@ -41,8 +42,17 @@ DEFAULT_STREET_WIDTH_M = {
 }
 
 
+def street_buffers(roads: gpd.GeoDataFrame) -> np.ndarray:
+    """Street carriageways: centre lines buffered by half their width (one polygon per road)."""
+    require_metric(roads.crs, what="layer infrastructure.roads")
+    width = pd.to_numeric(roads.get("width_m"), errors="coerce")
+    fallback = roads["road_class"].map(DEFAULT_STREET_WIDTH_M).fillna(6.0)
+    width = width.where(width > 0, fallback) if width is not None else fallback
+    return shapely.buffer(roads.geometry.to_numpy(), width.to_numpy() / 2.0, cap_style="flat")
+
+
 def street_area(roads: gpd.GeoDataFrame) -> shapely.Geometry:
-    """Union of the street carriageways: centre lines buffered by half their width.
+    """Union of the street carriageways (see :func:`street_buffers`).
 
     Examples
     --------
@@ -52,13 +62,7 @@ def street_area(roads: gpd.GeoDataFrame) -> shapely.Geometry:
     >>> street_area(roads).area  # flat ends: 100 m × 10 m
     1000.0
     """
-    require_metric(roads.crs, what="layer infrastructure.roads")
-    width = pd.to_numeric(roads.get("width_m"), errors="coerce")
-    fallback = roads["road_class"].map(DEFAULT_STREET_WIDTH_M).fillna(6.0)
-    width = width.where(width > 0, fallback) if width is not None else fallback
-    return shapely.union_all(
-        shapely.buffer(roads.geometry.to_numpy(), width.to_numpy() / 2.0, cap_style="flat")
-    )
+    return shapely.union_all(street_buffers(roads))
 
 
 def area_in_units(geom: shapely.Geometry, units: gpd.GeoDataFrame) -> pd.Series:
@@ -69,9 +73,14 @@ def area_in_units(geom: shapely.Geometry, units: gpd.GeoDataFrame) -> pd.Series:
     return pd.Series(shapely.area(shapely.intersection(units.geometry.to_numpy(), geom)), index=units.index)
 
 
-def built_up_extent(inputs: Inputs, *, threshold: float) -> tuple[shapely.Geometry, str]:
-    """Built-up area: cells of the latest ``built_up`` raster ≥ threshold, else land minus water."""
+def built_up_parts(inputs: Inputs, *, threshold: float) -> tuple[np.ndarray, np.ndarray, str]:
+    """Built-up area as polygons to add and polygons to subtract, and how it was obtained.
+
+    Cells of the latest ``built_up`` raster ≥ threshold; without the raster, the latest units' land
+    minus water bodies.
+    """
     units = inputs["admin_units"]
+    none = np.array([], dtype=object)
     rasters: list[Raster] | None = inputs.get("built_up")
     if rasters:
         latest = rasters[-1]
@@ -81,17 +90,12 @@ def built_up_extent(inputs: Inputs, *, threshold: float) -> tuple[shapely.Geomet
             for g, _ in features.shapes(mask.astype("uint8"), mask=mask, transform=latest.transform)
         ]
         polys = gpd.GeoSeries(shapes, crs=latest.crs).to_crs(units.crs)
-        return shapely.union_all(polys.to_numpy()), f"built_up {latest.year} (share ≥ {threshold})"
-    area = units[units["vintage"] == units["vintage"].max()].geometry.union_all()
+        return polys.to_numpy(), none, f"built_up {latest.year} (share ≥ {threshold})"
+    land = units[units["vintage"] == units["vintage"].max()].geometry.to_numpy()
     water = inputs.get("water_bodies")
     if water is not None and len(water):
-        area = area.difference(water.geometry.union_all())
-        return area, "admin area minus water bodies (no built_up raster)"
-    return area, "admin area (no built_up raster, no water bodies)"
-
-
-#: Precision of the overlay of open spaces (metres).
-GRID_M = 0.01
+        return land, water.geometry.to_numpy(), "admin area minus water bodies (no built_up raster)"
+    return land, none, "admin area (no built_up raster, no water bodies)"
 
 
 def open_space_share_recipe(
@@ -101,25 +105,28 @@ def open_space_share_recipe(
     units = inputs["admin_units"]
     green = inputs["green_spaces"]
     public = green[green["public"].fillna(False).astype(bool) & ~green["type"].isin(("cemetery", "orchard"))]
-    streets = street_area(inputs["roads"])
-    parts = [streets, *public.geometry.to_numpy()]
+    streets = street_buffers(inputs["roads"])
+    open_parts = [*public.geometry.to_numpy()]
     land_use = inputs.get("land_use")
     if land_use is not None:
-        parts += list(land_use[land_use["code"].isin(open_codes)].geometry.to_numpy())
-    # repaired and snapped to a 1 cm grid: overlapping zones, parks and street buffers from real
-    # data otherwise make GEOS fail with "side location conflict"
-    geoms = shapely.make_valid(np.asarray(parts, dtype=object))
-    open_space = shapely.union_all(geoms, grid_size=GRID_M)
-    built, method = built_up_extent(inputs, threshold=float(params["built_up_threshold"]))
-    built = shapely.make_valid(built)
-    built_open = shapely.intersection(built, open_space, grid_size=GRID_M)
-    sums = pd.DataFrame(
+        open_parts += list(land_use[land_use["code"].isin(open_codes)].geometry.to_numpy())
+    built, minus, method = built_up_parts(inputs, threshold=float(params["built_up_threshold"]))
+    layers = {
+        "built": built,
+        "water": minus,
+        "streets": streets,
+        "open": np.asarray(open_parts, dtype=object),
+    }
+    area = areas_by_unit(
+        units,
+        layers,
         {
-            "built_up": area_in_units(built, units),
-            "open": area_in_units(built_open, units),
-            "streets": area_in_units(built.intersection(streets), units),
-        }
+            "built_up": Overlay(("built",), minus=("water",)),
+            "open": Overlay(("built", ("streets", "open")), minus=("water",)),
+            "streets": Overlay(("built", "streets"), minus=("water",)),
+        },
     )
+    sums = area[["built_up", "open", "streets"]]
 
     def finish(s: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(
