@@ -90,17 +90,15 @@ def areas_by_unit(
     ...               {"parks": Overlay(("parks",), minus=("water",))})["parks"].iloc[0])
     1800000.0
     """
-    result = pd.DataFrame(0.0, index=units.index, columns=list(outputs))
+    sums = {column: np.zeros(len(units)) for column in outputs}
     unit_geoms = shapely.make_valid(units.geometry.to_numpy())
-    if not len(unit_geoms):
-        return result
     parts = {}
     for name, geoms in layers.items():
         valid = shapely.make_valid(np.asarray(geoms, dtype=object))
         parts[name] = valid[~shapely.is_missing(valid) & ~shapely.is_empty(valid)]
     trees = {name: shapely.STRtree(geoms) for name, geoms in parts.items()}
     unit_tree = shapely.STRtree(unit_geoms)
-    for box in tile_boxes(units.total_bounds, size=tile):
+    for box in tile_boxes(units.total_bounds, size=tile) if len(units) else []:
         in_units = unit_tree.query(box, predicate="intersects")
         if not len(in_units):
             continue
@@ -111,8 +109,8 @@ def areas_by_unit(
                 continue
             shapely.prepare(geom)
             pieces = shapely.intersection(unit_geoms[in_units], geom, grid_size=grid)
-            result.iloc[in_units, result.columns.get_loc(column)] += shapely.area(pieces)
-    return result
+            sums[column][in_units] += shapely.area(pieces)
+    return pd.DataFrame(sums, index=units.index)
 
 
 def _overlay(overlay: Overlay, unions: Mapping[str, shapely.Geometry], grid: float) -> shapely.Geometry:
