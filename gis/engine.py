@@ -6,6 +6,7 @@ cannot run for minutes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -63,6 +64,7 @@ def create_engine(
     pool: PoolOptions | None = None,
     statement_timeout_ms: int | None = None,
     application_name: str = "dothi",
+    server_settings: Mapping[str, str] | None = None,
 ) -> Engine:
     """Create a SQLAlchemy engine with explicit pool settings.
 
@@ -76,11 +78,17 @@ def create_engine(
         Server-side ``statement_timeout`` for every connection; ``None`` for batch work.
     application_name:
         Shown in ``pg_stat_activity``.
+    server_settings:
+        Further per-connection server settings (``name → value``), e.g. ``{"jit": "off"}``.
     """
     pool = pool or PoolOptions()
     options = f"-c application_name={application_name} -c timezone=UTC"
     if statement_timeout_ms is not None:
         options += f" -c statement_timeout={int(statement_timeout_ms)}"
+    for name, value in (server_settings or {}).items():
+        if not name.replace("_", "").replace(".", "").isalnum() or not str(value).replace("_", "").isalnum():
+            raise ValueError(f"server setting {name}={value!r}: only letters, digits and _ are allowed")
+        options += f" -c {name}={value}"
     return sa.create_engine(
         url,
         pool_size=pool.size,
