@@ -16,6 +16,7 @@ import argparse
 import math
 import os
 import platform
+import socket
 import statistics
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import mapbox_vector_tile
 import requests
 import yaml
 from pygeoapi.openapi import get_oas
@@ -34,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from analysis.migrations import VERSIONS_DIR as ANALYSIS_VERSIONS  # noqa: E402
 from api_config import server  # noqa: E402
+from api_config.providers.mvt import DEFAULT_MAX_FEATURES  # noqa: E402
 from gis import migrate  # noqa: E402
 from gis.engine import create_engine, database_url, ensure_database  # noqa: E402
 from gis.settings import ApiSettings, DatabaseSettings  # noqa: E402
@@ -173,6 +176,8 @@ def start_tipg(url: URL, port: int, workers: int) -> subprocess.Popen[bytes] | N
         os.environ,
         DATABASE_URL=url.set(drivername="postgresql").render_as_string(hide_password=False),
         TIPG_DB_SCHEMAS='["land"]',
+        # tipg cuts tiles at 10,000 features by default; ours at DEFAULT_MAX_FEATURES: same cap, same tiles
+        TIPG_MAX_FEATURES_PER_TILE=str(DEFAULT_MAX_FEATURES),
     )
     cmd = [
         str(TIPG),
@@ -196,30 +201,66 @@ def cases(kind: str, base: str) -> dict[str, str]:
     else:
         coll = f"{base}/collections/buildings"
         tile = f"{coll}/tiles/WebMercatorQuad/{{z}}/{{y}}/{{x}}?f=" + ("mvt" if kind == "ours" else "pbf")
+    # tipg's f=json is plain JSON records with WKT; its GeoJSON is f=geojson
+    f = "geojson" if kind == "tipg" else "json"
     return {
-        "items, limit=10 (count on)": f"{coll}/items?f=json&limit=10",
-        "items, limit=1000": f"{coll}/items?f=json&limit=1000",
-        "items, offset=900000": f"{coll}/items?f=json&limit=10&offset=900000",
-        "single item": f"{coll}/items/b0500000?f=json",
+        "items, limit=10 (count on)": f"{coll}/items?f={f}&limit=10",
+        "items, limit=1000": f"{coll}/items?f={f}&limit=1000",
+        "items, offset=900000": f"{coll}/items?f={f}&limit=10&offset=900000",
+        "single item": f"{coll}/items/b0500000?f={f}",
         "vector tile z16": tile.format(z=16, x=z16[0], y=z16[1]),
         "vector tile z14": tile.format(z=14, x=z14[0], y=z14[1]),
     }
 
 
-def measure(url: str, n: int) -> str:
+def measure(url: str, n: int, *, warm_up: int = 1) -> tuple[str, str]:
+    """Median latency of ``n`` requests after ``warm_up`` ones, and what the last response held."""
     times = []
-    for i in range(n + 1):
+    resp = None
+    for i in range(n + warm_up):
         t0 = time.perf_counter()
         try:
             resp = requests.get(url, timeout=TIMEOUT_S)
         except requests.Timeout:
-            return f"> {TIMEOUT_S:.0f} s (timeout)"
+            return f"> {TIMEOUT_S:.0f} s (timeout)", "—"
         if resp.status_code not in (200, 204):
-            return f"HTTP {resp.status_code}"
-        if i:  # the first request warms the worker
+            return f"HTTP {resp.status_code}", "—"
+        if i >= warm_up:  # the first requests warm the workers and their connections
             times.append(time.perf_counter() - t0)
     ms = statistics.median(times) * 1000
-    return f"{ms:,.0f} ms" if ms >= 10 else f"{ms:.1f} ms"
+    return (f"{ms:,.0f} ms" if ms >= 10 else f"{ms:.1f} ms"), content(resp)
+
+
+def content(resp: requests.Response | None) -> str:
+    """Features and size of a response, to check the servers returned the same thing."""
+    if resp is None or resp.status_code == 204:
+        return "empty"
+    size = f"{len(resp.content) / 1024:,.0f} KiB"
+    if "json" in resp.headers.get("Content-Type", ""):
+        body = resp.json()
+        count = len(body["features"]) if "features" in body else 1
+    else:
+        count = sum(len(layer["features"]) for layer in mapbox_vector_tile.decode(resp.content).values())
+    return f"{count:,} features, {size}"
+
+
+def http_floor(port: int, workers: int, n: int) -> str:
+    """Latency of a WSGI app returning a constant body under the same gunicorn: the part of every
+    figure that is HTTP and process overhead, not the server's work."""
+    exe = Path(sys.executable).with_name("gunicorn")
+    cmd = [str(exe), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "bench.floor_app:app"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                requests.get(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        return measure(f"http://127.0.0.1:{port}/", n, warm_up=2 * workers)[0]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 def stop(proc: subprocess.Popen[bytes], url: URL) -> None:
@@ -245,16 +286,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-generate", action="store_true")
     parser.add_argument("--servers", default="ours,stock,tipg", help="comma-separated subset")
+    parser.add_argument("--record", action="store_true", help="append the section to bench/RESULTS.md")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     url = database_url(DatabaseSettings()).set(database=f"{DatabaseSettings().db_name}_bench")
     prepare(url, generate=not args.skip_generate)
     servers = {"ours": 5301, "stock": 5302, "tipg": 5303}
     starters = {"ours": start_ours, "stock": start_stock, "tipg": start_tipg}
-    results: dict[str, dict[str, str]] = {}
+    results: dict[str, dict[str, tuple[str, str]]] = {}
     for kind, port in servers.items():
         if kind not in args.servers.split(","):
             continue
+        ensure_free(port)
         proc = starters[kind](url, port, args.workers)
         if proc is None:
             print(f"{kind}: not installed, skipped")
@@ -262,35 +305,76 @@ def main() -> None:
         try:
             wait(f"http://127.0.0.1:{port}/conformance", proc)
             results[kind] = {
-                name: measure(u, args.requests) for name, u in cases(kind, f"http://127.0.0.1:{port}").items()
+                name: measure(u, args.requests, warm_up=2 * args.workers)
+                for name, u in cases(kind, f"http://127.0.0.1:{port}").items()
             }
             print(kind, results[kind])
         finally:
             stop(proc, url)
-    write_results(results, args)
+    floor = http_floor(5304, args.workers, args.requests)
+    print("HTTP floor", floor)
+    section = render(results, floor, args)
+    print(section)
+    if args.record:
+        path = ROOT / "bench" / "RESULTS.md"
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(section)
+        print(f"appended to {path}")
 
 
-def write_results(results: dict[str, dict[str, str]], args: argparse.Namespace) -> None:
+def ensure_free(port: int) -> None:
+    """Refuse to measure when something already listens on the port (it would be measured instead)."""
+    with socket.socket() as sock:
+        if sock.connect_ex(("127.0.0.1", port)) == 0:
+            raise SystemExit(f"port {port} is in use: stop what listens there before benchmarking")
+
+
+def _ms(text: str) -> float | None:
+    try:
+        return float(text.split(maxsplit=1)[0].replace(",", ""))
+    except ValueError:
+        return None
+
+
+def ratio(results: dict[str, dict[str, tuple[str, str]]], name: str) -> str:
+    """How many times faster ours is than the best peer (a timeout counts as no answer)."""
+    ours = _ms(results.get("ours", {}).get(name, ("—", ""))[0])
+    peers = [_ms(v[name][0]) for k, v in results.items() if k != "ours"]
+    best = min((p for p in peers if p is not None), default=None)
+    return f"{best / ours:.1f}×" if ours and best else "—"
+
+
+def render(results: dict[str, dict[str, tuple[str, str]]], floor: str, args: argparse.Namespace) -> str:
     names = list(next(iter(results.values())))
     kinds = list(results)
     lines = [
         "",
         f"## API latency (issue 6) — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
-        f"`.venv/bin/python bench/bench_api.py --requests {args.requests} --workers {args.workers}` on "
-        f"{platform.node()} ({os.cpu_count()} cores, shared), 1,000,000 synthetic polygons "
-        "(`land.buildings`, bench database), median of "
-        f"{args.requests} requests after one warm-up, {args.workers} workers each.",
+        f"`.venv/bin/python bench/bench_api.py --requests {args.requests} --workers {args.workers}"
+        f"{' --skip-generate' if args.skip_generate else ''} --record` on {platform.node()} "
+        f"({os.cpu_count()} cores, shared), 1,000,000 synthetic polygons (`land.buildings`, bench "
+        f"database), median of {args.requests} requests (new connection each, Python `requests`) "
+        f"after {2 * args.workers} warm-up requests, {args.workers} gunicorn/uvicorn workers each.",
+        "",
+        "| case | " + " | ".join(kinds) + " | ours vs best peer |",
+        "|---|" + "---|" * (len(kinds) + 1),
+        *(
+            f"| {n} | " + " | ".join(results[k][n][0] for k in kinds) + f" | {ratio(results, n)} |"
+            for n in names
+        ),
+        "",
+        "What each server returned (last response):",
         "",
         "| case | " + " | ".join(kinds) + " |",
         "|---|" + "---|" * len(kinds),
-        *(f"| {n} | " + " | ".join(results[k][n] for k in kinds) + " |" for n in names),
+        *(f"| {n} | " + " | ".join(results[k][n][1] for k in kinds) + " |" for n in names),
+        "",
+        f"HTTP floor — a WSGI app returning a constant 60-byte Feature under the same gunicorn, "
+        f"measured the same way: {floor}.",
         "",
     ]
-    path = ROOT / "bench" / "RESULTS.md"
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write("\n".join(lines))
-    print(f"appended to {path}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
