@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from gis.crs import require_metric
 
@@ -84,20 +85,21 @@ def areal_interpolation(source: gpd.GeoDataFrame, target: gpd.GeoDataFrame, *, c
     require_metric(target.crs, what="areal_interpolation(target)")
     if source.crs != target.crs:
         raise ValueError("areal_interpolation: source and target must share a CRS")
-    src = gpd.GeoDataFrame(
-        {
-            "_value": pd.to_numeric(source[column], errors="coerce").fillna(0.0).to_numpy(),
-            "_src_area": source.geometry.area.to_numpy(),
-        },
-        geometry=source.geometry.to_numpy(),
-        crs=source.crs,
-    )
-    tgt = gpd.GeoDataFrame(
-        {"_tgt": np.arange(len(target))}, geometry=target.geometry.to_numpy(), crs=target.crs
-    )
-    pieces = gpd.overlay(src, tgt, how="intersection", keep_geom_type=True)
-    share = pieces.geometry.area / pieces["_src_area"]
-    allocated = (pieces["_value"] * share).groupby(pieces["_tgt"]).sum()
+    values = pd.to_numeric(source[column], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    src = source.geometry.to_numpy()
+    tgt = target.geometry.to_numpy()
+    # candidate pairs from the index; a target inside its source (most grid cells) keeps its own
+    # area, only the pairs on a source's edge need a real intersection
+    t_idx, s_idx = shapely.STRtree(src).query(tgt, predicate="intersects")
+    shapely.prepare(src)
+    inside = shapely.contains_properly(src[s_idx], tgt[t_idx])
+    overlap = shapely.area(tgt[t_idx])
+    edge = ~inside
+    overlap[edge] = shapely.area(shapely.intersection(src[s_idx[edge]], tgt[t_idx[edge]]))
+    src_area = shapely.area(src)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(src_area[s_idx] > 0, overlap / src_area[s_idx], 0.0)
+    allocated = pd.Series(values[s_idx] * share).groupby(t_idx).sum()
     return pd.Series(
         allocated.reindex(np.arange(len(target)), fill_value=0.0).to_numpy(), index=target.index, dtype=float
     )
