@@ -197,6 +197,7 @@ def _tile_provider(item: Published, url: URL, api: ApiSettings) -> dict[str, Any
             "zoom": {"min": 0, "max": 22},
             "schemes": ["WebMercatorQuad"],
             "max_features": 50_000,
+            "cache_mb": api.tile_cache_mb,
         },
         "geom_field": "geom",
         "format": {"name": "mvt", "mimetype": "application/vnd.mapbox-vector-tile"},

@@ -78,6 +78,8 @@ class ApiSettings(BaseSettings):
     port: int = Field(default=5000, ge=1, le=65535)
     workers: int = Field(default=2, ge=1)
     statement_timeout_ms: int = Field(default=15000, ge=100)
+    #: Vector-tile cache per web worker (MB); 0 disables it.
+    tile_cache_mb: float = Field(default=64, ge=0)
     public_url: str | None = None
     default_language: str = "vi"
 

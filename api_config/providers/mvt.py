@@ -3,7 +3,9 @@
 One statement per tile (``sql/tile.sql``): ``&&`` on the GiST-indexed ``geom`` against the tile
 envelope transformed once, ``ST_Transform(geom, 3857)`` with an integer SRID, ``ST_Simplify`` to half
 a tile pixel at the tile's zoom, ``ST_AsMVTGeom`` clipping and a per-tile feature cap
-(``options.max_features``).  Metadata and tile-matrix-set links are pygeoapi's own (those of its
+(``options.max_features``).  Tiles are kept in a per-worker cache keyed by the table's change
+version (:mod:`api_config.providers.tilecache`, ``options.cache_mb``).  Metadata and
+tile-matrix-set links are pygeoapi's own (those of its
 ``MVT-postgresql`` provider), which OpenLayers' ``OGCVectorTile`` source and QGIS read.
 """
 
@@ -20,6 +22,7 @@ from pygeoapi.provider.tile import ProviderTileNotFoundError
 from api_config.providers.db import engine_for
 from api_config.providers.postgis import PooledCursor
 from api_config.providers.tables import TableInfo, describe
+from api_config.providers.tilecache import process_cache
 from gis.sqlfiles import load_sql
 
 #: Web Mercator circumference in metres.
@@ -47,6 +50,8 @@ class PostGISTileProvider(MVTPostgreSQLProvider):
         self.table = options["name"]
         self.max_features = int(options.get("max_features", DEFAULT_MAX_FEATURES))
         self._fields = {name: f.type for name, f in self.info.fields.items()}
+        self.cache = process_cache(float(options.get("cache_mb", 0)))
+        self.table_key = f"{self.info.schema}.{self.info.table}"
 
     def get_fields(self) -> dict[str, Any]:
         return self._fields
@@ -92,11 +97,24 @@ class PostGISTileProvider(MVTPostgreSQLProvider):
             "buffer": BUFFER,
             "cap": self.max_features,
             "layer": layer,
+            "table_key": self.table_key,
         }
         with PooledCursor(self.engine) as cur:
+            cacheable = False
+            if self.cache is not None:
+                cur.execute(load_sql("api_config.providers", "data_version"), {"table": self.table_key})
+                version = cur.fetchone()[0]
+                cacheable = version is not None
+                if cacheable:
+                    cached = self.cache.get((self.table_key, version, layer, z, x, y))
+                    if cached is not None:
+                        return cached or None
             cur.execute(statement, params)
-            data = cur.fetchone()[0]
-        return bytes(data) or None
+            data, version = cur.fetchone()
+        tile = bytes(data)
+        if self.cache is not None and cacheable:
+            self.cache.put((self.table_key, version, layer, z, x, y), tile)
+        return tile or None
 
     def __repr__(self) -> str:
         return f"<PostGISTileProvider> {self.info.schema}.{self.info.table}"

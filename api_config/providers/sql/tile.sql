@@ -16,6 +16,8 @@ rows AS (
     WHERE t.{geom} && bounds.search
     LIMIT %(cap)s
 )
-SELECT ST_AsMVT(rows, %(layer)s, %(extent)s, 'mvt_geom')
+SELECT ST_AsMVT(rows, %(layer)s, %(extent)s, 'mvt_geom'),
+       -- the table's change version, read in the same snapshot as the rows (see tilecache.py)
+       coalesce((SELECT version FROM catalog.data_versions WHERE table_name = %(table_key)s), 0)
 FROM rows
 WHERE mvt_geom IS NOT NULL
