@@ -192,9 +192,22 @@ def start_tipg(url: URL, port: int, workers: int) -> subprocess.Popen[bytes] | N
     return subprocess.Popen(cmd, env=env, stdout=(OUT / "tipg.log").open("w"), stderr=subprocess.STDOUT)
 
 
-def cases(kind: str, base: str) -> dict[str, str]:
-    """The issue's table rows as URLs for one server."""
-    z16, z14 = tile_of(*CENTRE, 16), tile_of(*CENTRE, 14)
+def tile_block(z: int, count: int) -> list[tuple[int, int]]:
+    """``count`` distinct tiles around the centre (all inside the generated grid), nearest first."""
+    cx, cy = tile_of(*CENTRE, z)
+    side = math.ceil(math.sqrt(count)) | 1
+    half = side // 2
+    block = [(cx + dx, cy + dy) for dy in range(-half, half + 1) for dx in range(-half, half + 1)]
+    return sorted(block, key=lambda t: (abs(t[0] - cx) + abs(t[1] - cy), t))[:count]
+
+
+def cases(kind: str, base: str, count: int) -> dict[str, list[str]]:
+    """The issue's table rows as ``count`` URLs each for one server.
+
+    The repeated rows request one URL ``count`` times (what a map does when many people look at
+    the same place: the tile cache answers); the "first request" tile rows request ``count``
+    different tiles once each (the cache cannot help).
+    """
     if kind == "tipg":
         coll = f"{base}/collections/land.buildings"
         tile = f"{coll}/tiles/WebMercatorQuad/{{z}}/{{x}}/{{y}}"
@@ -203,21 +216,26 @@ def cases(kind: str, base: str) -> dict[str, str]:
         tile = f"{coll}/tiles/WebMercatorQuad/{{z}}/{{y}}/{{x}}?f=" + ("mvt" if kind == "ours" else "pbf")
     # tipg's f=json is plain JSON records with WKT; its GeoJSON is f=geojson
     f = "geojson" if kind == "tipg" else "json"
-    return {
+    same = {
         "items, limit=10 (count on)": f"{coll}/items?f={f}&limit=10",
         "items, limit=1000": f"{coll}/items?f={f}&limit=1000",
         "items, offset=900000": f"{coll}/items?f={f}&limit=10&offset=900000",
         "single item": f"{coll}/items/b0500000?f={f}",
-        "vector tile z16": tile.format(z=16, x=z16[0], y=z16[1]),
-        "vector tile z14": tile.format(z=14, x=z14[0], y=z14[1]),
+        "vector tile z16 (repeated)": tile.format(z=16, x=tile_of(*CENTRE, 16)[0], y=tile_of(*CENTRE, 16)[1]),
+        "vector tile z14 (repeated)": tile.format(z=14, x=tile_of(*CENTRE, 14)[0], y=tile_of(*CENTRE, 14)[1]),
     }
+    urls = {name: [url] * count for name, url in same.items()}
+    for z in (16, 14):
+        block = tile_block(z, count + 1)[1:]  # not the centre tile: the repeated rows cached it
+        urls[f"vector tile z{z} (first request)"] = [tile.format(z=z, x=x, y=y) for x, y in block]
+    return urls
 
 
-def measure(url: str, n: int, *, warm_up: int = 1) -> tuple[str, str]:
-    """Median latency of ``n`` requests after ``warm_up`` ones, and what the last response held."""
+def measure(urls: list[str], *, warm_up: int = 1) -> tuple[str, str]:
+    """Median latency of the requests after the first ``warm_up`` ones, and what the last one held."""
     times = []
     resp = None
-    for i in range(n + warm_up):
+    for i, url in enumerate(urls):
         t0 = time.perf_counter()
         try:
             resp = requests.get(url, timeout=TIMEOUT_S)
@@ -257,7 +275,7 @@ def http_floor(port: int, workers: int, n: int) -> str:
                 break
             except requests.ConnectionError:
                 time.sleep(0.1)
-        return measure(f"http://127.0.0.1:{port}/", n, warm_up=2 * workers)[0]
+        return measure([f"http://127.0.0.1:{port}/"] * (n + 2 * workers), warm_up=2 * workers)[0]
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -294,6 +312,7 @@ def main() -> None:
     servers = {"ours": 5301, "stock": 5302, "tipg": 5303}
     starters = {"ours": start_ours, "stock": start_stock, "tipg": start_tipg}
     results: dict[str, dict[str, tuple[str, str]]] = {}
+    warm = 2 * args.workers
     for kind, port in servers.items():
         if kind not in args.servers.split(","):
             continue
@@ -305,8 +324,8 @@ def main() -> None:
         try:
             wait(f"http://127.0.0.1:{port}/conformance", proc)
             results[kind] = {
-                name: measure(u, args.requests, warm_up=2 * args.workers)
-                for name, u in cases(kind, f"http://127.0.0.1:{port}").items()
+                name: measure(u, warm_up=warm)
+                for name, u in cases(kind, f"http://127.0.0.1:{port}", args.requests + warm).items()
             }
             print(kind, results[kind])
         finally:
