@@ -18,14 +18,17 @@ Requires ``PYGEOAPI_CONFIG`` and ``PYGEOAPI_OPENAPI`` in the environment (set by
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl
 from wsgiref.util import request_uri
 
 from dateutil.parser import isoparse
+from pygeoapi import api as pygeoapi_api
 from pygeoapi.api import itemtypes
 from pygeoapi.flask_app import APP as FLASK_APP  # reads PYGEOAPI_CONFIG / PYGEOAPI_OPENAPI
 from pygeofilter.parsers.cql2_json import parse as parse_cql2_json
@@ -195,9 +198,20 @@ def _declare_conformance() -> None:
     itemtypes.parse_cql2_text = _parse_any_cql2
 
 
+#: gzip level of responses (pygeoapi uses 9).  Measured on a 1 MB vector tile: level 9 53 ms →
+#: 211 KB, level 5 15 ms → 212 KB, level 1 8 ms → 254 KB; a 1,000-feature GeoJSON page: 13.5 ms →
+#: 2.6 ms for 19 % more bytes.
+GZIP_LEVEL = 5
+
+
+def _gzip_level() -> None:
+    pygeoapi_api.compress = partial(gzip.compress, compresslevel=GZIP_LEVEL)
+
+
 def create_app() -> WsgiApp:
     """pygeoapi's Flask app (configured from the environment) behind :class:`RequestGuard`."""
     _declare_conformance()
+    _gzip_level()
     FLASK_APP.register_blueprint(webmap_blueprint)
     FLASK_APP.wsgi_app = RequestGuard(FLASK_APP.wsgi_app)
     return FLASK_APP

@@ -38,6 +38,7 @@ def test_tile_decodes_to_the_features_it_covers(api_server: str, loaded: Engine,
     resp = requests.get(f"{api_server}{TILES}/{z}/{row}/{col}", params={"f": "mvt"}, timeout=30)
     assert resp.status_code == 200
     assert resp.headers["Content-Type"] == "application/vnd.mapbox-vector-tile"
+    assert resp.headers["Content-Encoding"] == "gzip"  # (requests asks for it and decompresses)
     layer = mapbox_vector_tile.decode(resp.content)["admin_units"]
     names = {f["properties"]["name_vi"] for f in layer["features"]}
     assert names == _expected(loaded, z, col, row)
