@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
@@ -65,6 +66,7 @@ def create_engine(
     statement_timeout_ms: int | None = None,
     application_name: str = "dothi",
     server_settings: Mapping[str, str] | None = None,
+    autocommit: bool = False,
 ) -> Engine:
     """Create a SQLAlchemy engine with explicit pool settings.
 
@@ -80,6 +82,8 @@ def create_engine(
         Shown in ``pg_stat_activity``.
     server_settings:
         Further per-connection server settings (``name → value``), e.g. ``{"jit": "off"}``.
+    autocommit:
+        Every statement its own transaction (no BEGIN/ROLLBACK round trips) — for read-only work.
     """
     pool = pool or PoolOptions()
     options = f"-c application_name={application_name} -c timezone=UTC"
@@ -89,8 +93,10 @@ def create_engine(
         if not name.replace("_", "").replace(".", "").isalnum() or not str(value).replace("_", "").isalnum():
             raise ValueError(f"server setting {name}={value!r}: only letters, digits and _ are allowed")
         options += f" -c {name}={value}"
+    extra: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
     return sa.create_engine(
         url,
+        **extra,
         pool_size=pool.size,
         max_overflow=pool.max_overflow,
         pool_recycle=pool.recycle_s,

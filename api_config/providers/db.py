@@ -9,21 +9,24 @@ from sqlalchemy.engine import URL, Engine
 
 from gis.engine import PoolOptions, create_engine
 
-_ENGINES: dict[tuple[str, int, int], Engine] = {}
+_ENGINES: dict[tuple[str, int, int, bool], Engine] = {}
 
 #: Settings of every API connection.  The API runs many short, index-driven statements: starting
 #: parallel workers (each of which also loads PROJ again for ``ST_Transform``) costs more than it
 #: gains, and so does JIT-compiling a statement that runs for milliseconds (measured on 1,000,000
 #: buildings: a z16 vector tile 25 → 11 ms, z14 287 → 187 ms; see bench/RESULTS.md).
 API_SERVER_SETTINGS = {"jit": "off", "max_parallel_workers_per_gather": "0"}
+READ_ONLY = {"default_transaction_read_only": "on"}
 _LOCK = threading.Lock()
 
 
-def engine_for(data: dict[str, Any], options: dict[str, Any] | None) -> Engine:
+def engine_for(data: dict[str, Any], options: dict[str, Any] | None, *, read_only: bool = False) -> Engine:
     """The process-wide engine for a provider's ``data`` block (created on first use).
 
     ``options`` may set ``statement_timeout_ms`` (from ``DOTHI_API_STATEMENT_TIMEOUT_MS``) and
-    ``pool_size`` / ``max_overflow``.
+    ``pool_size`` / ``max_overflow``.  ``read_only`` engines (the feature, tile and records
+    providers) run each statement in its own read-only transaction: no BEGIN/ROLLBACK round trips,
+    and the server refuses any write.
     """
     options = options or {}
     url = URL.create(
@@ -36,7 +39,7 @@ def engine_for(data: dict[str, Any], options: dict[str, Any] | None) -> Engine:
     )
     timeout = int(options.get("statement_timeout_ms", 15000))
     size = int(options.get("pool_size", 4))
-    key = (url.render_as_string(hide_password=False), timeout, size)
+    key = (url.render_as_string(hide_password=False), timeout, size, read_only)
     with _LOCK:
         engine = _ENGINES.get(key)
         if engine is None:
@@ -46,7 +49,8 @@ def engine_for(data: dict[str, Any], options: dict[str, Any] | None) -> Engine:
                 pool=pool,
                 statement_timeout_ms=timeout,
                 application_name="dothi-api",
-                server_settings=API_SERVER_SETTINGS,
+                server_settings=API_SERVER_SETTINGS | (READ_ONLY if read_only else {}),
+                autocommit=read_only,
             )
             _ENGINES[key] = engine
     return engine

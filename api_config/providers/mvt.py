@@ -45,7 +45,7 @@ class PostGISTileProvider(MVTPostgreSQLProvider):
         BaseMVTProvider.__init__(self, provider_def)
         options = self.options or {}
         self.info: TableInfo = describe(options["kind"], options["name"])
-        self.engine = engine_for(self.data, options)
+        self.engine = engine_for(self.data, options, read_only=True)
         self.geom = provider_def.get("geom_field", "geom")
         self.table = options["name"]
         self.max_features = int(options.get("max_features", DEFAULT_MAX_FEATURES))

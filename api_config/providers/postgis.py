@@ -76,7 +76,7 @@ class PostGISProvider(BaseProvider):
             self.info: TableInfo = describe(options["kind"], options["name"])
         except KeyError as exc:
             raise ProviderGenericError(f"provider options need kind and name: {exc}") from exc
-        self.engine: Engine = engine_for(self.data, options)
+        self.engine: Engine = engine_for(self.data, options, read_only=True)
         self.geom_field = provider_def.get("geom_field", "geom")
         self.id_field: str = provider_def.get("id_field") or self.info.id_field
         self.time_field: str | None = provider_def.get("time_field") or self.info.time_field

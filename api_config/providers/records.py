@@ -85,7 +85,7 @@ class CatalogueProvider(BaseProvider):
 
     def __init__(self, provider_def: dict[str, Any]) -> None:
         super().__init__(provider_def)
-        self.engine = engine_for(self.data, provider_def.get("options"))
+        self.engine = engine_for(self.data, provider_def.get("options"), read_only=True)
         self.id_field = "id"
         self._fields = {
             n: {"type": f.type, "title": f"{f.title_vi} / {f.title_en}"} for n, f in _FIELDS.items()
