@@ -52,6 +52,8 @@ EXACT_COUNT_ROWS = 100_000
 #: Seconds a table's size is remembered by a worker.
 _SIZE_TTL_S = 60.0
 _SIZES: dict[str, tuple[float, int]] = {}
+#: Composed single-item statements (identifiers quoted once).
+_ITEM_SQL: dict[tuple[Any, ...], str] = {}
 
 
 class ProviderTimeoutError(ProviderGenericError):
@@ -163,11 +165,8 @@ class PostGISProvider(BaseProvider):
         """One feature by id; 404 when there is none."""
         out = output_crs(getattr(kwargs.get("crs_transform_spec"), "target_crs_uri", None))
         key = self._identifier(identifier)
-        statement = self._statement(
-            "item", geometry=self._geometry(out, skip=False), properties=self._properties([])
-        )
         with self._cursor() as cur:
-            cur.execute(statement, {"id": key})
+            cur.execute(self._item_sql(cur, out), {"id": key})
             row = cur.fetchone()
         if row is None:
             raise ProviderItemNotFoundError(
@@ -177,6 +176,17 @@ class PostGISProvider(BaseProvider):
         return dict(row[0])
 
     # -- SQL pieces -----------------------------------------------------------------------------
+    def _item_sql(self, cur: Any, out: OutputCrs) -> str:
+        """The single-item statement as text, composed once per table and output CRS per worker."""
+        key = (self.info.schema, self.info.table, self.id_field, self.geom_field, out)
+        text = _ITEM_SQL.get(key)
+        if text is None:
+            statement = self._statement(
+                "item", geometry=self._geometry(out, skip=False), properties=self._properties([])
+            )
+            text = _ITEM_SQL[key] = statement.as_string(cur)
+        return text
+
     def _statement(self, name: str, **parts: sql.Composable) -> sql.Composed:
         table = sql.Identifier(self.info.schema, self.info.table)
         return sql.SQL(load_sql("api_config.providers", name)).format(
