@@ -16,6 +16,7 @@ def main() -> int:
     for name in names:
         print(f"== {name}")
         module = importlib.import_module(f"bench.{name}")
+        sys.argv = [f"bench/{name}.py"]  # each benchmark parses its own (default) arguments
         module.main()
     return 0
 

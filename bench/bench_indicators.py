@@ -23,10 +23,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import resource
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
@@ -270,9 +272,14 @@ def network_timing(engine: Any) -> dict[str, float]:
     return {"edges": len(net.u), "build_s": t1 - t0, "pass_20k_origins_s": t2 - t1}
 
 
-def measure(engine: Any, data_dir: Path | None) -> dict[str, Any]:
+#: Parameters of the loaded database's run: those of ``dothi demo`` (Mỹ Tho's zoning is planned use).
+DEMO_PARAMS = {"land_use_mix": {"status": "planned"}}
+#: The generated city grew 25 % in ten years.
+GENERATED_PARAMS = {"sdg_11_3_1": {"population_start": str(MYTHO_POP * 0.8), "population_start_year": "2010"}}
+
+
+def measure(engine: Any, data_dir: Path | None, params: dict[str, dict[str, str]]) -> dict[str, Any]:
     t0, c0 = time.perf_counter(), time.process_time()
-    params = {"sdg_11_3_1": {"population_start": str(MYTHO_POP * 0.8), "population_start_year": "2010"}}
     reports = run_all(engine, force=True, data_dir=data_dir, params=params)
     total, cpu = time.perf_counter() - t0, time.process_time() - c0
     return {
@@ -289,14 +296,14 @@ def child(args: argparse.Namespace) -> None:
     if args.scale is None:
         settings = DatabaseSettings()
         engine = create_engine(database_url(settings))
-        result = measure(engine, settings.data_dir)
+        result = measure(engine, settings.data_dir, DEMO_PARAMS)
         result["data"] = "loaded database"
     else:
         with TemporaryDirectory() as tmp:
             t0 = time.perf_counter()
             engine, url = build_generated(args.scale, Path(tmp))
             build = time.perf_counter() - t0
-            result = measure(engine, Path(tmp))
+            result = measure(engine, Path(tmp), GENERATED_PARAMS)
             result["data"] = f"generated city ×{args.scale:g} (synthetic)"
             result["load_s"] = round(build, 1)
             engine.dispose()
@@ -316,6 +323,7 @@ def main() -> None:
         "--loaded", action="store_true", help="also the loaded database (default without --generate)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the generated databases")
+    parser.add_argument("--record", action="store_true", help="append the section to bench/RESULTS.md")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--scale", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -326,6 +334,7 @@ def main() -> None:
     if args.loaded or not args.generate:
         runs.append([])
     runs += [["--scale", str(s)] for s in args.generate or []]
+    results = []
     for extra in runs:
         cmd = [sys.executable, __file__, "--child", *extra, *(["--keep"] if args.keep else [])]
         out = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -334,6 +343,45 @@ def main() -> None:
             continue
         result = json.loads(out.stdout.strip().splitlines()[-1])
         print(json.dumps(result, indent=2))
+        results.append(result)
+    if not results:
+        raise SystemExit("no run finished")
+    section = render(results, sys.argv[1:])
+    print(section)
+    if args.record:
+        with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as fh:
+            fh.write(section)
+
+
+def render(results: list[dict[str, Any]], argv: list[str]) -> str:
+    """A Markdown section: one column per run, totals then one row per indicator."""
+    cols = [r["data"] for r in results]
+    names = list(results[0]["indicators"])
+
+    def row(label: str, values: list[Any]) -> str:
+        return f"| {label} | " + " | ".join(str(v) for v in values) + " |"
+
+    lines = [
+        "",
+        f"## Indicator catalogue (issue 5) — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"`.venv/bin/python bench/bench_indicators.py {' '.join(argv)}` on {platform.node()} "
+        f"({os.cpu_count()} cores, shared); each data set in a fresh process, `force=True`; "
+        "seconds of wall time.",
+        "",
+        "| | " + " | ".join(cols) + " |",
+        "|---|" + "---|" * len(cols),
+        row("**whole catalogue, wall s**", [f"**{r['total_s']}**" for r in results]),
+        row("CPU s", [r["cpu_s"] for r in results]),
+        row("peak RSS MB", [r["peak_rss_mb"] for r in results]),
+        row("load average at the end", [r["load_average"] for r in results]),
+        row("walking-network edges", [f"{r['network']['edges']:,}" for r in results]),
+        row("network build s", [round(r["network"]["build_s"], 2) for r in results]),
+        row("one pass, 20,000 origins s", [round(r["network"]["pass_20k_origins_s"], 2) for r in results]),
+        *(row(n, [r["indicators"].get(n, "—") for r in results]) for n in names),
+        "",
+    ]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
