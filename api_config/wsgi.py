@@ -23,6 +23,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from functools import partial
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
 from wsgiref.util import request_uri
@@ -35,6 +36,7 @@ from pygeofilter.parsers.cql2_json import parse as parse_cql2_json
 from pygeofilter.parsers.cql2_text import parse as parse_cql2_text
 
 from api_config.providers.cql import FILTER_CONFORMANCE
+from api_config.providers.tables import describe
 from api_config.webmap import blueprint as webmap_blueprint
 
 _ITEMS = re.compile(r"^/collections/[^/]+/items/?$")
@@ -208,9 +210,37 @@ def _gzip_level() -> None:
     pygeoapi_api.compress = partial(gzip.compress, compresslevel=GZIP_LEVEL)
 
 
+_QUERYABLES = itemtypes.get_collection_queryables
+
+
+def titled_queryables(api: Any, request: Any, dataset: str) -> tuple[Any, ...]:
+    """pygeoapi's queryables, with each property's title in the request's language (pygeoapi 0.24
+    writes the column name) and both languages in its description."""
+    headers, status, content = _QUERYABLES(api, request, dataset)
+    if status != HTTPStatus.OK or not str(headers.get("Content-Type", "")).endswith("json"):
+        return headers, status, content
+    resource = api.config["resources"].get(dataset, {})
+    options = next(
+        (p.get("options") or {} for p in resource.get("providers", []) if p["type"] == "feature"), {}
+    )
+    if "kind" not in options:
+        return headers, status, content
+    fields = describe(options["kind"], options["name"]).fields
+    body = json.loads(content)
+    vietnamese = str(getattr(request, "locale", "vi")).startswith("vi")
+    for name, prop in body.get("properties", {}).items():
+        field = fields.get(name)
+        if field is not None:
+            prop["title"] = field.title_vi if vietnamese else field.title_en
+            unit = f" [{field.unit}]" if field.unit else ""
+            prop["description"] = f"{field.title_vi} / {field.title_en}{unit}"
+    return headers, status, json.dumps(body, ensure_ascii=False)
+
+
 def create_app() -> WsgiApp:
     """pygeoapi's Flask app (configured from the environment) behind :class:`RequestGuard`."""
     _declare_conformance()
+    itemtypes.get_collection_queryables = titled_queryables
     _gzip_level()
     FLASK_APP.register_blueprint(webmap_blueprint)
     FLASK_APP.wsgi_app = RequestGuard(FLASK_APP.wsgi_app)

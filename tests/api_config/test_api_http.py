@@ -80,3 +80,17 @@ def test_bbox_filter_selects_a_subset(api_server: str) -> None:
         api_server, "/collections/admin_units/items", bbox="106.355,10.350,106.365,10.356", limit="100"
     ).json()
     assert 0 < body["numberReturned"] < 22
+
+
+def test_queryables_carry_titles_in_the_request_language(api_server: str) -> None:
+    from layers.catalog import ADMIN_UNITS
+
+    attrs = {a.name: a for a in ADMIN_UNITS.attributes}
+    for lang, expected in (("en", "title_en"), ("vi", "title_vi")):
+        resp = _get(api_server, "/collections/admin_units/queryables", f="json", lang=lang)
+        assert resp.status_code == 200
+        props = resp.json()["properties"]
+        for name in ("name_vi", "population", "vintage"):
+            assert props[name]["title"] == getattr(attrs[name], expected), (lang, name)
+            assert attrs[name].title_en in props[name]["description"]
+            assert attrs[name].title_vi in props[name]["description"]
