@@ -82,7 +82,9 @@ venv: $(STAMP)
 
 $(STAMP): pyproject.toml uv.lock | $(UV)
 	@echo "Tạo môi trường Python / creating the virtual environment from uv.lock"
-	@$(UV) sync --frozen --quiet
+	@# compiled bytecode: with PYTHONDONTWRITEBYTECODE set (as on our machines) nothing else writes
+	@# it, and every start would compile geopandas, pandas, pygeoapi… again (dothi --help 8 s → 4 s)
+	@$(UV) sync --frozen --quiet --compile-bytecode
 	@touch $@
 
 db: install  ## start the embedded database (dothi db up)

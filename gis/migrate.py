@@ -7,6 +7,7 @@ them.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,7 +32,74 @@ def _config(extra_version_dirs: Sequence[Path]) -> Config:
 
 
 def head_revisions(extra_version_dirs: Sequence[Path] = ()) -> set[str]:
+    """The heads of the revision graph.
+
+    Read from the revision files' literal ``revision`` / ``down_revision`` assignments when every
+    file declares them so (Alembic's own template does): Alembic would import each revision
+    module, and revisions import the catalogs and registries (pandas, geopandas, seconds of start-up
+    for ``dothi db status``).  Any other file shape falls back to Alembic.
+    """
+    static = _static_heads([MIGRATIONS_DIR / "versions", *extra_version_dirs])
+    if static is not None:
+        return static
+    return alembic_heads(extra_version_dirs)
+
+
+def alembic_heads(extra_version_dirs: Sequence[Path] = ()) -> set[str]:
+    """The heads as Alembic computes them (importing every revision module)."""
     return set(ScriptDirectory.from_config(_config(extra_version_dirs)).get_heads())
+
+
+def _static_heads(dirs: Sequence[Path]) -> set[str] | None:
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for folder in dirs:
+        for path in sorted(folder.glob("*.py")) if folder.is_dir() else ():
+            if path.name == "__init__.py":
+                continue
+            ids = _literal_ids(path)
+            if ids is None:
+                return None
+            revisions.add(ids[0])
+            parents.update(ids[1])
+    return revisions - parents if revisions else None
+
+
+def _literal_ids(path: Path) -> tuple[str, tuple[str, ...]] | None:
+    """``(revision, down_revisions)`` of a revision file, or None when they are not plain literals."""
+    values: dict[str, object] = {}
+    try:
+        body = ast.parse(path.read_text(encoding="utf-8")).body
+    except SyntaxError:
+        return None  # Alembic reports it
+    for node in body:
+        target, value = _assignment(node)
+        if target in ("revision", "down_revision") and value is not None:
+            try:
+                values[target] = ast.literal_eval(value)
+            except ValueError:
+                return None
+    revision, parents = values.get("revision"), _parents(values.get("down_revision", ...))
+    return (revision, parents) if isinstance(revision, str) and parents is not None else None
+
+
+def _parents(down: object) -> tuple[str, ...] | None:
+    """``down_revision`` as a tuple (None, one id or several); None when it is something else."""
+    if down is None:
+        return ()
+    if isinstance(down, str):
+        return (down,)
+    if isinstance(down, tuple | list) and all(isinstance(d, str) for d in down):
+        return tuple(down)
+    return None
+
+
+def _assignment(node: ast.stmt) -> tuple[str | None, ast.expr | None]:
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        return node.targets[0].id, node.value
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return node.target.id, node.value
+    return None, None
 
 
 def current_revisions(engine: Engine) -> set[str]:

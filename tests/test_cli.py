@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -62,3 +63,59 @@ def test_external_url_is_used_and_db_up_says_so(dothi_cli: list[str], test_url, 
     env["DOTHI_DATABASE_URL"] = "postgresql://nobody:x@127.0.0.1:1/none"
     status = _run(dothi_cli, "--json", "db", "status", env=env)
     assert status.returncode == 3 and json.loads(status.stdout)["state"] == "unreachable"
+
+
+#: Libraries that ``dothi --help`` must not load (they cost seconds; commands import them lazily).
+HEAVY = ("geopandas", "pandas", "pygeoapi", "sqlalchemy", "alembic", "layers.synthetic")
+
+_HELP_IMPORTS = """
+import json, sys
+from api_config.cli import main
+sys.argv = ["dothi", "--help"]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps({"code": code, "loaded": sorted(m for m in sys.modules if m.split(".")[0] in HEAVY
+                  or m == "layers.synthetic" or m.startswith("layers.synthetic."))}))
+"""
+
+
+def test_help_imports_no_heavy_library(dothi_cli: list[str]) -> None:
+    code = f"HEAVY = {HEAVY!r}\n{_HELP_IMPORTS}"
+    out = subprocess.run([dothi_cli[0], "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    assert report["code"] == 0
+    assert "Usage: dothi" in out.stdout
+    assert report["loaded"] == []
+
+
+def _command_paths(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command of the tree (``dothi load`` wraps the original group: both are walked)."""
+    paths = []
+    children = dict(getattr(group, "commands", {}))
+    original = getattr(group, "original", None)
+    children |= dict(getattr(original, "commands", {}))
+    for name, command in sorted(children.items()):
+        paths.append((*prefix, name))
+        paths += _command_paths(command, (*prefix, name))
+    return paths
+
+
+def test_every_command_has_working_help() -> None:
+    from click.testing import CliRunner
+
+    from api_config.cli import cli
+
+    paths = _command_paths(cli)
+    assert {("db", "status"), ("load", "layer"), ("load", "raster"), ("export",), ("serve",)} <= set(paths)
+    runner = CliRunner()
+    for path in paths:
+        result = runner.invoke(cli, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        assert "Usage:" in result.output and path[-1] in result.output, path
+    # choices declared in the heavy modules are still offered and enforced
+    assert "replace|append|upsert" in runner.invoke(cli, ["load", "layer", "--help"]).output
+    assert "gpkg|geojson" in runner.invoke(cli, ["export", "--help"]).output
+    bad = runner.invoke(cli, ["export", "admin_units", "out.x", "--format", "nope"])
+    assert bad.exit_code == 2 and "'nope' is not one of 'gpkg'" in bad.output

@@ -2,24 +2,33 @@
 
 Settings are built here (not at import) and passed down.  Errors from the packages are turned into
 a readable message and an exit code only here.
+
+Start-up stays fast: the command modules import only click, this module and light declarations
+(the layer catalog, migration folders) at import time; pydantic settings, SQLAlchemy, pandas,
+geopandas and pygeoapi are imported inside the commands that use them
+(tests/test_cli.py checks that ``dothi --help`` loads none of the heavy ones).
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
-from sqlalchemy.engine import URL, Engine
 
 from analysis.migrations import VERSIONS_DIR as ANALYSIS_VERSIONS
 from gis.cluster import EmbeddedCluster
-from gis.engine import PoolOptions, check_connection, create_engine, database_url
 from gis.errors import DothiError
-from gis.settings import ApiSettings, DatabaseSettings
 from layers.migrations import VERSIONS_DIR as LAYER_VERSIONS
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL, Engine
+
+    from gis.settings import ApiSettings, DatabaseSettings
 
 VERSION_DIRS = (LAYER_VERSIONS, ANALYSIS_VERSIONS)
 
@@ -39,9 +48,13 @@ class App:
 
     @property
     def url(self) -> URL:
+        from gis.engine import database_url
+
         return database_url(self.db)
 
     def engine(self) -> Engine:
+        from gis.engine import PoolOptions, check_connection, create_engine
+
         if self._engine is None:
             self._engine = create_engine(self.url, pool=PoolOptions.from_settings(self.db))
             check_connection(self._engine)
@@ -60,6 +73,29 @@ class App:
 
 
 pass_app = click.make_pass_decorator(App)
+
+
+class LazyChoice(click.Choice[str]):
+    """A :class:`click.Choice` whose values are ``attribute`` of ``module``, imported on first use.
+
+    Keeps heavy modules (pandas, geopandas) out of start-up while the values stay declared once.
+    """
+
+    def __init__(self, module: str, attribute: str) -> None:
+        self._source = (module, attribute)
+        self._values: tuple[str, ...] | None = None
+        super().__init__((), case_sensitive=True)
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        if self._values is None:
+            module, attribute = self._source
+            self._values = tuple(getattr(importlib.import_module(module), attribute))
+        return self._values
+
+    @choices.setter
+    def choices(self, values: Sequence[str]) -> None:
+        self._values = tuple(values) or None
 
 
 def _fail(exc: DothiError) -> NoReturn:
@@ -97,6 +133,8 @@ def cli(ctx: click.Context, as_json: bool) -> None:
 
     Settings come from DOTHI_* environment variables (see README).
     """
+    from gis.settings import ApiSettings, DatabaseSettings
+
     ctx.obj = App(db=DatabaseSettings(), api=ApiSettings(), as_json=as_json)
 
 

@@ -9,9 +9,7 @@ from typing import Any
 import click
 
 from api_config.cli.app import VERSION_DIRS, App, cli, pass_app
-from gis import migrate as migrations
 from gis.cluster import State
-from gis.engine import ensure_database
 from gis.errors import DothiError
 
 
@@ -34,6 +32,9 @@ def _external_note(app: App, action: str) -> bool:
 
 def _bootstrap(app: App) -> None:
     """Database, extensions and schema at the latest revision (idempotent)."""
+    from gis import migrate as migrations
+    from gis.engine import ensure_database
+
     if ensure_database(app.url):
         app.progress(f"created database {app.url.database}")
     migrations.upgrade(app.engine(), extra_version_dirs=VERSION_DIRS)
@@ -63,6 +64,8 @@ def down(app: App) -> None:
 @pass_app
 def status(app: App) -> None:
     """Tell whether the database is initialised, running, and at which revision."""
+    from gis import migrate as migrations
+
     if app.db.external:
         info: dict[str, Any] = {"external": True, "url": app.url.render_as_string(hide_password=True)}
         try:
@@ -113,6 +116,8 @@ def psql(app: App, psql_args: tuple[str, ...]) -> None:
 @pass_app
 def migrate(app: App, revision: str) -> None:
     """Upgrade the schema (schemas, catalog tables, layer and results tables)."""
+    from gis import migrate as migrations
+
     migrations.upgrade(app.engine(), extra_version_dirs=VERSION_DIRS, revision=revision)
     revs = sorted(migrations.current_revisions(app.engine()))
     app.output({"revisions": revs}, f"Schema at / lược đồ ở phiên bản: {', '.join(revs)}")

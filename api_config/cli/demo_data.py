@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from api_config.cli.app import App, cli, pass_app
 from layers.catalog import LAYERS, RASTERS
-from layers.synthetic.generate import (
-    GenerateReport,
-    generate,
-    generate_and_load,
-    layer_status,
-    load_synthetic,
-    raster_status,
-    write_files,
-)
+
+if TYPE_CHECKING:
+    from layers.synthetic.generate import GenerateReport
 
 DEFAULT_SEED = 2019
 
@@ -50,6 +44,8 @@ def generate_cmd(app: App, seed: int, do_load: bool, out: Path | None, scale: fl
     Synthetic features carry synthetic = true; real features are never replaced, and layers that
     already hold real data keep only their real data.
     """
+    from layers.synthetic.generate import generate, generate_and_load, load_synthetic, write_files
+
     if not do_load and out is None:
         raise click.UsageError("Nothing to do: with --no-load give --out DIR to write the files.")
     report: GenerateReport | None
@@ -71,6 +67,8 @@ def generate_cmd(app: App, seed: int, do_load: bool, out: Path | None, scale: fl
 
 def _print_status(app: App, report: GenerateReport) -> None:
     """Which layers are real and which synthetic (every catalog layer, then rasters)."""
+    from layers.synthetic.generate import layer_status, raster_status
+
     engine = app.engine()
     statuses = layer_status(engine, tuple(LAYERS))
     rasters = raster_status(engine)

@@ -7,11 +7,7 @@ from typing import Any
 
 import click
 
-from analysis.docs import render_markdown
-from analysis.registry import INDICATORS, get_indicator
-from analysis.runner import run_all
 from api_config.cli.app import App, cli, pass_app
-from api_config.inventory import indicator_values
 
 
 @cli.group()
@@ -23,6 +19,8 @@ def indicators() -> None:
 @pass_app
 def indicators_list(app: App) -> None:
     """The indicators in the registry."""
+    from analysis.registry import INDICATORS
+
     rows = [
         {
             "id": s.id,
@@ -41,6 +39,8 @@ def indicators_list(app: App) -> None:
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    from analysis.registry import get_indicator
+
     params: dict[str, dict[str, str]] = {}
     for item in values:
         key, sep, value = item.partition("=")
@@ -59,6 +59,9 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
 @pass_app
 def indicators_run(app: App, only: str | None, param: tuple[str, ...], force: bool) -> None:
     """Compute indicators and store results with provenance (no-op when nothing changed)."""
+    from analysis.registry import get_indicator
+    from analysis.runner import run_all
+
     ids = [i.strip() for i in only.split(",")] if only else None
     for i in ids or []:
         get_indicator(i)
@@ -107,6 +110,9 @@ def _show_text(spec: Any, rows: list[dict[str, Any]], limit: int) -> str:
 @pass_app
 def indicators_show(app: App, indicator_id: str, level: str | None, as_json: bool, limit: int) -> None:
     """Show an indicator's current values (city, wards, and a summary of grid cells)."""
+    from analysis.registry import get_indicator
+    from api_config.inventory import indicator_values
+
     spec = get_indicator(indicator_id)
     if level and level not in spec.levels:
         raise click.BadParameter(
@@ -129,6 +135,9 @@ def indicators_show(app: App, indicator_id: str, level: str | None, as_json: boo
 @pass_app
 def indicators_docs(app: App, output: Path, check: bool) -> None:
     """Write docs/indicators.md (methods, formulas, parameters, inputs) from the registry."""
+    from analysis.docs import render_markdown
+    from analysis.registry import INDICATORS
+
     text = render_markdown()
     if check:
         current = output.read_text(encoding="utf-8") if output.is_file() else ""

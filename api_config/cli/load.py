@@ -9,34 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import shapely
 
-from api_config.cli.app import App, cli, pass_app
-from api_config.inventory import layer_inventory
+from api_config.cli.app import App, LazyChoice, cli, pass_app
 from layers.catalog import ADMIN_UNITS, LAYERS, TRANSIT_STOPS, get_layer
-from layers.export import FORMATS as EXPORT_FORMATS
-from layers.export import export_layer
-from layers.gtfs import read_gtfs
-from layers.load import (
-    MODES,
-    FrameLoad,
-    LoadReport,
-    SourceInfo,
-    file_checksum,
-    history,
-    load_file,
-    load_frame,
-    load_frames,
-    study_area,
-)
-from layers.osm import ATTRIBUTION as OSM_ATTRIBUTION
-from layers.osm import LICENCE as OSM_LICENCE
-from layers.osm import read_osm
-from layers.readers import parse_renames, read_source
-from layers.sources import mytho
+
+if TYPE_CHECKING:
+    import shapely
+
+    from layers.load import LoadReport
 
 
 class LoadGroup(click.Group):
@@ -93,7 +76,7 @@ def _emit(app: App, reports: list[LoadReport], started: float) -> None:
     "--crs", help="CRS of the file when it has none (or to override), e.g. EPSG:3405, VN2000-TM3-TIENGIANG."
 )
 @click.option("--map", "renames", multiple=True, metavar="SRC=DST", help="Rename a column (repeatable).")
-@click.option("--mode", type=click.Choice(MODES), default="replace", show_default=True)
+@click.option("--mode", type=LazyChoice("layers.load", "MODES"), default="replace", show_default=True)
 @click.option("--encoding", help="Shapefile text encoding (utf-8, cp1258, tcvn3); guessed when omitted.")
 @click.option("--force", is_flag=True, help="Load even if the features lie far outside the study area.")
 @pass_app
@@ -110,6 +93,9 @@ def load_layer(
     force: bool,
 ) -> None:
     """Load a vector file into LAYER (e.g. buildings, roads, land_use)."""
+    from layers.load import load_file
+    from layers.readers import parse_renames
+
     started = time.monotonic()
     spec = get_layer(layer)
     report = load_file(
@@ -130,6 +116,10 @@ def load_layer(
 def _boundary(path: Path | None) -> shapely.Geometry | None:
     if path is None:
         return None
+    import shapely
+
+    from layers.readers import read_source
+
     frame = read_source(path).frame.to_crs(4326)
     return shapely.union_all(frame.geometry.to_numpy())
 
@@ -146,6 +136,11 @@ def load_osm(app: App, source: Path, boundary: Path | None, force: bool) -> None
     The OSM features of each layer replace the previous OSM features and the layer's synthetic
     features, all in one transaction.
     """
+    from layers.load import FrameLoad, SourceInfo, file_checksum, load_frames, study_area
+    from layers.osm import ATTRIBUTION as OSM_ATTRIBUTION
+    from layers.osm import LICENCE as OSM_LICENCE
+    from layers.osm import read_osm
+
     started = time.monotonic()
     result = read_osm(source, boundary=_boundary(boundary), progress=app.progress)
     checksum = file_checksum([source, *([boundary] if boundary else [])])
@@ -176,6 +171,9 @@ def load_osm(app: App, source: Path, boundary: Path | None, force: bool) -> None
 @pass_app
 def load_gtfs(app: App, source: Path, service_date: dt.datetime | None, force: bool) -> None:
     """Load a GTFS feed's stops into transit_stops with weekday departures and peak headway."""
+    from layers.gtfs import read_gtfs
+    from layers.load import FrameLoad, SourceInfo, file_checksum, load_frames, study_area
+
     started = time.monotonic()
     app.progress(f"reading GTFS {source}")
     result = read_gtfs(source, service_date=service_date.date() if service_date else None)
@@ -201,6 +199,9 @@ def load_mytho(app: App) -> None:
 
 
 def _load_mytho(app: App) -> None:
+    from layers.load import load_frame
+    from layers.sources import mytho
+
     started = time.monotonic()
     reports = [
         load_frame(app.engine(), ADMIN_UNITS, b.frame, source=b.source, scope=b.scope, progress=app.progress)
@@ -219,6 +220,8 @@ def layers() -> None:
 @pass_app
 def layers_list(app: App) -> None:
     """Layers with feature counts and their last load."""
+    from api_config.inventory import layer_inventory
+
     rows = layer_inventory(app.engine())
     lines = [f"{'layer':<34} {'features':>9}  {'last load (UTC)':<25}  source"]
     for r in rows:
@@ -232,6 +235,8 @@ def layers_list(app: App) -> None:
 @pass_app
 def layers_history(app: App, layer: str) -> None:
     """Every load of LAYER, newest first: when, by whom, from what, how many features."""
+    from layers.load import history
+
     spec = get_layer(layer)
     rows = history(app.engine(), spec)
     lines = [f"{spec.qualified_name}: {len(rows)} load(s)"]
@@ -253,10 +258,12 @@ def _history_line(r: dict[str, Any]) -> str:
 @cli.command("export")
 @click.argument("layer")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
+@click.option("--format", "fmt", type=LazyChoice("layers.export", "FORMATS"), required=True)
 @pass_app
 def export(app: App, layer: str, path: Path, fmt: str) -> None:
     """Write LAYER to PATH (gpkg, geojson, parquet, fgb, csv with WKT, shp as .zip)."""
+    from layers.export import export_layer
+
     report = export_layer(app.engine(), get_layer(layer), path, fmt=fmt)
     text = f"{report.layer}: {report.features} feature(s) written to {report.path} ({report.format})."
     text += "".join(f"\n  note: {n}" for n in report.notes)

@@ -8,8 +8,6 @@ import click
 
 from api_config.cli.app import App, cli, pass_app
 from api_config.qgis.breaks import METHODS
-from api_config.qgis.project import build_project, project_uri
-from api_config.qgis.store import write_styles
 
 _method = click.option(
     "--method",
@@ -34,6 +32,8 @@ def qgis() -> None:
 @pass_app
 def qgis_styles(app: App, method: str, classes: int) -> None:
     """Store every layer's and indicator's style in public.layer_styles (QGIS default styles)."""
+    from api_config.qgis.store import write_styles
+
     report = write_styles(app.engine(), method=method, classes=classes)  # type: ignore[arg-type]
     skipped = "".join(f"\n  bỏ qua / skipped {k}: {v}" for k, v in report.skipped.items())
     app.output(
@@ -54,6 +54,9 @@ def qgis_project(app: App, path: Path | None, no_database: bool, method: str, cl
     Styles are refreshed first, so the project's layers get them.  Needs QGIS's Python
     (Debian/Ubuntu: apt-get install python3-qgis).
     """
+    from api_config.qgis.project import build_project, project_uri
+    from api_config.qgis.store import write_styles
+
     engine = app.engine()
     write_styles(engine, method=method, classes=classes)  # type: ignore[arg-type]
     target = path or app.db.data_dir / "qgis" / "dothi.qgs"

@@ -15,7 +15,6 @@ import click
 import api_config.cli.load as _load_module  # noqa: F401 - ``load`` must be registered first
 from api_config.cli.app import App, cli, pass_app
 from layers.catalog import RASTERS
-from layers.rasters import list_rasters, load_raster_file
 
 
 @click.command("raster")
@@ -30,6 +29,8 @@ def load_raster(
     app: App, *, name: str, file: Path, year: int | None, synthetic: bool, licence: str, attribution: str
 ) -> None:
     """Store a raster FILE (any GDAL format) as layer NAME: a COG under the data folder + catalog row."""
+    from layers.rasters import load_raster_file
+
     report = load_raster_file(
         app.engine(),
         app.db.data_dir,
@@ -99,6 +100,8 @@ def rasters() -> None:
 @pass_app
 def rasters_list(app: App) -> None:
     """Stored rasters: layer, year, size, file, synthetic or not."""
+    from layers.rasters import list_rasters
+
     rows = list_rasters(app.engine())
     lines = [f"{'layer':<28} {'year':>5} {'size':>11}  {'synthetic':<9}  path"]
     for r in rows:

@@ -7,16 +7,10 @@ from typing import NoReturn
 
 import click
 
-from analysis.runner import run_all
-from api_config import server
 from api_config.cli.app import App, cli, pass_app
 from api_config.cli.db import up
 from api_config.cli.demo_data import DEFAULT_SEED
-from api_config.qgis.store import write_styles
 from layers.catalog import ADMIN_UNITS
-from layers.load import load_frame
-from layers.sources import mytho
-from layers.synthetic.generate import generate_and_load
 
 
 @cli.group()
@@ -28,6 +22,8 @@ def api() -> None:
 @pass_app
 def api_config_cmd(app: App) -> None:
     """Generate and validate the pygeoapi configuration and OpenAPI document."""
+    from api_config import server
+
     files = server.generate(app.engine(), app.url, app.api, app.db.data_dir)
     app.output(
         {"config": str(files.config), "openapi": str(files.openapi)},
@@ -36,6 +32,8 @@ def api_config_cmd(app: App) -> None:
 
 
 def _serve(app: App) -> NoReturn:
+    from api_config import server
+
     files = server.generate(app.engine(), app.url, app.api, app.db.data_dir)
     _print_urls(app)
     cmd = server.gunicorn_command(app.api)
@@ -73,6 +71,12 @@ def serve(app: App) -> None:
 def demo(app: App, seed: int, no_serve: bool) -> None:
     """The whole job on Mỹ Tho: database up, real and synthetic data loaded, indicators
     computed, QGIS styles stored, API served.  Later runs reuse what is there."""
+    from analysis.runner import run_all
+    from api_config.qgis.store import write_styles
+    from layers.load import load_frame
+    from layers.sources import mytho
+    from layers.synthetic.generate import generate_and_load
+
     ctx = click.get_current_context()
     app.say("1/6 Cơ sở dữ liệu / database")
     ctx.invoke(up)

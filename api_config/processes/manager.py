@@ -3,7 +3,9 @@
 Jobs (status, progress, results) live in a PostgreSQL table, so they survive a server restart.  Stock
 pygeoapi runs asynchronous jobs as threads inside the web worker, which competes with requests
 and dies with the worker; here each asynchronous job runs in a forked child process that owns
-fresh database connections.
+fresh database connections.  Each job records the process running it; a job whose process died
+(restart, crash) is marked ``failed`` when jobs are read and when the server starts
+(:mod:`api_config.processes.interrupted`).
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from typing import Any
 from pygeoapi.process.base import JobResultNotFoundError
 from pygeoapi.process.manager.postgresql import PostgreSQLManager
 from pygeoapi.util import JobStatus
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
+from api_config.processes.interrupted import fail_interrupted, jobs_table
+from api_config.processes.liveness import identify
 from api_config.providers import db
 
 #: ``output_dir`` value meaning "results in the jobs table" (pygeoapi's schema requires a string).
@@ -31,6 +35,24 @@ class DothiJobManager(PostgreSQLManager):
         if manager_def.get("output_dir") == IN_DATABASE:
             manager_def["output_dir"] = None
         super().__init__(manager_def)
+        self._jobs = jobs_table(self._engine, self.db_search_path[0])
+        fail_interrupted(self._engine, self._jobs)  # jobs cut off by the last stop or crash
+
+    def add_job(self, job_metadata: dict[str, Any]) -> str:
+        """Insert the job with the process running it (this one, until a child takes over)."""
+        with self._engine.begin() as conn:
+            conn.execute(insert(self._jobs).values(**job_metadata, **identify().as_columns()))
+        return str(job_metadata["identifier"])
+
+    def get_job(self, job_id: str) -> dict[str, Any]:
+        fail_interrupted(self._engine, self._jobs, job_id=job_id)
+        return dict(super().get_job(job_id))
+
+    def get_jobs(
+        self, status: JobStatus | None = None, limit: Any = None, offset: Any = None
+    ) -> dict[str, Any]:
+        fail_interrupted(self._engine, self._jobs)
+        return dict(super().get_jobs(status=status, limit=limit, offset=offset))
 
     def _execute_handler_async(
         self, p: Any, job_id: str, data_dict: dict[str, Any], *args: Any, **kwargs: Any
@@ -40,6 +62,10 @@ class DothiJobManager(PostgreSQLManager):
             target=self._run_in_child, args=(p, job_id, data_dict, *args), kwargs=kwargs, daemon=False
         )
         child.start()
+        if child.pid is not None:
+            process = identify(child.pid).as_columns()
+            with self._engine.begin() as conn:
+                conn.execute(update(self._jobs).where(self._jobs.c.identifier == job_id).values(**process))
         return "application/json", None, JobStatus.accepted
 
     def _execute_handler_sync(self, p: Any, job_id: str, *args: Any, **kwargs: Any) -> Any:
