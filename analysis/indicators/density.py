@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from analysis.indicators.overlay import pair_areas
 from gis.crs import require_metric
 
 
@@ -88,14 +89,9 @@ def areal_interpolation(source: gpd.GeoDataFrame, target: gpd.GeoDataFrame, *, c
     values = pd.to_numeric(source[column], errors="coerce").fillna(0.0).to_numpy(dtype=float)
     src = source.geometry.to_numpy()
     tgt = target.geometry.to_numpy()
-    # candidate pairs from the index; a target inside its source (most grid cells) keeps its own
-    # area, only the pairs on a source's edge need a real intersection
+    # candidate pairs from the index; containment spares most intersections (see pair_areas)
     t_idx, s_idx = shapely.STRtree(src).query(tgt, predicate="intersects")
-    shapely.prepare(src)
-    inside = shapely.contains_properly(src[s_idx], tgt[t_idx])
-    overlap = shapely.area(tgt[t_idx])
-    edge = ~inside
-    overlap[edge] = shapely.area(shapely.intersection(src[s_idx[edge]], tgt[t_idx[edge]]))
+    overlap = pair_areas(src[s_idx], tgt[t_idx])
     src_area = shapely.area(src)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(src_area[s_idx] > 0, overlap / src_area[s_idx], 0.0)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from analysis.indicators.overlay import pair_areas
 from analysis.indicators.reporting import assemble, result_rows, unit_of_points, ward_and_city_rows
 from gis.crs import require_metric
 
@@ -47,7 +48,7 @@ def footprint_sums(buildings: gpd.GeoDataFrame, floors: np.ndarray, zones: np.nd
     """Footprint and floor area (m²) of the buildings inside each zone (pieces clipped)."""
     geoms = buildings.geometry.to_numpy()
     zone_idx, b_idx = shapely.STRtree(geoms).query(zones, predicate="intersects")
-    piece = shapely.area(shapely.intersection(zones[zone_idx], geoms[b_idx]))
+    piece = pair_areas(zones[zone_idx], geoms[b_idx])
     return pd.DataFrame(
         {
             "footprint": np.bincount(zone_idx, weights=piece, minlength=len(zones)),

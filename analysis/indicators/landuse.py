@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from analysis.indicators.grid import DEFAULT_CELL_M, cell_ids, covering_cells
+from analysis.indicators.overlay import pair_areas
 from analysis.indicators.reporting import assemble, result_rows, ward_and_city_rows
 from gis.crs import require_metric
 
@@ -27,7 +28,7 @@ def area_by_category(polygons: gpd.GeoDataFrame, category: str, zones: np.ndarra
     """``(zone, category)`` table of the area (m²) of ``polygons`` inside each zone geometry."""
     tree = shapely.STRtree(polygons.geometry.to_numpy())
     zone_idx, poly_idx = tree.query(zones, predicate="intersects")
-    areas = shapely.area(shapely.intersection(zones[zone_idx], polygons.geometry.to_numpy()[poly_idx]))
+    areas = pair_areas(zones[zone_idx], polygons.geometry.to_numpy()[poly_idx])
     table = pd.DataFrame({"zone": zone_idx, "cat": polygons[category].to_numpy()[poly_idx], "area": areas})
     return table.pivot_table(index="zone", columns="cat", values="area", aggfunc="sum", fill_value=0.0)
 

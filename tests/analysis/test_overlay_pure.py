@@ -8,7 +8,7 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from analysis.indicators.overlay import GRID_M, Overlay, areas_by_unit, tile_boxes
+from analysis.indicators.overlay import GRID_M, Overlay, areas_by_unit, pair_areas, tile_boxes
 
 CRS = "EPSG:32648"
 
@@ -73,3 +73,18 @@ def test_same_areas_as_one_whole_city_union(tile: float) -> None:
     assert out["both"].to_numpy() == pytest.approx(
         expected_both, rel=2e-4
     )  # operations snap to the 1 cm grid in a different order
+
+
+def test_pair_areas_equal_direct_intersections() -> None:
+    rng = np.random.default_rng(3)
+    zones = shapely.buffer(shapely.points(rng.uniform(0, 1000, size=(60, 2))), rng.uniform(50, 400, size=60))
+    polys = shapely.buffer(shapely.points(rng.uniform(0, 1000, size=(60, 2))), rng.uniform(5, 500, size=60))
+    zone_idx, poly_idx = shapely.STRtree(polys).query(zones, predicate="intersects")
+
+    expected = shapely.area(shapely.intersection(zones[zone_idx], polys[poly_idx]))
+    got = pair_areas(zones[zone_idx], polys[poly_idx])
+    assert got == pytest.approx(expected, rel=1e-9, abs=1e-6)
+    # the three cases all occur in this sample
+    inside = shapely.contains_properly(zones[zone_idx], polys[poly_idx])
+    covers = shapely.contains_properly(polys[poly_idx], zones[zone_idx])
+    assert inside.any() and covers.any() and (~inside & ~covers).any()
