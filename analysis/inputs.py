@@ -9,7 +9,9 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import rasterio
+import shapely
 import sqlalchemy as sa
 from psycopg2 import sql
 from pyproj import CRS
@@ -89,7 +91,12 @@ def read_vector(engine: Engine, name: str, *, required: bool = True) -> gpd.GeoD
     query = sql.SQL("SELECT * FROM {}").format(sql.Identifier(layer.schema, layer.table))
     with engine.connect() as conn:
         text = query.as_string(conn.connection.driver_connection)
-        frame = gpd.read_postgis(sa.text(text), conn, geom_col="geom")
+        table = pd.read_sql(sa.text(text), conn)
+    # one vectorised WKB decode (geopandas.read_postgis decodes row by row)
+    geoms = shapely.from_wkb(table.pop("geom").to_numpy()) if len(table) else []
+    frame = gpd.GeoDataFrame(
+        table.assign(geom=gpd.GeoSeries(geoms, index=table.index)), geometry="geom", crs=STORAGE_SRID
+    )
     if frame.empty:
         if not required:
             return None
