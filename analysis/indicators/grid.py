@@ -52,4 +52,5 @@ def covering_cells(area: shapely.Geometry, *, size: int = DEFAULT_CELL_M) -> np.
     ys = np.arange(np.floor(miny / size) * size, maxy, size)
     gx, gy = np.meshgrid(xs, ys)
     boxes = shapely.box(gx.ravel(), gy.ravel(), gx.ravel() + size, gy.ravel() + size)
-    return boxes[shapely.intersects(boxes, area)]
+    shapely.prepare(area)  # one polygon against thousands of boxes
+    return boxes[shapely.intersects(area, boxes)]
