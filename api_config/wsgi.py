@@ -32,9 +32,11 @@ from dateutil.parser import isoparse
 from pygeoapi import api as pygeoapi_api
 from pygeoapi.api import itemtypes
 from pygeoapi.flask_app import APP as FLASK_APP  # reads PYGEOAPI_CONFIG / PYGEOAPI_OPENAPI
+from pygeoapi.flask_app import api_ as pygeoapi_instance
 from pygeofilter.parsers.cql2_json import parse as parse_cql2_json
 from pygeofilter.parsers.cql2_text import parse as parse_cql2_text
 
+from api_config.fastitem import FastItems
 from api_config.providers.cql import FILTER_CONFORMANCE
 from api_config.providers.tables import describe
 from api_config.webmap import blueprint as webmap_blueprint
@@ -129,10 +131,12 @@ def _check_datetime(value: str) -> str | None:
 
 
 class RequestGuard:
-    """WSGI middleware refusing bad parameters with an OGC exception (HTTP 400)."""
+    """WSGI middleware refusing bad parameters with an OGC exception (HTTP 400), and answering
+    plain single-feature requests itself (:mod:`api_config.fastitem`)."""
 
-    def __init__(self, app: WsgiApp) -> None:
+    def __init__(self, app: WsgiApp, fast: FastItems | None = None) -> None:
         self.app = app
+        self.fast = fast
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         reason = check(
@@ -141,6 +145,11 @@ class RequestGuard:
             environ.get("QUERY_STRING", ""),
         )
         if reason is None:
+            fast = self.fast.respond(environ) if self.fast is not None else None
+            if fast is not None:
+                status, headers, data = fast
+                start_response(status, headers)
+                return [data]
             return self.app(environ, _plain_json(start_response, _link_header(environ)))
         body = json.dumps(
             {"code": "InvalidParameterValue", "type": "InvalidParameterValue", "description": reason}
@@ -243,7 +252,8 @@ def create_app() -> WsgiApp:
     itemtypes.get_collection_queryables = titled_queryables
     _gzip_level()
     FLASK_APP.register_blueprint(webmap_blueprint)
-    FLASK_APP.wsgi_app = RequestGuard(FLASK_APP.wsgi_app)
+    fast = FastItems(pygeoapi_instance, cors=bool(pygeoapi_instance.config["server"].get("cors", False)))
+    FLASK_APP.wsgi_app = RequestGuard(FLASK_APP.wsgi_app, fast)
     return FLASK_APP
 
 

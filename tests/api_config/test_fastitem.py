@@ -1,0 +1,77 @@
+"""The lean single-feature path answers exactly what pygeoapi answers (api_config.fastitem)."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+import requests
+
+IGNORED = {"date", "server", "connection", "x-dothi-path", "content-length"}
+
+
+def _both(base: str, path: str, **headers: str) -> tuple[requests.Response, requests.Response]:
+    lean = requests.get(f"{base}{path}", headers=headers, timeout=30)
+    slow = requests.get(f"{base}{path}", headers={**headers, "X-Dothi-Path": "pygeoapi"}, timeout=30)
+    return lean, slow
+
+
+def _published_with_features(base: str) -> list[tuple[str, str]]:
+    found = []
+    collections = requests.get(f"{base}/collections", params={"f": "json"}, timeout=30).json()["collections"]
+    for c in collections:
+        if c["id"] == "catalogue" or c.get("itemType", "feature") != "feature":
+            continue
+        page = requests.get(
+            f"{base}/collections/{c['id']}/items", params={"f": "json", "limit": 1}, timeout=30
+        )
+        if page.status_code == 200 and page.json().get("features"):
+            found.append((c["id"], str(page.json()["features"][0]["id"])))
+    return found
+
+
+def test_same_response_as_pygeoapi_for_every_collection(api_server: str) -> None:
+    cases = _published_with_features(api_server)
+    assert len(cases) >= 2  # admin units and the density indicator at least
+    for collection, fid in cases:
+        for encoding in ("gzip", "identity"):
+            path = f"/collections/{collection}/items/{fid}?f=json"
+            lean, slow = _both(api_server, path, **{"Accept-Encoding": encoding})
+            assert lean.headers.get("X-Dothi-Path") == "lean", path
+            assert "X-Dothi-Path" not in slow.headers
+            assert lean.status_code == slow.status_code == 200
+            assert lean.json() == slow.json(), path
+            assert lean.content == slow.content, path  # same bytes (key order, escaping)
+            strip = {k.lower(): v for k, v in lean.headers.items() if k.lower() not in IGNORED}
+            assert strip == {k.lower(): v for k, v in slow.headers.items() if k.lower() not in IGNORED}, path
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("/collections/admin_units/items/nope?f=json", {}),  # unknown id: pygeoapi's 404
+        ("/collections/admin_units/items/{fid}?f=html", {}),
+        ("/collections/admin_units/items/{fid}?f=json&lang=en", {}),
+        ("/collections/admin_units/items/{fid}?f=json", {"Accept-Language": "en"}),
+        ("/collections/admin_units/items/{fid}?f=json&crs=http://www.opengis.net/def/crs/EPSG/0/3857", {}),
+    ],
+)
+def test_everything_else_goes_to_pygeoapi(api_server: str, path: str, headers: dict[str, str]) -> None:
+    fid = dict(_published_with_features(api_server))["admin_units"]
+    lean, slow = _both(api_server, path.format(fid=fid), **headers)
+    assert "X-Dothi-Path" not in lean.headers
+    assert lean.status_code == slow.status_code
+    assert lean.content == slow.content
+
+
+def test_gzip_body_is_the_json(api_server: str) -> None:
+    fid = dict(_published_with_features(api_server))["admin_units"]
+    raw = requests.get(
+        f"{api_server}/collections/admin_units/items/{fid}?f=json",
+        headers={"Accept-Encoding": "gzip"},
+        stream=True,
+        timeout=30,
+    )
+    assert raw.headers["Content-Encoding"] == "gzip"
+    body = gzip.decompress(raw.raw.read())
+    assert b'"type":"Feature"' in body
