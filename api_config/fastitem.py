@@ -25,11 +25,14 @@ from pygeoapi.crs import set_content_crs_header
 from pygeoapi.formats import F_GZIP, F_HTML, F_JSON, F_JSONLD, FORMAT_TYPES
 from pygeoapi.plugin import load_plugin
 from pygeoapi.provider.base import ProviderGenericError
+from pygeoapi.provider.tile import ProviderTileNotFoundError
 from pygeoapi.util import to_json
 
+from api_config.providers.mvt import PostGISTileProvider
 from api_config.providers.postgis import PostGISProvider
 
 _PATH = re.compile(r"^/collections/([^/]+)/items/([^/]+)$")
+_TILE = re.compile(r"^/collections/([^/]+)/tiles/(WebMercatorQuad)/(\d{1,2})/(\d{1,8})/(\d{1,8})$")
 #: Request header sending a request through pygeoapi (used to compare both paths).
 BYPASS_HEADER = "HTTP_X_DOTHI_PATH"
 
@@ -141,9 +144,63 @@ class FastItems:
         if F_GZIP in FORMAT_TYPES and F_GZIP in environ.get("HTTP_ACCEPT_ENCODING", ""):
             headers["Content-Encoding"] = F_GZIP
             body = pygeoapi_api.compress(body)
-        if self.cors:
-            headers["Access-Control-Allow-Origin"] = "*"
-            headers["Access-Control-Expose-Headers"] = "*"
-        headers["Content-Length"] = str(len(body))
-        headers["X-Dothi-Path"] = "lean"
-        return "200 OK", list(headers.items()), body
+        return _finish(headers, body, cors=self.cors)
+
+
+class FastTiles:
+    """Vector tiles of dothi's PostGIS collections (``?f=mvt``), answered without pygeoapi's
+    per-request machinery: the same headers and bytes as pygeoapi's tile endpoint.  Empty tiles
+    (204), errors and every other request go to pygeoapi."""
+
+    def __init__(self, api: Any, *, cors: bool) -> None:
+        self.api = api
+        self.cors = cors
+        name = f"{PostGISTileProvider.__module__}.{PostGISTileProvider.__name__}"
+        self.collections: dict[str, dict[str, Any]] = {}
+        for cid, resource in api.config["resources"].items():
+            tiles = [p for p in resource.get("providers", []) if p.get("type") == "tile"]
+            if resource.get("type") == "collection" and tiles and tiles[0].get("name") == name:
+                self.collections[cid] = tiles[0]
+        self._providers: dict[str, PostGISTileProvider] = {}
+
+    def respond(self, environ: dict[str, Any]) -> Response | None:
+        """The response, or None when pygeoapi must answer."""
+        match = _TILE.match(environ.get("PATH_INFO", ""))
+        if (
+            match is None
+            or environ.get("REQUEST_METHOD") != "GET"
+            or BYPASS_HEADER in environ
+            or match.group(1) not in self.collections
+            or parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True) != [("f", "mvt")]
+        ):
+            return None
+        dataset, matrix, z, y, x = match.groups()
+        definition = self.collections[dataset]
+        provider = self._providers.get(dataset)
+        if provider is None:
+            provider = self._providers[dataset] = load_plugin("provider", definition)
+        try:
+            tile = provider.get_tiles(
+                layer=provider.get_layer(), tileset=matrix, z=z, y=y, x=x, format_=provider.format_type
+            )
+        except (ProviderTileNotFoundError, ProviderGenericError):
+            return None
+        if tile is None:
+            return None  # pygeoapi answers 204 (the empty tile is cached: no second query)
+        headers: dict[str, str] = {**pygeoapi_api.HEADERS, **self.api.api_headers}
+        headers["Content-Type"] = definition["format"]["mimetype"]
+        l10n.set_response_language(headers, pygeoapi_api.SYSTEM_LOCALE)
+        body = tile
+        if F_GZIP in FORMAT_TYPES and F_GZIP in environ.get("HTTP_ACCEPT_ENCODING", ""):
+            headers["Content-Encoding"] = F_GZIP
+            body = pygeoapi_api.compress(tile)
+        return _finish(headers, body, cors=self.cors)
+
+
+def _finish(headers: dict[str, str], body: bytes, *, cors: bool) -> Response:
+    if cors:
+        headers["Access-Control-Allow-Origin"] = "*"
+        headers["Access-Control-Expose-Headers"] = "*"
+    headers["Content-Length"] = str(len(body))
+    headers["X-Dothi-Path"] = "lean"
+    return "200 OK", list(headers.items()), body

@@ -36,7 +36,7 @@ from pygeoapi.flask_app import api_ as pygeoapi_instance
 from pygeofilter.parsers.cql2_json import parse as parse_cql2_json
 from pygeofilter.parsers.cql2_text import parse as parse_cql2_text
 
-from api_config.fastitem import FastItems
+from api_config.fastitem import FastItems, FastTiles
 from api_config.providers.cql import FILTER_CONFORMANCE
 from api_config.providers.tables import describe
 from api_config.webmap import blueprint as webmap_blueprint
@@ -134,9 +134,9 @@ class RequestGuard:
     """WSGI middleware refusing bad parameters with an OGC exception (HTTP 400), and answering
     plain single-feature requests itself (:mod:`api_config.fastitem`)."""
 
-    def __init__(self, app: WsgiApp, fast: FastItems | None = None) -> None:
+    def __init__(self, app: WsgiApp, lean: Iterable[FastItems | FastTiles] = ()) -> None:
         self.app = app
-        self.fast = fast
+        self.lean = tuple(lean)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         reason = check(
@@ -145,11 +145,12 @@ class RequestGuard:
             environ.get("QUERY_STRING", ""),
         )
         if reason is None:
-            fast = self.fast.respond(environ) if self.fast is not None else None
-            if fast is not None:
-                status, headers, data = fast
-                start_response(status, headers)
-                return [data]
+            for path in self.lean:
+                answer = path.respond(environ)
+                if answer is not None:
+                    status, headers, data = answer
+                    start_response(status, headers)
+                    return [data]
             return self.app(environ, _plain_json(start_response, _link_header(environ)))
         body = json.dumps(
             {"code": "InvalidParameterValue", "type": "InvalidParameterValue", "description": reason}
@@ -252,8 +253,9 @@ def create_app() -> WsgiApp:
     itemtypes.get_collection_queryables = titled_queryables
     _gzip_level()
     FLASK_APP.register_blueprint(webmap_blueprint)
-    fast = FastItems(pygeoapi_instance, cors=bool(pygeoapi_instance.config["server"].get("cors", False)))
-    FLASK_APP.wsgi_app = RequestGuard(FLASK_APP.wsgi_app, fast)
+    cors = bool(pygeoapi_instance.config["server"].get("cors", False))
+    lean = (FastItems(pygeoapi_instance, cors=cors), FastTiles(pygeoapi_instance, cors=cors))
+    FLASK_APP.wsgi_app = RequestGuard(FLASK_APP.wsgi_app, lean)
     return FLASK_APP
 
 

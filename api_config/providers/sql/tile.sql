@@ -1,14 +1,17 @@
 -- One Mapbox Vector Tile (WebMercatorQuad z/x/y) built in PostGIS.
 -- The index filter uses the tile envelope (plus the render buffer) transformed once to the storage
 -- SRID; each geometry is transformed with an integer SRID, simplified to a fraction of the tile's
--- pixel size and clipped by ST_AsMVTGeom; at most %(cap)s features per tile.
+-- pixel size below zoom SIMPLIFY_BELOW_Z (above, ST_AsMVTGeom's grid snapping is enough) and clipped
+-- by ST_AsMVTGeom; at most %(cap)s features per tile.
 WITH bounds AS (
     SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS tile,
            ST_Transform(ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(margin)s), 4326) AS search
 ),
 rows AS (
     SELECT ST_AsMVTGeom(
-               ST_Simplify(ST_Transform(t.{geom}, 3857), %(tolerance)s, true),
+               CASE WHEN %(simplify)s
+                    THEN ST_Simplify(ST_Transform(t.{geom}, 3857), %(tolerance)s, true)
+                    ELSE ST_Transform(t.{geom}, 3857) END,
                bounds.tile, %(extent)s, %(buffer)s, true
            ) AS mvt_geom,
            {columns}
