@@ -11,6 +11,7 @@ tile-matrix-set links are pygeoapi's own (those of its
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from psycopg2 import sql
@@ -23,6 +24,7 @@ from api_config.providers.db import engine_for
 from api_config.providers.postgis import PooledCursor
 from api_config.providers.tables import TableInfo, describe
 from api_config.providers.tilecache import process_cache
+from gis.crs import STORAGE_SRID
 from gis.sqlfiles import load_sql
 
 #: Web Mercator circumference in metres.
@@ -34,6 +36,34 @@ DEFAULT_MAX_FEATURES = 50_000
 #: 4096-unit grid already drops what a half-unit ``ST_Simplify`` would (a z16 tile of 1,260
 #: buildings: 14 → 11 ms); below it, simplifying first saves work on detailed polygons.
 SIMPLIFY_BELOW_Z = 14
+
+
+#: Largest error (in tile grid units) accepted from mapping a tile's lon/lat box linearly onto the
+#: grid instead of transforming every vertex to Web Mercator.
+LINEAR_MAX_ERROR = 0.05
+
+
+def linear_error(z: int, y: int, *, extent: int = EXTENT) -> float:
+    """Largest y error (grid units) of the linear lon/lat → tile mapping in tile row ``y``.
+
+    Mercator's y(φ) is exact at the tile's edges and bends between them by at most
+    ``Δφ²/8 · y''(φ)``; in grid units that is ``extent · 2π · sin|φ| / (8 · 2^z)`` (x is exact).
+
+    Examples
+    --------
+    >>> round(linear_error(16, 30867), 4)  # Mỹ Tho, z16: a hundredth of a unit
+    0.0088
+    >>> linear_error(10, 500) > LINEAR_MAX_ERROR  # z10: too coarse
+    True
+    """
+    n = 2**z
+    edges = [math.atan(math.sinh(math.pi * (1 - 2 * row / n))) for row in (y, y + 1)]
+    return extent * 2 * math.pi * max(abs(math.sin(e)) for e in edges) / (8 * n)
+
+
+def linear_ok(z: int, y: int) -> bool:
+    """Whether the linear mapping is exact to within :data:`LINEAR_MAX_ERROR` grid units."""
+    return linear_error(z, y) <= LINEAR_MAX_ERROR
 
 
 def tolerance_m(z: int) -> float:
@@ -98,6 +128,7 @@ class PostGISTileProvider(MVTPostgreSQLProvider):
             "margin": BUFFER / EXTENT,
             "tolerance": tolerance_m(z),
             "simplify": z < SIMPLIFY_BELOW_Z,
+            "linear": STORAGE_SRID == 4326 and linear_ok(z, y),
             "extent": EXTENT,
             "buffer": BUFFER,
             "cap": self.max_features,

@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterator
 
 import mapbox_vector_tile
+import numpy as np
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine
@@ -126,3 +127,45 @@ def test_cached_tiles_follow_every_change(provider: PostGISTileProvider, loaded:
                 {"n": name, "m": f"{name} (mới)"},
             )
     assert provider.get_tiles(layer="admin_units", tileset="WebMercatorQuad", z=14, y=row, x=col) == first
+
+
+def _coords(geometry: dict) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+
+    def walk(c: object) -> None:
+        if isinstance(c, list) and c and isinstance(c[0], (int, float)):
+            out.append((int(c[0]), int(c[1])))
+        elif isinstance(c, list):
+            for part in c:
+                walk(part)
+
+    walk(geometry["coordinates"])
+    return out
+
+
+@pytest.mark.parametrize("z", [14, 16])
+def test_linear_lonlat_mapping_matches_the_transform_within_a_grid_unit(
+    provider: PostGISTileProvider, monkeypatch: pytest.MonkeyPatch, z: int
+) -> None:
+    from api_config.providers import mvt
+
+    col, row = _tile(*CENTRE, z)
+    assert mvt.linear_ok(z, row)
+    provider.cache = None
+    linear = mapbox_vector_tile.decode(
+        provider.get_tiles(layer="admin_units", tileset="WebMercatorQuad", z=z, y=row, x=col)
+    )["admin_units"]["features"]
+    monkeypatch.setattr(mvt, "LINEAR_MAX_ERROR", -1.0)  # every vertex through ST_Transform
+    exact = mapbox_vector_tile.decode(
+        provider.get_tiles(layer="admin_units", tileset="WebMercatorQuad", z=z, y=row, x=col)
+    )["admin_units"]["features"]
+    by_id = {f["properties"]["unit_id"]: f for f in exact}
+    assert {f["properties"]["unit_id"] for f in linear} == set(by_id)
+    for feature in linear:
+        a = np.array(_coords(feature["geometry"]))
+        b = np.array(_coords(by_id[feature["properties"]["unit_id"]]["geometry"]))
+        # every vertex of one tile has a vertex of the other within one grid unit (rings may start
+        # at another vertex after clipping, so vertices are matched by position, not by order)
+        gap = np.abs(a[:, None, :] - b[None, :, :]).max(axis=2)
+        assert gap.min(axis=1).max() <= 1
+        assert gap.min(axis=0).max() <= 1

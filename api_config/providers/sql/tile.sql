@@ -1,18 +1,23 @@
 -- One Mapbox Vector Tile (WebMercatorQuad z/x/y) built in PostGIS.
+-- With %(linear)s, geometries stay in lon/lat and ST_AsMVTGeom maps the tile's lon/lat box linearly
+-- onto the tile grid: exact in x, and in y within a fraction of a grid unit at high zoom (the caller
+-- decides, see mvt.linear_ok); otherwise each geometry is transformed to Web Mercator.
 -- The index filter uses the tile envelope (plus the render buffer) transformed once to the storage
 -- SRID; each geometry is transformed with an integer SRID, simplified to a fraction of the tile's
 -- pixel size below zoom SIMPLIFY_BELOW_Z (above, ST_AsMVTGeom's grid snapping is enough) and clipped
 -- by ST_AsMVTGeom; at most %(cap)s features per tile.
 WITH bounds AS (
-    SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS tile,
+    SELECT CASE WHEN %(linear)s
+                THEN ST_Transform(ST_TileEnvelope(%(z)s, %(x)s, %(y)s), 4326)
+                ELSE ST_TileEnvelope(%(z)s, %(x)s, %(y)s) END AS tile,
            ST_Transform(ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(margin)s), 4326) AS search
 ),
 rows AS (
     SELECT ST_AsMVTGeom(
-               CASE WHEN %(simplify)s
-                    THEN ST_Simplify(ST_Transform(t.{geom}, 3857), %(tolerance)s, true)
+               CASE WHEN %(linear)s THEN t.{geom}
+                    WHEN %(simplify)s THEN ST_Simplify(ST_Transform(t.{geom}, 3857), %(tolerance)s, true)
                     ELSE ST_Transform(t.{geom}, 3857) END,
-               bounds.tile, %(extent)s, %(buffer)s, true
+               bounds.tile::box2d, %(extent)s, %(buffer)s, true
            ) AS mvt_geom,
            {columns}
     FROM {table} AS t, bounds
