@@ -22,6 +22,7 @@ from sqlalchemy.engine import URL, Engine
 from analysis.registry import INDICATORS, IndicatorSpec
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
 from api_config.providers.crs import CRS84, CRS_URIS
+from api_config.providers.mvt import DEFAULT_MAX_FEATURES
 from api_config.providers.tables import TIME_COLUMN, Kind, describe
 from gis.errors import ConfigError
 from gis.settings import ApiSettings
@@ -158,19 +159,24 @@ def _connection(url: URL) -> dict[str, Any]:
     }
 
 
+def _table_options(item: Published, api: ApiSettings) -> dict[str, Any]:
+    """Options every provider reading a published table gets (table, pool, statement timeout)."""
+    return {
+        "kind": item.kind,
+        "name": item.id,
+        "statement_timeout_ms": api.statement_timeout_ms,
+        "pool_size": 4,
+        "max_overflow": 4,
+    }
+
+
 def _feature_provider(item: Published, url: URL, api: ApiSettings) -> dict[str, Any]:
     """dothi's own PostGIS provider (GeoJSON built in the database, see api_config.providers)."""
     return {
         "type": "feature",
         "name": FEATURE_PROVIDER,
         "data": _connection(url),
-        "options": {
-            "kind": item.kind,
-            "name": item.id,
-            "statement_timeout_ms": api.statement_timeout_ms,
-            "pool_size": 4,
-            "max_overflow": 4,
-        },
+        "options": _table_options(item, api),
         "id_field": item.id_field,
         "geom_field": "geom",
         "storage_crs": CRS84,
@@ -189,14 +195,10 @@ def _tile_provider(item: Published, url: URL, api: ApiSettings) -> dict[str, Any
         "name": TILE_PROVIDER,
         "data": _connection(url),
         "options": {
-            "kind": item.kind,
-            "name": item.id,
-            "statement_timeout_ms": api.statement_timeout_ms,
-            "pool_size": 4,
-            "max_overflow": 4,
+            **_table_options(item, api),
             "zoom": {"min": 0, "max": 22},
             "schemes": ["WebMercatorQuad"],
-            "max_features": 50_000,
+            "max_features": DEFAULT_MAX_FEATURES,
             "cache_mb": api.tile_cache_mb,
         },
         "geom_field": "geom",

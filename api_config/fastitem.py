@@ -39,28 +39,41 @@ BYPASS_HEADER = "HTTP_X_DOTHI_PATH"
 Response = tuple[str, list[tuple[str, str]], bytes]
 
 
-class FastItems:
-    """Single features of dothi's PostGIS collections, answered without pygeoapi's machinery."""
+class _LeanPath:
+    """What both lean paths share: the collections served by one dothi provider class, and one
+    provider instance per collection and worker (pygeoapi loads a new one per request)."""
+
+    provider_type = ""
+    provider_class: type[Any] = object
 
     def __init__(self, api: Any, *, cors: bool) -> None:
         self.api = api
         self.cors = cors
-        self.default_locale = l10n.str2locale(api.locales[0])
-        self._providers: dict[str, PostGISProvider] = {}
-        provider_name = f"{PostGISProvider.__module__}.{PostGISProvider.__name__}"
+        name = f"{self.provider_class.__module__}.{self.provider_class.__name__}"
         self.collections: dict[str, dict[str, Any]] = {}
-        for name, resource in api.config["resources"].items():
-            if resource.get("type") != "collection":
-                continue
-            features = [p for p in resource.get("providers", []) if p.get("type") == "feature"]
-            if features and features[0].get("name") == provider_name and not features[0].get("uri_field"):
-                self.collections[name] = features[0]
+        for cid, resource in api.config["resources"].items():
+            found = [p for p in resource.get("providers", []) if p.get("type") == self.provider_type]
+            if resource.get("type") == "collection" and found and found[0].get("name") == name:
+                self.collections[cid] = found[0]
+        self._providers: dict[str, Any] = {}
 
-    def _provider(self, name: str) -> PostGISProvider:
+    def _provider(self, name: str) -> Any:
         provider = self._providers.get(name)
         if provider is None:
             provider = self._providers[name] = load_plugin("provider", self.collections[name])
         return provider
+
+
+class FastItems(_LeanPath):
+    """Single features of dothi's PostGIS collections, answered without pygeoapi's machinery."""
+
+    provider_type = "feature"
+    provider_class = PostGISProvider
+
+    def __init__(self, api: Any, *, cors: bool) -> None:
+        super().__init__(api, cors=cors)
+        self.default_locale = l10n.str2locale(api.locales[0])
+        self.collections = {k: v for k, v in self.collections.items() if not v.get("uri_field")}
 
     def _plain_request(self, environ: dict[str, Any]) -> tuple[str, str] | None:
         """``(collection, id)`` when the request is the plain case this path answers."""
@@ -147,21 +160,13 @@ class FastItems:
         return _finish(headers, body, cors=self.cors)
 
 
-class FastTiles:
+class FastTiles(_LeanPath):
     """Vector tiles of dothi's PostGIS collections (``?f=mvt``), answered without pygeoapi's
     per-request machinery: the same headers and bytes as pygeoapi's tile endpoint.  Empty tiles
     (204), errors and every other request go to pygeoapi."""
 
-    def __init__(self, api: Any, *, cors: bool) -> None:
-        self.api = api
-        self.cors = cors
-        name = f"{PostGISTileProvider.__module__}.{PostGISTileProvider.__name__}"
-        self.collections: dict[str, dict[str, Any]] = {}
-        for cid, resource in api.config["resources"].items():
-            tiles = [p for p in resource.get("providers", []) if p.get("type") == "tile"]
-            if resource.get("type") == "collection" and tiles and tiles[0].get("name") == name:
-                self.collections[cid] = tiles[0]
-        self._providers: dict[str, PostGISTileProvider] = {}
+    provider_type = "tile"
+    provider_class = PostGISTileProvider
 
     def respond(self, environ: dict[str, Any]) -> Response | None:
         """The response, or None when pygeoapi must answer."""
@@ -176,9 +181,7 @@ class FastTiles:
             return None
         dataset, matrix, z, y, x = match.groups()
         definition = self.collections[dataset]
-        provider = self._providers.get(dataset)
-        if provider is None:
-            provider = self._providers[dataset] = load_plugin("provider", definition)
+        provider = self._provider(dataset)
         try:
             tile = provider.get_tiles(
                 layer=provider.get_layer(), tileset=matrix, z=z, y=y, x=x, format_=provider.format_type
