@@ -12,7 +12,8 @@ import shapely
 
 from analysis.indicators.access import walk_network
 from analysis.indicators.network import consolidated_intersections
-from analysis.indicators.openspace import area_in_units, street_area
+from analysis.indicators.openspace import street_buffers
+from analysis.indicators.overlay import Overlay, areas_by_unit
 from analysis.indicators.reporting import assemble, point_sums_by_unit, share, ward_and_city_rows
 from gis.crs import require_metric
 
@@ -52,7 +53,8 @@ def street_network_recipe(inputs: Inputs, params: dict[str, Any]) -> gpd.GeoData
     sums = point_sums_by_unit(pts, units, ["intersections", "nodes", "edges"])
     all_streets = shapely.get_parts(shapely.line_merge(shapely.unary_union(roads.geometry.to_numpy())))
     sums["street_m"] = length_in_units(all_streets, units)
-    sums["street_area"] = area_in_units(street_area(roads), units)
+    streets = areas_by_unit(units, {"streets": street_buffers(roads)}, {"area": Overlay(("streets",))})
+    sums["street_area"] = streets["area"]
     sums["area"] = units.geometry.area
 
     def finish(s: pd.DataFrame) -> pd.DataFrame:
