@@ -103,8 +103,6 @@ def read_vector(engine: Engine, name: str, *, required: bool = True) -> gpd.GeoD
         raise MissingInputError(
             f"Input layer {layer.qualified_name} is empty.", hint="Load it before running indicators."
         )
-    if frame.crs is None:
-        frame = frame.set_crs(epsg=STORAGE_SRID)
     return frame
 
 
