@@ -36,6 +36,7 @@ from pygeoapi.flask_app import api_ as pygeoapi_instance
 from pygeofilter.parsers.cql2_json import parse as parse_cql2_json
 from pygeofilter.parsers.cql2_text import parse as parse_cql2_text
 
+from api_config.config import LANGUAGES
 from api_config.fastitem import FastItems, FastTiles
 from api_config.providers.cql import FILTER_CONFORMANCE
 from api_config.providers.tables import describe
@@ -76,13 +77,31 @@ def _parse_any_cql2(text: str) -> Any:
 
 def check(path: str, method: str, query: str) -> str | None:
     """The reason a request is refused, or None."""
-    if method != "GET":
-        return None
     params = parse_qsl(query, keep_blank_values=True)
+    reason = _check_characters(params) or _check_language(params)
+    if reason or method != "GET":
+        return reason
     if _ITEM.match(path):
         return _check_item(sorted({k for k, _ in params} - _ITEM_PARAMS))
     if _ITEMS.match(path):
         return _check_items(dict(params))
+    return None
+
+
+def _check_characters(params: list[tuple[str, str]]) -> str | None:
+    """NUL cannot be stored in PostgreSQL text nor sent as a literal: refuse it up front."""
+    for name, value in params:
+        if "\x00" in name or "\x00" in value:
+            shown = name.replace("\x00", "\\0")
+            return f"Parameter {shown!r}: contains a NUL character (%00), which is not allowed."
+    return None
+
+
+def _check_language(params: list[tuple[str, str]]) -> str | None:
+    """``lang`` must name a language the server speaks (pygeoapi would silently fall back)."""
+    for name, value in params:
+        if name == "lang" and value.split("-", 1)[0].lower() not in LANGUAGES:
+            return f"Parameter 'lang': {value!r} is not one of {', '.join(LANGUAGES)}."
     return None
 
 

@@ -316,6 +316,9 @@ class PooledCursor:
             self.conn.close()
         if isinstance(exc, psycopg2.errors.QueryCanceled):
             raise ProviderTimeoutError(str(exc), user_msg=ProviderTimeoutError.default_msg) from exc
+        if isinstance(exc, ValueError) and "NUL" in str(exc):
+            # psycopg2 refuses to send a NUL inside a string literal (PostgreSQL text cannot hold one)
+            raise invalid("A value in the request contains a NUL character, which is not allowed.") from exc
         if isinstance(exc, psycopg2.DataError):
             message = f"A value in the request does not fit its property: {str(exc).splitlines()[0]}"
             raise invalid(message) from exc

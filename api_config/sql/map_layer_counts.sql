@@ -1,2 +1,2 @@
--- Features and synthetic features of one layer table ({table} is a composed identifier).
+-- Features and synthetic features of one layer table (the table part is a composed identifier).
 SELECT count(*), count(*) FILTER (WHERE synthetic) FROM {table}

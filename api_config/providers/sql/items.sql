@@ -1,6 +1,6 @@
 -- One page of features as a GeoJSON array, assembled in PostGIS.
 -- Deferred join: the page's ids are found first (from the indexes where possible), then only those
--- rows are read and serialised.  {where}, {order}, {geometry}, {properties} are composed SQL.
+-- rows are read and serialised.  the where part, the order part, the geometry part, the properties part are composed SQL.
 WITH page AS (
     SELECT t.{id} AS fid
     FROM {table} AS t

@@ -1,11 +1,11 @@
 -- One Mapbox Vector Tile (WebMercatorQuad z/x/y) built in PostGIS.
--- With %(linear)s, geometries stay in lon/lat and ST_AsMVTGeom maps the tile's lon/lat box linearly
+-- With the linear parameter, geometries stay in lon/lat and ST_AsMVTGeom maps the tile's lon/lat box linearly
 -- onto the tile grid: exact in x, and in y within a fraction of a grid unit at high zoom (the caller
 -- decides, see mvt.linear_ok); otherwise each geometry is transformed to Web Mercator.
 -- The index filter uses the tile envelope (plus the render buffer) transformed once to the storage
 -- SRID; each geometry is transformed with an integer SRID, simplified to a fraction of the tile's
 -- pixel size below zoom SIMPLIFY_BELOW_Z (above, ST_AsMVTGeom's grid snapping is enough) and clipped
--- by ST_AsMVTGeom; at most %(cap)s features per tile.
+-- by ST_AsMVTGeom; at most the cap parameter features per tile.
 WITH bounds AS (
     SELECT CASE WHEN %(linear)s
                 THEN ST_Transform(ST_TileEnvelope(%(z)s, %(x)s, %(y)s), 4326)

@@ -1,2 +1,2 @@
--- Whether a table holds at least one row; {table} is a composed identifier.
+-- Whether a table holds at least one row; the table part is a composed identifier.
 SELECT EXISTS (SELECT 1 FROM {table})

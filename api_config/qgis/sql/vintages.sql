@@ -1,2 +1,2 @@
--- Boundary vintages present in a table, newest first; {table} is a composed identifier.
+-- Boundary vintages present in a table, newest first; the table part is a composed identifier.
 SELECT DISTINCT vintage FROM {table} WHERE vintage IS NOT NULL ORDER BY vintage DESC

@@ -1,2 +1,2 @@
--- Current ward values of one indicator; {table} and {value} are composed identifiers.
+-- Current ward values of one indicator; the table part and the value part are composed identifiers.
 SELECT {value} FROM {table} WHERE level = 'ward' AND {value} IS NOT NULL

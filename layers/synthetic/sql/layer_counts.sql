@@ -1,5 +1,5 @@
 -- Real and synthetic features of one layer table, and the sources of its synthetic features.
--- {table} is composed with psycopg2.sql.Identifier.
+-- the table part is composed with psycopg2.sql.Identifier.
 SELECT count(*) FILTER (WHERE NOT synthetic) AS real,
        count(*) FILTER (WHERE synthetic) AS synthetic,
        coalesce(array_agg(DISTINCT source) FILTER (WHERE synthetic), ARRAY[]::text[]) AS synthetic_sources
