@@ -20,7 +20,6 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 from affine import Affine
-from psycopg2 import sql as psql
 from sqlalchemy.engine import URL
 
 from analysis.runner import run_all
@@ -34,43 +33,14 @@ from layers.load import load_frame
 from layers.rasters import RasterArray, store_raster
 from layers.sources import mytho
 from tests.conftest import VERSION_DIRS
+from tests.gis.fingerprints import table_fingerprints
 
 TRANSFORM = Affine(30.0, 0.0, 648_000.0, 0.0, -30.0, 1_146_000.0)
-
-#: Every ordinary table of the dothi schemas and public (not the extensions' own tables).
-TABLES_SQL = """
-SELECT table_schema, table_name FROM information_schema.tables
-WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')
-  AND table_name <> 'spatial_ref_sys' ORDER BY 1, 2
-"""
 
 
 def _url(db_settings: DatabaseSettings, suffix: str) -> URL:
     base = database_url(db_settings)
     return base.set(database=f"{base.database}_{suffix}_{os.getpid()}")
-
-
-ROWS_MD5 = psql.SQL(
-    "SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text COLLATE \"C\"), '')) FROM {} AS t"
-)
-
-
-def table_fingerprints(url: URL) -> dict[str, tuple[int, str]]:
-    """Row count and md5 of the rows in text order, for every table (independent of gis.backup)."""
-    engine = create_engine(url)
-    raw = engine.raw_connection()
-    try:
-        with raw.cursor() as cur:
-            cur.execute("SET TimeZone = 'UTC'")
-            cur.execute(TABLES_SQL)
-            out = {}
-            for schema, table in cur.fetchall():
-                cur.execute(ROWS_MD5.format(psql.Identifier(schema, table)))
-                out[f"{schema}.{table}"] = tuple(cur.fetchone())
-            return out
-    finally:
-        raw.close()
-        engine.dispose()
 
 
 @pytest.fixture(scope="module")
