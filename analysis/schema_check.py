@@ -68,7 +68,9 @@ def _check_table(conn: Connection, table: sa.Table, declared_by: str) -> Iterato
             continue
         expected_type = _pg_type(column)
         if found[0] != expected_type:
-            yield SchemaProblem(name, declared_by, f"column {column.name!r} is {found[0]}, declared {expected_type}")
+            yield SchemaProblem(
+                name, declared_by, f"column {column.name!r} is {found[0]}, declared {expected_type}"
+            )
         if found[1] != (not column.nullable):
             declared = "NOT NULL" if not column.nullable else "nullable"
             yield SchemaProblem(name, declared_by, f"column {column.name!r} is not {declared} as declared")

@@ -58,9 +58,9 @@ def backup(
 def _dump_in_snapshot(url: URL, pg_dump: str, dump: Path, progress: Progress) -> dict[str, Any]:
     engine = create_engine(url, pool=PoolOptions(size=1, max_overflow=0), application_name="dothi-backup")
     check_connection(engine)
-    raw = engine.raw_connection()
+    raw: Any = engine.raw_connection()
     try:
-        raw.set_session(isolation_level="REPEATABLE READ", readonly=True)  # type: ignore[attr-defined]
+        raw.set_session(isolation_level="REPEATABLE READ", readonly=True)
         with raw.cursor() as cur:
             cur.execute("SELECT pg_export_snapshot(), current_setting('server_version_num')::int")
             snapshot, server_version = cur.fetchone()

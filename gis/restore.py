@@ -192,7 +192,7 @@ def _verify(raw: Any, manifest: dict[str, Any], progress: Progress) -> list[str]
     expected = manifest["database"]["tables"]
     tables = [tuple(name.split(".", 1)) for name in expected]
     with raw.cursor() as cur:
-        actual = table_checksums(cur, tables, progress)  # type: ignore[arg-type]
+        actual = table_checksums(cur, tables, progress)
     raw.rollback()
     return [
         f"{name}: {actual[name]['rows']} rows (manifest {want['rows']})"
