@@ -55,6 +55,8 @@ def safe_relative(path: str, *, where: str) -> PurePosixPath:
 def write_archive(target: Path, manifest: dict[str, Any], dump: Path, rasters: dict[str, Path]) -> None:
     """Write the archive to ``target`` atomically (a ``.partial`` file renamed when complete)."""
     partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    partial.touch(mode=0o600)  # the whole database is inside: readable by its owner only
     try:
         with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
             body = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
