@@ -1,4 +1,4 @@
-"""``dothi db backup``, ``dothi db restore`` and ``dothi db check``: operating the database.
+"""``dothi db backup``, ``restore``, ``check`` and ``ddl``: operating the database and its schema.
 
 Registered on the ``db`` group of :mod:`api_config.cli.db`; the work is done in :mod:`gis.backup`,
 :mod:`gis.restore` and :mod:`analysis.schema_check`.
@@ -112,7 +112,8 @@ def check(app: App) -> None:
 
     Lists each table the catalog declares that no migration revision creates, and every
     missing or extra column, type, nullability or geometry type/SRID that differs. Exit code 1
-    when anything differs (add a migration revision: docs/architecture.md, "Where things go").
+    when anything differs: add a migration revision (`dothi db ddl NAME` prints its SQL;
+    docs/architecture.md, "Where things go").
     """
     from analysis.schema_check import check_schema
 
@@ -124,3 +125,19 @@ def check(app: App) -> None:
     )
     if problems:
         sys.exit(1)
+
+
+@db.command()
+@click.argument("name")
+@pass_app
+def ddl(app: App, name: str) -> None:
+    """Print the SQL of a new migration revision for layer or indicator NAME.
+
+    Migrations are frozen: a layer or indicator added to the catalog needs its own revision.
+    Save the output as <package>/migrations/sql/<name>.sql and run it from the revision's
+    upgrade() (docs/architecture.md, "Where things go"). Needs no database.
+    """
+    from analysis.ddl import revision_sql
+
+    text = revision_sql(name)
+    app.output({"name": name, "sql": text}, text.rstrip())
