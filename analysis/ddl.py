@@ -41,7 +41,7 @@ def table_statements(table: sa.Table) -> list[str]:
         text = str(ddl.compile(dialect=dialect)).replace("%%", "%").strip()
         statements.append("\n".join(line.rstrip().replace("\t", "    ") for line in text.splitlines()) + ";")
 
-    table.create(create_mock_engine("postgresql+psycopg2://", record), checkfirst=False)  # type: ignore[arg-type]
+    table.create(create_mock_engine("postgresql+psycopg2://", record), checkfirst=False)
     return statements
 
 
