@@ -230,3 +230,32 @@ def test_help_describes_the_archive(dothi_cli: list[str]) -> None:
         [*dothi_cli, "db", "backup", "--help"], capture_output=True, text=True, check=True
     ).stdout
     assert "manifest.json" in out and "DOTHI_DATABASE_URL" in out and "raster" in out
+
+
+def test_the_manifest_describes_the_archive(archive: Path, source: tuple[URL, Path]) -> None:
+    url, data_dir = source
+    with tarfile.open(archive) as tar:
+        names = tar.getnames()
+        body = tar.extractfile(MANIFEST)
+        assert body is not None
+        manifest = json.loads(body.read())
+    assert names[:2] == [MANIFEST, DUMP] and len(names) == 4
+    assert manifest["format"] == "dothi-backup" and manifest["dothi_version"]
+    assert manifest["database"]["alembic_revisions"] == sorted(migrate.head_revisions(VERSION_DIRS))
+    assert {"postgis", "postgis_raster", "pgrouting"} <= set(manifest["database"]["extensions"])
+    tables = manifest["database"]["tables"]
+    assert {k: v[0] for k, v in table_fingerprints(url).items()} == {k: v["rows"] for k, v in tables.items()}
+    for raster in manifest["rasters"]:
+        assert f"data/{raster['path']}" in names
+        assert raster["bytes"] == (data_dir / raster["path"]).stat().st_size
+    assert archive.stat().st_mode & 0o077 == 0  # the whole database: private
+
+
+def test_a_missing_raster_file_stops_the_backup(
+    source: tuple[URL, Path], dothi_cli: list[str], tmp_path: Path
+) -> None:
+    url, _ = source
+    proc = _dothi(dothi_cli, url, tmp_path / "empty", "db", "backup", str(tmp_path / "x.dothi-backup"))
+    assert proc.returncode == BackupError.exit_code
+    assert "raster file missing" in proc.stderr and "rasters/built_up/built_up_2019.tif" in proc.stderr
+    assert not list(tmp_path.glob("x.dothi-backup*"))
