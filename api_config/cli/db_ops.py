@@ -81,6 +81,7 @@ def restore(app: App, file: Path, force: bool) -> None:
       5. the rasters are moved into the data folder;
       6. row counts and checksums of every table are compared with the manifest.
     A backup of an older dothi is then brought up to date with `dothi db migrate`.
+    Restore only archives you trust: the dump runs as SQL with the database user's rights.
     """
     from gis import migrate as migrations
     from gis.engine import ensure_database
