@@ -59,3 +59,9 @@ class CrsError(DothiError):
     """A coordinate reference system is missing, unknown or unsuitable for the operation."""
 
     exit_code = 5
+
+
+class BackupError(DothiError):
+    """A backup cannot be written, or an archive cannot be verified or restored."""
+
+    exit_code = 6

@@ -127,3 +127,9 @@ def downgrade(engine: Engine, *, extra_version_dirs: Sequence[Path] = (), revisi
             command.downgrade(cfg, revision)
     except Exception as exc:
         raise MigrationError(f"Downgrading the database schema to {revision!r} failed: {exc}") from exc
+
+
+def known_revisions(extra_version_dirs: Sequence[Path] = ()) -> set[str]:
+    """Every revision id this code has (a backup at any of them can be restored and upgraded)."""
+    script = ScriptDirectory.from_config(_config(extra_version_dirs))
+    return {rev.revision for rev in script.walk_revisions()}

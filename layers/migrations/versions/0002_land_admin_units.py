@@ -1,17 +1,20 @@
-"""Layer table land.admin_units, generated from the layer catalog.
+"""Layer table land.admin_units.
 
 Revision ID: 0002_land_admin_units
 Revises: 0001_foundation
 Create Date: 2026-11-27
+
+Frozen: the table is written out in ``layers/migrations/sql/admin_units.sql`` (generated once from
+the catalog of release v0.1.0); this revision never reads the live catalog, so it creates the same
+table whatever the catalog says later.  A change to the layer is a new revision.
 """
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
 
-from layers.catalog import ADMIN_UNITS
-from layers.tables import table_for
+from gis.sqlfiles import load_sql
+from gis.sqlscript import run_script
 
 revision = "0002_land_admin_units"
 down_revision = "0001_foundation"
@@ -20,10 +23,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    table = table_for(ADMIN_UNITS, sa.MetaData())
-    table.create(op.get_bind())
-    op.create_index("admin_units_vintage_idx", ADMIN_UNITS.table, ["vintage"], schema=ADMIN_UNITS.schema)
+    run_script(op.get_bind(), load_sql("layers.migrations", "admin_units"))
 
 
 def downgrade() -> None:
-    op.drop_table(ADMIN_UNITS.table, schema=ADMIN_UNITS.schema)
+    op.drop_table("admin_units", schema="land")

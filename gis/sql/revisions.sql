@@ -1,0 +1,2 @@
+-- Alembic revisions recorded in the database.
+SELECT version_num FROM public.alembic_version ORDER BY 1
