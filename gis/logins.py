@@ -111,3 +111,39 @@ def _login_facts(url: URL, group: str, where: str) -> tuple[bool, bool]:
     finally:
         conn.close()
     return bool(privileged), bool(member)
+
+
+def create_external_logins(owner: URL) -> ApiLogins:
+    """Create (or reset) the group and login roles on an external server, with new passwords.
+
+    ``owner`` must be a role that may create roles.  Returns the two logins' URLs (same server and
+    database as ``owner``) to put in ``DOTHI_READER_URL`` and ``DOTHI_ANALYST_URL``.
+    """
+    import psycopg2
+
+    passwords = roles.new_passwords({})
+    conn = psycopg2.connect(
+        host=owner.host,
+        port=owner.port or 5432,
+        dbname=owner.database,
+        user=owner.username,
+        password=owner.password,
+        connect_timeout=10,
+    )
+    try:
+        with conn.cursor() as cur:
+            cur.execute(load_sql("gis", "may_create_roles"))
+            if not cur.fetchone()[0]:
+                raise ConfigError(
+                    f"Vai trò {owner.username!r} không được tạo vai trò. / "
+                    f"The role {owner.username!r} (DOTHI_DATABASE_URL) may not create roles.",
+                    hint=f"Run this as an administrator instead: {roles.EXTERNAL_SQL}",
+                )
+        roles.ensure_logins(conn, passwords)
+    finally:
+        conn.close()
+    reader, analyst = (
+        owner.set(drivername="postgresql", username=login, password=passwords[login])
+        for login in (roles.API_LOGIN, roles.JOBS_LOGIN)
+    )
+    return ApiLogins(reader=reader, analyst=analyst)
