@@ -30,7 +30,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from gis import roles
 from gis.errors import ClusterError
 
 DB_SUPERUSER = "dothi"
@@ -340,8 +339,7 @@ class EmbeddedCluster:
             f"-p {port} -c listen_addresses=127.0.0.1 "
             f"-c unix_socket_directories={self.rundir} "
             "-c shared_buffers=256MB -c max_connections=100 "
-            "-c fsync=on -c timezone=UTC "
-            + " ".join(f"-c {setting}" for setting in LOG_SETTINGS)
+            "-c fsync=on -c timezone=UTC " + " ".join(f"-c {setting}" for setting in LOG_SETTINGS)
         )
         self._run(
             [
@@ -390,7 +388,10 @@ class EmbeddedCluster:
 
         Also for clusters created before the roles existed.  Returns login → password.
         """
-        import psycopg2
+        # psycopg2 only here: `dothi --help` imports this module and stays fast
+        import psycopg2  # noqa: PLC0415
+
+        from gis import roles  # noqa: PLC0415
 
         state = self._read_state()
         passwords = roles.new_passwords(state.get("logins", {}))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import psycopg2
 from sqlalchemy.engine import URL, make_url
 
 from gis import roles
@@ -83,13 +84,11 @@ def check_logins(logins: ApiLogins) -> None:
         if not member:
             raise ConfigError(
                 f"Vai trò {where} không thuộc {group}. / The login {where} is not a member of {group}.",
-                hint=f"Run `dothi db migrate` (creates the group roles), then GRANT {group} TO {url.username};",
+                hint=f"Run `dothi db migrate` (creates the groups), then: GRANT {group} TO {url.username};",
             )
 
 
 def _login_facts(url: URL, group: str, where: str) -> tuple[bool, bool]:
-    import psycopg2
-
     try:
         conn = psycopg2.connect(
             host=url.host,
@@ -119,8 +118,6 @@ def create_external_logins(owner: URL) -> ApiLogins:
     ``owner`` must be a role that may create roles.  Returns the two logins' URLs (same server and
     database as ``owner``) to put in ``DOTHI_READER_URL`` and ``DOTHI_ANALYST_URL``.
     """
-    import psycopg2
-
     passwords = roles.new_passwords({})
     conn = psycopg2.connect(
         host=owner.host,

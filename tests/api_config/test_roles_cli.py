@@ -61,7 +61,12 @@ def test_db_roles_creates_the_logins_on_an_external_server(dothi_cli: list[str],
         engine = create_engine(url.set(drivername="postgresql+psycopg2"))
         try:
             with engine.connect() as conn:
-                assert conn.execute(sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar() is False
+                assert (
+                    conn.execute(
+                        sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+                    ).scalar()
+                    is False
+                )
         finally:
             engine.dispose()
     # a role that may not create roles is told what to run instead

@@ -62,7 +62,11 @@ def test_failed_statements_and_their_values_are_not_logged(
     with engine.connect() as conn:
         shown = {
             name: conn.exec_driver_sql(f"SHOW {name}").scalar()
-            for name in ("log_min_error_statement", "log_error_verbosity", "log_parameter_max_length_on_error")
+            for name in (
+                "log_min_error_statement",
+                "log_error_verbosity",
+                "log_parameter_max_length_on_error",
+            )
         }
         with pytest.raises(sa.exc.DataError):  # division by zero: the message itself quotes nothing
             conn.execute(sa.text("SELECT 1 / 0 WHERE :m <> ''"), {"m": marker})
@@ -91,8 +95,10 @@ def _role(cluster: EmbeddedCluster, login: str) -> tuple[bool, bool]:
     try:
         with engine.connect() as conn:
             row = conn.execute(
-                sa.text("SELECT rolsuper, pg_has_role(current_user, :g, 'MEMBER') FROM pg_roles "
-                        "WHERE rolname = current_user"),
+                sa.text(
+                    "SELECT rolsuper, pg_has_role(current_user, :g, 'MEMBER') FROM pg_roles "
+                    "WHERE rolname = current_user"
+                ),
                 {"g": roles.LOGINS[login]},
             ).one()
     finally:

@@ -104,7 +104,9 @@ def test_a_role_that_may_creates_the_extensions_itself(empty_db: tuple[URL, URL]
         migrate.upgrade(engine, extra_version_dirs=DIRS)
         assert migrate.current_revisions(engine) == migrate.head_revisions(DIRS)
         with engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT count(*) FROM pg_extension WHERE extname = 'postgis'")).scalar()
+            assert conn.execute(
+                sa.text("SELECT count(*) FROM pg_extension WHERE extname = 'postgis'")
+            ).scalar()
     finally:
         engine.dispose()
 
@@ -120,7 +122,9 @@ def test_roles_revision_down_and_up(empty_db: tuple[URL, URL]) -> None:
         with pytest.raises(sa.exc.ProgrammingError, match="permission denied"), reader.connect() as conn:
             conn.execute(query)
         with engine.connect() as conn:  # the group roles stay (cluster-wide), and so does the jobs table
-            assert conn.execute(sa.text("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'dothi\\_%'")).scalar()
+            assert conn.execute(
+                sa.text("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'dothi\\_%'")
+            ).scalar()
             assert conn.execute(sa.text("SELECT to_regclass('public.jobs') IS NOT NULL")).scalar()
         migrate.upgrade(engine, extra_version_dirs=DIRS)
         with reader.connect() as conn:

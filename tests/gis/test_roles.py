@@ -138,7 +138,9 @@ def test_analyst_writes_jobs_but_nothing_published(analyst: Any, loaded: Engine)
         "INSERT INTO public.jobs (identifier, process_id, status, progress) "
         "VALUES ('roles-test', 'p', 'accepted', 0)"
     )
-    analyst.execute("UPDATE public.jobs SET status = 'successful', output = 'x' WHERE identifier = 'roles-test'")
+    analyst.execute(
+        "UPDATE public.jobs SET status = 'successful', output = 'x' WHERE identifier = 'roles-test'"
+    )
     analyst.execute("SELECT status FROM public.jobs WHERE identifier = 'roles-test'")
     assert analyst.fetchone()[0] == "successful"
     analyst.execute("DELETE FROM public.jobs WHERE identifier = 'roles-test'")
@@ -213,4 +215,8 @@ def test_external_server_without_login_urls_is_refused(test_url: URL) -> None:
         DatabaseSettings(database_url=owner, reader_url=reader, analyst_url=reader.replace("_api", "_jobs")),
         test_url,
     )
-    assert (got.reader.username, got.analyst.username, got.analyst.password) == ("dothi_api", "dothi_jobs", "secret")
+    assert (got.reader.username, got.analyst.username, got.analyst.password) == (
+        "dothi_api",
+        "dothi_jobs",
+        "secret",
+    )
