@@ -21,28 +21,29 @@ REQUIRED = ("postgis",)
 PACKAGE_HINT = "postgresql-15-postgis-3"
 
 
-def ensure_extensions(engine: Engine, names: Sequence[str] = REQUIRED) -> list[str]:
-    """Create the missing extensions ``names``; returns those created.
+def ensure_extensions(
+    engine: Engine, names: Sequence[str] = REQUIRED, *, optional: Sequence[str] = ()
+) -> list[str]:
+    """Create the missing extensions ``names`` and ``optional``; returns those created.
 
-    Raises :class:`MigrationError` naming every extension that is missing and cannot be created
-    (not installed on the server, or the role may not create it), with the SQL to run.
+    Raises :class:`MigrationError` naming every extension of ``names`` that is missing and cannot
+    be created (not installed on the server, or the role may not create it), with the SQL to run.
+    An ``optional`` extension that cannot be created is left out.
     """
     created: list[str] = []
     refused: list[str] = []
     unavailable: list[str] = []
     with engine.begin() as conn:
         cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        for name in names:
+        for name in [*names, *optional]:
             cur.execute(load_sql("gis", "extension_state"), {"name": name})
             installed, available = cur.fetchone()
             if installed:
                 continue
-            if not available:
-                unavailable.append(name)
-            elif _try_create(cur, name):
+            if available and _try_create(cur, name):
                 created.append(name)
-            else:
-                refused.append(name)
+            elif name in names:
+                (refused if available else unavailable).append(name)
     if refused or unavailable:
         raise _missing_error(engine, refused, unavailable)
     return created
