@@ -7,6 +7,7 @@ without the read-only session setting, or after undoing it: a session setting is
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import psycopg2
@@ -126,11 +127,17 @@ def test_injected_write_on_the_api_read_path_fails_by_permission(logins: ApiLogi
         with pytest.raises(DENIED):
             cur.execute("CREATE TABLE public.dothi_marker (x int)")
         cur.execute("ROLLBACK")
-        with pytest.raises(DENIED):
-            cur.execute("COPY (SELECT 1) TO PROGRAM 'touch /tmp/dothi_marker'")
+        for statement in (
+            "SET TRANSACTION READ WRITE; CREATE TABLE land.dothi_marker (x int)",
+            "COPY (SELECT 1) TO PROGRAM 'touch /tmp/dothi_marker'",
+            "SELECT rolpassword FROM pg_authid",
+        ):
+            with pytest.raises(DENIED):
+                cur.execute(statement)
     finally:
         raw.invalidate()
-    assert not _exists(loaded, "public.dothi_marker")
+    assert not _exists(loaded, "public.dothi_marker") and not _exists(loaded, "land.dothi_marker")
+    assert not Path("/tmp/dothi_marker").exists()
 
 
 def test_analyst_writes_jobs_but_nothing_published(analyst: Any, loaded: Engine) -> None:
