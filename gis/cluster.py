@@ -18,6 +18,7 @@ and their parameters are not written to the log (``log_min_error_statement = pan
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pwd
@@ -25,6 +26,8 @@ import secrets
 import shutil
 import socket
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -393,23 +396,35 @@ class EmbeddedCluster:
 
         from gis import roles  # noqa: PLC0415
 
-        state = self._read_state()
-        passwords = roles.new_passwords(state.get("logins", {}))
-        if passwords != state.get("logins"):
-            self._write_state({**state, "logins": passwords})
-        conn = psycopg2.connect(
-            host="127.0.0.1",
-            port=state["port"],
-            dbname="postgres",
-            user=DB_SUPERUSER,
-            password=state["password"],
-            connect_timeout=10,
-        )
-        try:
-            roles.ensure_logins(conn, passwords)
-        finally:
-            conn.close()
+        with self._state_lock():  # two commands at once must not keep different passwords
+            state = self._read_state()
+            passwords = roles.new_passwords(state.get("logins", {}))
+            if passwords != state.get("logins"):
+                self._write_state({**state, "logins": passwords})
+            conn = psycopg2.connect(
+                host="127.0.0.1",
+                port=state["port"],
+                dbname="postgres",
+                user=DB_SUPERUSER,
+                password=state["password"],
+                connect_timeout=10,
+            )
+            try:
+                roles.ensure_logins(conn, passwords)
+            finally:
+                conn.close()
         return passwords
+
+    @contextmanager
+    def _state_lock(self) -> Iterator[None]:
+        """An exclusive lock on the state file's folder (released when the block ends)."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.data_dir / "cluster.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
 
     def destroy(self) -> None:
         """Stop the server and delete the cluster's folder and state."""
@@ -418,3 +433,4 @@ class EmbeddedCluster:
         shutil.rmtree(self.rundir, ignore_errors=True)
         self.state_file.unlink(missing_ok=True)
         self.logfile.unlink(missing_ok=True)
+        (self.data_dir / "cluster.lock").unlink(missing_ok=True)
