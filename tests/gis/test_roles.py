@@ -6,6 +6,7 @@ without the read-only session setting, or after undoing it: a session setting is
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -167,20 +168,31 @@ def test_analyst_writes_jobs_but_nothing_published(analyst: Any, loaded: Engine)
 
 
 def test_tables_created_later_by_the_owner_are_readable_and_tracked(loaded: Engine, reader: Any) -> None:
-    """Default privileges give new published tables to the reader; the change trigger runs as owner."""
+    """Default privileges give new published tables to the reader; the change trigger runs with its
+    owner's rights, so an editor allowed to write one table bumps its version without any right on
+    ``catalog.data_versions``."""
+    editor = f"dothi_editor_{os.getpid()}"
     with loaded.begin() as conn:
         conn.execute(sa.text("CREATE TABLE land.dothi_later (x int)"))
         conn.execute(sa.text("SELECT catalog.track_changes('land.dothi_later')"))
         conn.execute(sa.text("INSERT INTO land.dothi_later VALUES (1)"))
+        conn.execute(sa.text(f"CREATE ROLE {editor} NOLOGIN IN ROLE dothi_reader"))
+        conn.execute(sa.text(f"GRANT UPDATE ON land.dothi_later TO {editor}"))
     try:
         reader.execute("SELECT x FROM land.dothi_later")
         assert reader.fetchall() == [(1,)]
         reader.execute("SELECT version FROM catalog.data_versions WHERE table_name = 'land.dothi_later'")
         assert reader.fetchone()[0] == 1
+        with loaded.begin() as conn:
+            conn.execute(sa.text(f"SET LOCAL ROLE {editor}"))
+            conn.execute(sa.text("UPDATE land.dothi_later SET x = 2"))
+        reader.execute("SELECT version FROM catalog.data_versions WHERE table_name = 'land.dothi_later'")
+        assert reader.fetchone()[0] == 2
     finally:
         with loaded.begin() as conn:
             conn.execute(sa.text("DROP TABLE land.dothi_later"))
             conn.execute(sa.text("DELETE FROM catalog.data_versions WHERE table_name = 'land.dothi_later'"))
+            conn.execute(sa.text(f"DROP ROLE IF EXISTS {editor}"))
 
 
 def test_the_running_api_connects_as_its_logins(api_server: str, loaded: Engine, test_url: URL) -> None:
