@@ -36,6 +36,8 @@ def _serve(app: App) -> NoReturn:
     from api_config import server
     from gis.logins import api_logins
 
+    if not app.db.external:  # repairs a login whose password or attributes were changed
+        app.cluster.ensure_logins()
     logins = api_logins(app.db, app.url)  # never the owner role (refused when unset externally)
     files = server.generate(app.engine(), logins, app.api, app.db.data_dir)
     _print_urls(app)
