@@ -3,8 +3,12 @@ actually in the database.
 
 A collection is published for every catalog layer and every indicator whose table exists and holds
 rows; its extent is read from the data.  Titles, descriptions and keywords are given in Vietnamese
-and English (pygeoapi's multilingual support, ``?lang=vi|en``).  The database password never appears
-in the file: pygeoapi reads it from the ``DOTHI_PG_PASSWORD`` environment variable.
+and English (pygeoapi's multilingual support, ``?lang=vi|en``).
+
+The API never connects as the owner role (:mod:`gis.roles`): the feature, tile and records
+providers log in as the reader (``dothi_api``), the processes and the job manager as the analyst
+(``dothi_jobs``).  No password appears in the file: pygeoapi reads them from the
+``DOTHI_PG_PASSWORD`` (reader) and ``DOTHI_PG_ANALYST_PASSWORD`` (analyst) environment variables.
 """
 
 from __future__ import annotations
@@ -25,11 +29,14 @@ from api_config.providers.crs import CRS84, CRS_URIS
 from api_config.providers.mvt import DEFAULT_MAX_FEATURES
 from api_config.providers.tables import TIME_COLUMN, Kind, describe
 from gis.errors import ConfigError
+from gis.logins import ApiLogins
 from gis.settings import ApiSettings
 from gis.sqlfiles import load_sql
 from layers.catalog import LAYERS, RASTERS, LayerSpec
 
+#: Environment variables holding the reader's and the analyst's passwords.
 PASSWORD_ENV = "DOTHI_PG_PASSWORD"
+ANALYST_PASSWORD_ENV = "DOTHI_PG_ANALYST_PASSWORD"
 LANGUAGES = ["vi", "en"]
 PROJECT_URL = "https://github.com/dothi-project/dothi"
 FEATURE_PROVIDER = "api_config.providers.postgis.PostGISProvider"
@@ -149,14 +156,24 @@ def _resource(item: Published, bbox: list[float], url: URL, api: ApiSettings) ->
     }
 
 
-def _connection(url: URL) -> dict[str, Any]:
+def _connection(url: URL, password_env: str = PASSWORD_ENV) -> dict[str, Any]:
     return {
         "host": url.host,
         "port": url.port or 5432,
         "dbname": url.database,
         "user": url.username,
-        "password": "${" + PASSWORD_ENV + "}",
+        "password": "${" + password_env + "}",
     }
+
+
+def _analyst(logins: ApiLogins) -> dict[str, Any]:
+    """The connection of the processes and the job manager (the analyst login)."""
+    return _connection(logins.analyst, ANALYST_PASSWORD_ENV)
+
+
+def password_env(logins: ApiLogins) -> dict[str, str]:
+    """The environment variables the generated configuration reads the passwords from."""
+    return {PASSWORD_ENV: logins.reader.password or "", ANALYST_PASSWORD_ENV: logins.analyst.password or ""}
 
 
 def _table_options(item: Published, api: ApiSettings) -> dict[str, Any]:
@@ -274,7 +291,7 @@ def _coverages(engine: Engine, data_dir: Path) -> dict[str, Any]:
 
 
 def _processes(
-    url: URL, api: ApiSettings, *, published: set[str], data_dir: Path | None = None
+    logins: ApiLogins, api: ApiSettings, *, published: set[str], data_dir: Path | None = None
 ) -> dict[str, Any]:
     """Every indicator of the registry as an OGC API process (api_config.processes)."""
     out: dict[str, Any] = {}
@@ -286,7 +303,7 @@ def _processes(
                 "name": PROCESSOR,
                 "indicator": spec.id,
                 "process_id": f"{spec.id}{PROCESS_SUFFIX}",
-                "data": _connection(url),
+                "data": _analyst(logins),
                 "options": {"statement_timeout_ms": PROCESS_TIMEOUT_MS, "pool_size": 2, "max_overflow": 2},
                 **({"collection_url": collection} if collection else {}),
                 **({"data_dir": str(data_dir)} if data_dir is not None else {}),
@@ -316,13 +333,16 @@ def _time_extent(engine: Engine, item: Published) -> dict[str, Any] | None:
 
 
 def build_config(
-    engine: Engine, url: URL, api: ApiSettings, *, data_dir: Path | None = None
+    engine: Engine, logins: ApiLogins, api: ApiSettings, *, data_dir: Path | None = None
 ) -> dict[str, Any]:
     """The pygeoapi configuration for what is in the database now.
+
+    ``engine`` (the owner's) reads what to publish; the configuration connects with ``logins``.
 
     ``data_dir`` is the folder raster paths in ``catalog.rasters`` are relative to; rasters whose
     file is missing are not published.
     """
+    url = logins.reader
     resources: dict[str, Any] = {}
     for item in candidates():
         extent = _extent(engine, item)
@@ -331,7 +351,7 @@ def build_config(
             temporal = _time_extent(engine, item)
             if temporal:
                 resources[item.id]["extents"]["temporal"] = temporal
-    resources |= _processes(url, api, published=set(resources), data_dir=data_dir)
+    resources |= _processes(logins, api, published=set(resources), data_dir=data_dir)
     resources[CATALOGUE_ID] = _catalogue(url, api)
     if data_dir is not None:
         resources |= _coverages(engine, data_dir)
@@ -353,7 +373,7 @@ def build_config(
             "limits": {"default_items": 10, "max_items": 1000, "on_exceed": "error"},
             "manager": {
                 "name": JOB_MANAGER,
-                "connection": {**_connection(url), "search_path": ["public"]},
+                "connection": {**_analyst(logins), "search_path": ["public"]},
                 "output_dir": "in-database",  # api_config.processes.manager.IN_DATABASE
             },
             "map": {

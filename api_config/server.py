@@ -12,11 +12,12 @@ from typing import Any
 import yaml
 from pygeoapi.openapi import get_oas
 from pygeoapi.util import yaml_load
-from sqlalchemy.engine import URL, Engine
+from sqlalchemy.engine import Engine
 
-from api_config.config import PASSWORD_ENV, build_config, validate, write_config
+from api_config.config import build_config, password_env, validate, write_config
 from api_config.webmap import META_ENV, write_meta
 from gis.errors import ConfigError
+from gis.logins import ApiLogins, check_logins
 from gis.settings import ApiSettings
 
 
@@ -31,14 +32,19 @@ def api_dir(data_dir: Path) -> Path:
     return data_dir / "api"
 
 
-def generate(engine: Engine, url: URL, api: ApiSettings, data_dir: Path) -> ApiFiles:
-    """Write the pygeoapi configuration and its OpenAPI document, both validated."""
+def generate(engine: Engine, logins: ApiLogins, api: ApiSettings, data_dir: Path) -> ApiFiles:
+    """Write the pygeoapi configuration and its OpenAPI document, both validated.
+
+    ``engine`` is the owner's (what to publish); the API will connect with ``logins``, checked
+    here: they must log in and must not be superusers.
+    """
+    check_logins(logins)
     folder = api_dir(data_dir)
-    config = build_config(engine, url, api, data_dir=data_dir)
+    config = build_config(engine, logins, api, data_dir=data_dir)
     validate(config)
     files = ApiFiles(folder / "pygeoapi-config.yml", folder / "pygeoapi-openapi.yml")
     write_config(config, files.config)
-    os.environ[PASSWORD_ENV] = url.password or ""
+    os.environ.update(password_env(logins))
     with files.config.open(encoding="utf-8") as fh:
         resolved = yaml_load(fh)
     document = complete_responses(get_oas(resolved, fail_on_invalid_collection=True))
@@ -64,13 +70,13 @@ def complete_responses(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def server_env(files: ApiFiles, url: URL) -> dict[str, str]:
+def server_env(files: ApiFiles, logins: ApiLogins) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
             "PYGEOAPI_CONFIG": str(files.config),
             "PYGEOAPI_OPENAPI": str(files.openapi),
-            PASSWORD_ENV: url.password or "",
+            **password_env(logins),
         }
     )
     if files.map_meta is not None:

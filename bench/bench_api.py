@@ -44,6 +44,7 @@ from api_config import server  # noqa: E402
 from api_config.providers.mvt import DEFAULT_MAX_FEATURES  # noqa: E402
 from gis import migrate  # noqa: E402
 from gis.engine import create_engine, database_url, ensure_database  # noqa: E402
+from gis.logins import api_logins  # noqa: E402
 from gis.settings import ApiSettings, DatabaseSettings  # noqa: E402
 from layers.migrations import VERSIONS_DIR as LAYER_VERSIONS  # noqa: E402
 
@@ -88,10 +89,11 @@ def wait(url: str, proc: subprocess.Popen[bytes]) -> None:
 
 def start_ours(url: URL, port: int, workers: int) -> subprocess.Popen[bytes]:
     api = ApiSettings(port=port, workers=workers)
-    files = server.generate(create_engine(url), url, api, OUT / "ours")
+    logins = api_logins(DatabaseSettings(), url)
+    files = server.generate(create_engine(url), logins, api, OUT / "ours")
     return subprocess.Popen(
         server.gunicorn_command(api),
-        env=server.server_env(files, url),
+        env=server.server_env(files, logins),
         stdout=(OUT / "ours.log").open("w"),
         stderr=subprocess.STDOUT,
     )

@@ -5,12 +5,20 @@ and is reached with a generated password.  It never touches the machine's own cl
 data directory, port, socket directory and log.  When dothi runs as root, the cluster runs as the
 unprivileged system user ``dothi-db`` (PostgreSQL refuses to run as root).
 
-State that must survive between commands (port, password) is kept in ``<data_dir>/cluster.json``
-(mode 0600).
+State that must survive between commands (port, passwords) is kept in ``<data_dir>/cluster.json``
+(mode 0600).  Besides the superuser ``dothi`` (migrations, loads, the CLI), :meth:`EmbeddedCluster.up`
+keeps the API's login roles ``dothi_api`` and ``dothi_jobs`` (:mod:`gis.roles`) with generated
+passwords.
+
+Hardening: the server runs as ``dothi-db`` with only that user's group (no group root inherited
+from a root caller); the data folder, socket folder and log are private to it; failed statements
+and their parameters are not written to the log (``log_min_error_statement = panic``,
+``log_error_verbosity = terse``: no DETAIL lines quoting row values).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pwd
@@ -18,6 +26,8 @@ import secrets
 import shutil
 import socket
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -31,6 +41,15 @@ EXTENSIONS = ("postgis", "postgis_raster", "pgrouting")
 PG_MAJOR = 15
 APT_PACKAGES = f"postgresql-{PG_MAJOR} postgresql-{PG_MAJOR}-postgis-3 postgresql-{PG_MAJOR}-pgrouting"
 INSTALL_HINT = f"sudo apt-get install -y {APT_PACKAGES}   (or run `make` as root, which does it)"
+#: Server settings given at every start: no statement text, parameters or row values in the log.
+LOG_SETTINGS = (
+    "log_min_error_statement=panic",
+    "log_statement=none",
+    "log_min_duration_statement=-1",
+    "log_parameter_max_length=0",
+    "log_parameter_max_length_on_error=0",
+    "log_error_verbosity=terse",
+)
 
 
 class State(StrEnum):
@@ -159,18 +178,24 @@ class EmbeddedCluster:
         port = self._read_state().get("port")
         return int(port) if port else None
 
-    def url(self, db_name: str | None = None) -> str:
-        """SQLAlchemy URL of a database in this cluster."""
+    def url(self, db_name: str | None = None, *, login: str = DB_SUPERUSER) -> str:
+        """SQLAlchemy URL of a database in this cluster, as the superuser or one of the API's logins."""
         state = self._read_state()
         if not state:
             raise ClusterError(
                 f"The embedded database in {self.pgdata} has not been created yet.",
                 hint="Run `dothi db up`.",
             )
-        return (
-            f"postgresql+psycopg2://{DB_SUPERUSER}:{state['password']}"
-            f"@127.0.0.1:{state['port']}/{db_name or self.db_name}"
-        )
+        if login == DB_SUPERUSER:
+            password = state["password"]
+        else:
+            password = state.get("logins", {}).get(login)
+            if password is None:
+                raise ClusterError(
+                    f"The embedded database has no login role {login!r} yet (created before roles existed).",
+                    hint="Run `dothi db up`, which creates it.",
+                )
+        return f"postgresql+psycopg2://{login}:{password}@127.0.0.1:{state['port']}/{db_name or self.db_name}"
 
     # -- running commands as the unprivileged user ----------------------------------------------
     def _run_as(self) -> str | None:
@@ -196,8 +221,24 @@ class EmbeddedCluster:
         for path in paths:
             shutil.chown(path, user=user, group=user)
 
+    def _identity(self) -> dict[str, Any]:
+        """``subprocess`` options running a command as ``dothi-db`` with its own group only.
+
+        ``user=`` alone keeps the caller's groups: the server would run with group root.
+        """
+        user = self._run_as()
+        if user is None:
+            return {}
+        return {"user": user, "group": pwd.getpwnam(user).pw_gid, "extra_groups": []}
+
+    def _make_private(self) -> None:
+        """The log, the socket folder and the state file readable by their owner only."""
+        for path, mode in ((self.logfile, 0o600), (self.rundir, 0o700), (self.state_file, 0o600)):
+            if path.exists():
+                path.chmod(mode)
+
     def _run(self, args: list[str], *, check: bool = True) -> subprocess.CompletedProcess[str]:
-        proc = subprocess.run(args, capture_output=True, text=True, user=self._run_as(), cwd="/", check=False)
+        proc = subprocess.run(args, capture_output=True, text=True, cwd="/", check=False, **self._identity())
         if check and proc.returncode != 0:
             raise ClusterError(
                 f"`{Path(args[0]).name} {' '.join(args[1:])}` failed "
@@ -240,8 +281,9 @@ class EmbeddedCluster:
         if self.pgdata.exists():  # a half-created folder from an interrupted initdb
             shutil.rmtree(self.pgdata)
         self.pgdata.mkdir(mode=0o700)
-        self.rundir.mkdir(exist_ok=True)
-        self.logfile.touch()
+        self.rundir.mkdir(mode=0o700, exist_ok=True)
+        self.logfile.touch(mode=0o600)
+        self._make_private()
         self._own(self.pgdata, self.rundir, self.logfile)
         password = secrets.token_urlsafe(24)
         pwfile = self.rundir / "initdb.pw"
@@ -292,13 +334,15 @@ class EmbeddedCluster:
             port = free_port(self.preferred_port)
             state["port"] = port
             self._write_state(state)
-        self.rundir.mkdir(exist_ok=True)
-        self._own(self.rundir)
+        self.rundir.mkdir(mode=0o700, exist_ok=True)
+        self.logfile.touch(mode=0o600)
+        self._make_private()
+        self._own(self.rundir, self.logfile)
         options = (
             f"-p {port} -c listen_addresses=127.0.0.1 "
             f"-c unix_socket_directories={self.rundir} "
             "-c shared_buffers=256MB -c max_connections=100 "
-            "-c fsync=on -c timezone=UTC"
+            "-c fsync=on -c timezone=UTC " + " ".join(f"-c {setting}" for setting in LOG_SETTINGS)
         )
         self._run(
             [
@@ -336,10 +380,51 @@ class EmbeddedCluster:
         return True
 
     def up(self) -> Status:
-        """Create if needed, start if needed: idempotent."""
+        """Create if needed, start if needed, API login roles if missing: idempotent."""
         self.init()
         self.start()
+        self.ensure_logins()
         return self.status()
+
+    def ensure_logins(self) -> dict[str, str]:
+        """Create or repair the API's login roles (:mod:`gis.roles`); passwords kept in the state file.
+
+        Also for clusters created before the roles existed.  Returns login → password.
+        """
+        # psycopg2 only here: `dothi --help` imports this module and stays fast
+        import psycopg2  # noqa: PLC0415
+
+        from gis import roles  # noqa: PLC0415
+
+        with self._state_lock():  # two commands at once must not keep different passwords
+            state = self._read_state()
+            passwords = roles.new_passwords(state.get("logins", {}))
+            if passwords != state.get("logins"):
+                self._write_state({**state, "logins": passwords})
+            conn = psycopg2.connect(
+                host="127.0.0.1",
+                port=state["port"],
+                dbname="postgres",
+                user=DB_SUPERUSER,
+                password=state["password"],
+                connect_timeout=10,
+            )
+            try:
+                roles.ensure_logins(conn, passwords)
+            finally:
+                conn.close()
+        return passwords
+
+    @contextmanager
+    def _state_lock(self) -> Iterator[None]:
+        """An exclusive lock on the state file's folder (released when the block ends)."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.data_dir / "cluster.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
 
     def destroy(self) -> None:
         """Stop the server and delete the cluster's folder and state."""
@@ -348,3 +433,4 @@ class EmbeddedCluster:
         shutil.rmtree(self.rundir, ignore_errors=True)
         self.state_file.unlink(missing_ok=True)
         self.logfile.unlink(missing_ok=True)
+        (self.data_dir / "cluster.lock").unlink(missing_ok=True)

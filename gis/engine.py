@@ -15,6 +15,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 
 from gis.cluster import EXTENSIONS, EmbeddedCluster
 from gis.errors import ConfigError, DatabaseUnavailableError
+from gis.extensions import REQUIRED, ensure_extensions
 from gis.settings import DatabaseSettings
 
 
@@ -122,6 +123,9 @@ def check_connection(engine: Engine) -> None:
 def ensure_database(url: URL, *, extensions: tuple[str, ...] = EXTENSIONS) -> bool:
     """Create the database named in ``url`` if missing and install the extensions.
 
+    PostGIS is required (:mod:`gis.extensions`); the other ``extensions`` are created when the role
+    may (always in the embedded cluster).
+
     Returns True when the database was created.
     """
     admin = create_engine(url.set(database="postgres"), pool=PoolOptions(size=1, max_overflow=0))
@@ -139,11 +143,9 @@ def ensure_database(url: URL, *, extensions: tuple[str, ...] = EXTENSIONS) -> bo
     finally:
         admin.dispose()
     engine = create_engine(url, pool=PoolOptions(size=1, max_overflow=0))
-    try:
-        with engine.begin() as conn:
-            for ext in extensions:
-                ident = conn.dialect.identifier_preparer.quote(ext)
-                conn.execute(sa.text(f"CREATE EXTENSION IF NOT EXISTS {ident} CASCADE"))
+    try:  # what the schema needs, or a clear error naming it; the rest when the role may
+        required = [e for e in extensions if e in REQUIRED]
+        ensure_extensions(engine, required, optional=[e for e in extensions if e not in REQUIRED])
     finally:
         engine.dispose()
     return created

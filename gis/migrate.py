@@ -18,6 +18,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 from gis.errors import MigrationError
+from gis.extensions import ensure_extensions
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -108,7 +109,11 @@ def current_revisions(engine: Engine) -> set[str]:
 
 
 def upgrade(engine: Engine, *, extra_version_dirs: Sequence[Path] = (), revision: str = "heads") -> None:
-    """Upgrade the database to ``revision`` (all heads by default), in one transaction."""
+    """Upgrade the database to ``revision`` (all heads by default), in one transaction.
+
+    The extensions the schema needs are created first, or named in the error when the role may not.
+    """
+    ensure_extensions(engine)
     cfg = _config(extra_version_dirs)
     try:
         with engine.begin() as conn:

@@ -6,7 +6,12 @@ import time.
 =========================== ====================================================================
 variable                    meaning
 =========================== ====================================================================
-``DOTHI_DATABASE_URL``      use this PostgreSQL/PostGIS server instead of the embedded cluster
+``DOTHI_DATABASE_URL``      use this PostgreSQL/PostGIS server instead of the embedded cluster; its
+                            role owns the schema (migrations, loads, the CLI's indicator runs)
+``DOTHI_READER_URL``        with ``DOTHI_DATABASE_URL``: the login the API reads published data as (a
+                            member of ``dothi_reader``; ``dothi db roles`` creates it)
+``DOTHI_ANALYST_URL``       with ``DOTHI_DATABASE_URL``: the login of processes and jobs (a member of
+                            ``dothi_analyst``); the embedded cluster makes both logins itself
 ``DOTHI_DATA_DIR``          folder for the embedded cluster, generated config, rasters (``.data``)
 ``DOTHI_DB_NAME``           database name in the embedded cluster (``dothi``)
 ``DOTHI_DB_PORT``           preferred loopback port for the embedded cluster (``55432``)
@@ -50,6 +55,12 @@ class DatabaseSettings(BaseSettings):
 
     database_url: str | None = Field(
         default=None, description="External server URL; when unset the embedded cluster is used."
+    )
+    reader_url: str | None = Field(
+        default=None, description="External server: the API's read-only login (member of dothi_reader)."
+    )
+    analyst_url: str | None = Field(
+        default=None, description="External server: the processes' and jobs' login (member of dothi_analyst)."
     )
     data_dir: Path = Field(default_factory=_default_data_dir)
     db_name: str = "dothi"

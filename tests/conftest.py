@@ -24,6 +24,7 @@ from api_config import server
 from gis import migrate
 from gis.cluster import EmbeddedCluster
 from gis.engine import create_engine, database_url, drop_database, ensure_database
+from gis.logins import api_logins
 from gis.settings import ApiSettings, DatabaseSettings
 from layers.catalog import ADMIN_UNITS
 from layers.load import load_frame
@@ -89,10 +90,11 @@ def _serve(engine: Engine, url: URL, folder: Path, log_path: Path) -> Iterator[s
     """Run `dothi serve`'s gunicorn + pygeoapi on a free loopback port until the caller is done."""
     port = free_port()
     api = ApiSettings(port=port, workers=2)
-    files = server.generate(engine, url, api, folder)
+    logins = api_logins(DatabaseSettings(), url)  # the API's own roles, as `dothi serve` does
+    files = server.generate(engine, logins, api, folder)
     log = log_path.open("w")
     proc = subprocess.Popen(
-        server.gunicorn_command(api), env=server.server_env(files, url), stdout=log, stderr=log
+        server.gunicorn_command(api), env=server.server_env(files, logins), stdout=log, stderr=log
     )
     base = api.url
     deadline = time.monotonic() + 120

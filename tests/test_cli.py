@@ -19,7 +19,7 @@ def test_help_lists_the_verbs_of_the_job(dothi_cli: list[str]) -> None:
     for verb in ("db", "load", "layers", "indicators", "serve", "demo", "api"):
         assert f"  {verb}" in out.stdout
     db_help = _run(dothi_cli, "db", "--help").stdout
-    for verb in ("up", "down", "status", "url", "psql", "migrate"):
+    for verb in ("up", "down", "status", "url", "psql", "migrate", "roles"):
         assert verb in db_help
 
 

@@ -102,6 +102,31 @@ def url(app: App, show_password: bool) -> None:
     app.output({"url": text}, text)
 
 
+@db.command()
+@click.option("--show-password", is_flag=True, help="Print the passwords instead of *** (embedded cluster).")
+@pass_app
+def roles(app: App, show_password: bool) -> None:
+    """The API's login roles (dothi_api reads, dothi_jobs runs jobs): create them, print their URLs.
+
+    Embedded cluster: made by `db up` already; this repairs them.  External server
+    (DOTHI_DATABASE_URL of a role that may create roles): creates them with NEW passwords and prints
+    DOTHI_READER_URL and DOTHI_ANALYST_URL to set for `dothi serve`.
+    """
+    from gis.logins import api_logins, create_external_logins
+
+    if app.db.external:
+        logins = create_external_logins(app.url)
+        show_password = True  # generated now, shown once: nowhere else keeps them
+    else:
+        app.cluster.ensure_logins()
+        logins = api_logins(app.db, app.url)
+    urls = {
+        name: url.set(drivername="postgresql").render_as_string(hide_password=not show_password)
+        for name, url in (("DOTHI_READER_URL", logins.reader), ("DOTHI_ANALYST_URL", logins.analyst))
+    }
+    app.output(urls, "\n".join(f"{name}={url}" for name, url in urls.items()))
+
+
 @db.command(context_settings={"ignore_unknown_options": True})
 @click.argument("psql_args", nargs=-1, type=click.UNPROCESSED)
 @pass_app

@@ -23,8 +23,9 @@ def api() -> None:
 def api_config_cmd(app: App) -> None:
     """Generate and validate the pygeoapi configuration and OpenAPI document."""
     from api_config import server
+    from gis.logins import api_logins
 
-    files = server.generate(app.engine(), app.url, app.api, app.db.data_dir)
+    files = server.generate(app.engine(), api_logins(app.db, app.url), app.api, app.db.data_dir)
     app.output(
         {"config": str(files.config), "openapi": str(files.openapi)},
         f"pygeoapi config: {files.config}\nOpenAPI: {files.openapi}",
@@ -33,11 +34,15 @@ def api_config_cmd(app: App) -> None:
 
 def _serve(app: App) -> NoReturn:
     from api_config import server
+    from gis.logins import api_logins
 
-    files = server.generate(app.engine(), app.url, app.api, app.db.data_dir)
+    if not app.db.external:  # repairs a login whose password or attributes were changed
+        app.cluster.ensure_logins()
+    logins = api_logins(app.db, app.url)  # never the owner role (refused when unset externally)
+    files = server.generate(app.engine(), logins, app.api, app.db.data_dir)
     _print_urls(app)
     cmd = server.gunicorn_command(app.api)
-    os.execve(cmd[0], cmd, server.server_env(files, app.url))
+    os.execve(cmd[0], cmd, server.server_env(files, logins))
 
 
 def _print_urls(app: App) -> None:

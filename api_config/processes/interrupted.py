@@ -1,10 +1,10 @@
 """Jobs whose process died (server restart, SIGKILL, out of memory) are marked ``failed``.
 
-pygeoapi creates the jobs table on first start (``public.jobs``, not an Alembic revision: pygeoapi
-owns its shape).  dothi adds four columns naming the process that runs each job
-(:mod:`api_config.processes.liveness`) and, whenever jobs are read or the server starts, turns an
-``accepted``/``running`` job whose process no longer exists into a ``failed`` one with a message
-saying it can be submitted again.
+The jobs table (``public.jobs``, pygeoapi's shape) is created by revision ``0007_roles`` with four
+more columns naming the process that runs each job (:mod:`api_config.processes.liveness`): the
+API's analyst login may write it but not create or alter tables.  Whenever jobs are read or the
+server starts, dothi turns an ``accepted``/``running`` job whose process no longer exists into a
+``failed`` one with a message saying it can be submitted again.
 """
 
 from __future__ import annotations

@@ -24,6 +24,8 @@ from sqlalchemy.engine import URL, Engine
 
 from api_config.processes.liveness import ProcessIdentity, boot_id, identify, is_gone
 from api_config.processes.manager import IN_DATABASE, DothiJobManager
+from gis.logins import api_logins
+from gis.settings import DatabaseSettings
 
 SLEEP = "sleep-test"
 ASYNC = RequestedProcessExecutionMode.respond_async
@@ -81,7 +83,8 @@ def _start_and_kill(manager: DothiJobManager, engine: Engine) -> tuple[str, int]
 
 @pytest.fixture
 def manager(loaded: Engine, test_url: URL) -> Iterator[DothiJobManager]:
-    yield _manager(test_url)
+    # as the API runs it: the analyst login (dothi_jobs), which may write the jobs table only
+    yield _manager(api_logins(DatabaseSettings(), test_url).analyst)
     for child in multiprocessing.active_children():  # reap (and never leave a sleeper behind)
         child.kill()
         child.join(timeout=10)
@@ -112,7 +115,7 @@ def test_killed_job_fails_when_read(manager: DothiJobManager, loaded: Engine) ->
 def test_killed_job_fails_at_server_start(manager: DothiJobManager, loaded: Engine, test_url: URL) -> None:
     job, pid = _start_and_kill(manager, loaded)
     assert _row(loaded, job).status == "accepted"
-    _manager(test_url)  # what every server (worker) start does
+    _manager(api_logins(DatabaseSettings(), test_url).analyst)  # what every server (worker) start does
     row = _row(loaded, job)
     _assert_interrupted(row.status, row.message, pid)
 

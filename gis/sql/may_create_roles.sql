@@ -1,0 +1,1 @@
+SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user
