@@ -137,7 +137,7 @@ class Authenticator:
         if role not in ROLES:
             description = BAD_PROXY_ROLE.format(role=role, header=self.proxy.role_header)
             raise UnauthenticatedError(description, 'Bearer realm="dothi"')
-        checked: Role = role  # type: ignore[assignment]
+        checked: Role = role
         return Identity(name=user, role=checked, via="proxy")
 
     def _refusal(self, identity: Identity, path: str) -> str | None:

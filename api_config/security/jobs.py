@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 
-from api_config.security.identity import Identity
+from api_config.security.identity import Identity, current
 from gis.sqlfiles import load_sql
 
 
@@ -36,3 +36,14 @@ def jobs_of(engine: Engine, name: str) -> set[str]:
         cur = _cursor(conn)
         cur.execute(load_sql("api_config.security", "jobs_of"), {"key_name": name})
         return {str(row[0]) for row in cur.fetchall()}
+
+
+def visible(engine: Engine, listing: dict[str, Any]) -> dict[str, Any]:
+    """A job listing (``{"jobs": [...], "numberMatched": n}``) cut to what the request's identity
+    may see: everything for an analyst (or outside a request), a planner's own jobs otherwise."""
+    who = current()
+    if who is None or who.sees_all_jobs:
+        return listing
+    mine = jobs_of(engine, who.name)
+    jobs = [job for job in listing["jobs"] if str(job["identifier"]) in mine]
+    return {**listing, "jobs": jobs, "numberMatched": len(jobs)}

@@ -110,7 +110,7 @@ def revoke_key(engine: Engine, name: str) -> datetime:
         raise ApiKeyError(
             f"Không có khoá {name!r} / no API key named {name!r}.", hint="See `dothi api-key list`."
         )
-    return row[0]  # type: ignore[no-any-return]
+    return row[0]
 
 
 def identify(engine: Engine, token: str) -> Identity | None:
