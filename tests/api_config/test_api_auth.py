@@ -178,3 +178,16 @@ def test_api_roles_cannot_read_the_digests(loaded: Engine, api_keys: dict[str, s
     finally:
         with loaded.begin() as conn:
             conn.execute(sa.text("DROP ROLE dothi_auth_probe"))
+
+
+def test_openapi_declares_the_key(api_server: str) -> None:
+    doc = requests.get(f"{api_server}/openapi?f=json", timeout=60).json()
+    assert doc["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "API key from `dothi api-key create` (Authorization: Bearer dothi_…).",
+    }
+    execute = doc["paths"][EXECUTE]["post"]
+    assert execute["security"] == [{"bearerAuth": []}] and "401" in execute["responses"]
+    assert "403" in doc["paths"]["/jobs/{jobId}"]["delete"]["responses"]
+    assert "security" not in doc["paths"]["/collections/admin_units/items"]["get"]
