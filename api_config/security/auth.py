@@ -13,6 +13,7 @@ processes.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,8 @@ from api_config.security.identity import CURRENT, ROLES, Identity, Role
 from api_config.security.jobs import owner_of
 from api_config.security.responses import StartResponse, exception
 
+_CHALLENGE = 'Bearer realm="dothi"'
+_USER = re.compile(r"^[^\x00-\x1f\x7f]{1,256}$")
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -41,6 +44,10 @@ NOT_YOURS = (
     "Công việc {job} không phải của bạn ({name}, vai trò {role}); chỉ vai trò analyst xem được "
     "công việc của người khác. / Job {job} is not yours ({name}, role {role}); only the analyst "
     "role sees other users' jobs."
+)
+BAD_PROXY_USER = (
+    "Tên người dùng trong tiêu đề {header} không hợp lệ (1–256 ký tự, không ký tự điều khiển). / "
+    "The user name in header {header} is invalid (1–256 characters, no control characters)."
 )
 BAD_PROXY_ROLE = (
     "Vai trò {role!r} trong tiêu đề {header} không hợp lệ (planner hoặc analyst). / "
@@ -123,7 +130,7 @@ class Authenticator:
         proxied = self._from_proxy(environ)
         if proxied is not None:
             return proxied
-        raise UnauthenticatedError(NEED_KEY, 'Bearer realm="dothi"')
+        raise UnauthenticatedError(NEED_KEY, _CHALLENGE)
 
     def _from_proxy(self, environ: dict[str, Any]) -> Identity | None:
         if self.proxy is None or not self.proxy.trusts(environ):
@@ -131,12 +138,14 @@ class Authenticator:
         user = environ.get(_environ_key(self.proxy.user_header), "").strip()
         if not user:
             return None
+        if not _USER.match(user):
+            raise UnauthenticatedError(BAD_PROXY_USER.format(header=self.proxy.user_header), _CHALLENGE)
         role = "planner"
         if self.proxy.role_header:
             role = environ.get(_environ_key(self.proxy.role_header), "").strip() or "planner"
         if role not in ROLES:
             description = BAD_PROXY_ROLE.format(role=role, header=self.proxy.role_header)
-            raise UnauthenticatedError(description, 'Bearer realm="dothi"')
+            raise UnauthenticatedError(description, _CHALLENGE)
         checked: Role = role
         return Identity(name=user, role=checked, via="proxy")
 

@@ -40,10 +40,11 @@ def jobs_of(engine: Engine, name: str) -> set[str]:
 
 def visible(engine: Engine, listing: dict[str, Any]) -> dict[str, Any]:
     """A job listing (``{"jobs": [...], "numberMatched": n}``) cut to what the request's identity
-    may see: everything for an analyst (or outside a request), a planner's own jobs otherwise."""
+    may see: everything for an analyst, a planner's own jobs, nothing without an identity (fails
+    closed should a request ever reach the manager unauthenticated)."""
     who = current()
-    if who is None or who.sees_all_jobs:
+    if who is not None and who.sees_all_jobs:
         return listing
-    mine = jobs_of(engine, who.name)
+    mine = jobs_of(engine, who.name) if who is not None else set()
     jobs = [job for job in listing["jobs"] if str(job["identifier"]) in mine]
     return {**listing, "jobs": jobs, "numberMatched": len(jobs)}

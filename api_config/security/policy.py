@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from api_config.security.identity import Identity
@@ -20,10 +21,18 @@ _JOBS = re.compile(r"^/jobs(?:/|$)")
 _JOB = re.compile(r"^/jobs/(?P<job_id>[^/]+)(?:/results)?/?$")
 _ITEMS = re.compile(r"^/collections/[^/]+/items/?$")
 _FEATURE_CREATE = "application/geo+json"
+_SLASHES = re.compile(r"/{2,}")
+
+
+def normalise(path: str) -> str:
+    """The path as the router sees it: repeated slashes merged (Werkzeug routes ``//jobs`` to
+    ``/jobs``), ``.`` and ``..`` segments resolved."""
+    return posixpath.normpath(_SLASHES.sub("/", "/" + path))
 
 
 def needs_identity(method: str, path: str, content_type: str = "") -> bool:
     """True when the request computes, writes, or touches jobs."""
+    path = normalise(path)
     if method == "OPTIONS":
         return False  # CORS preflights carry no credentials
     if _JOBS.match(path):
@@ -36,12 +45,13 @@ def needs_identity(method: str, path: str, content_type: str = "") -> bool:
 def is_query_post(method: str, path: str, content_type: str) -> bool:
     """A CQL2 JSON query POSTed to ``/items`` (pygeoapi treats any body but GeoJSON as a query)."""
     media = content_type.split(";", 1)[0].strip().lower()
-    return method == "POST" and bool(_ITEMS.match(path)) and bool(media) and media != _FEATURE_CREATE
+    query = bool(_ITEMS.match(normalise(path)))
+    return method == "POST" and query and bool(media) and media != _FEATURE_CREATE
 
 
 def job_id_of(path: str) -> str | None:
     """The job id of ``/jobs/{id}`` and ``/jobs/{id}/results``."""
-    match = _JOB.match(path)
+    match = _JOB.match(normalise(path))
     return match["job_id"] if match else None
 
 

@@ -14,6 +14,8 @@ import requests
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from api_config.security.identity import CURRENT, Identity
+from api_config.security.jobs import visible
 from api_config.security.keys import create_key, key_id_of, new_token, revoke_key
 from tests.conftest import bearer
 
@@ -75,6 +77,12 @@ def test_anonymous_execution_is_401(api_server: str, loaded: Engine) -> None:
     [
         ("GET", "/jobs"),
         ("GET", "/jobs?f=html"),
+        ("GET", "//jobs"),  # Werkzeug merges slashes when routing
+        ("GET", "/jobs/"),
+        ("GET", "/%6Aobs"),
+        ("GET", "///jobs//some-job//results"),
+        ("POST", "//processes//population_density-run/execution"),
+        ("POST", "/processes/population_density-run/execution/"),
         ("HEAD", "/jobs"),
         ("GET", "/jobs/some-job"),
         ("GET", "/jobs/some-job/results"),
@@ -142,6 +150,17 @@ def test_planners_see_only_their_own_jobs(api_server: str, api_keys: dict[str, s
     deleted = requests.delete(f"{api_server}/jobs/{job}", headers=bearer(alice), timeout=30)
     assert deleted.status_code in (200, 204), deleted.text
     assert job not in listed(alice)
+
+
+def test_job_listing_fails_closed_without_identity(loaded: Engine, api_keys: dict[str, str]) -> None:
+    """Should a request ever reach the job manager unauthenticated, it lists no job."""
+    listing = {"jobs": [{"identifier": "a"}], "numberMatched": 1}
+    assert visible(loaded, listing) == {"jobs": [], "numberMatched": 0}
+    token = CURRENT.set(Identity("ana", "analyst"))
+    try:
+        assert visible(loaded, listing) == listing
+    finally:
+        CURRENT.reset(token)
 
 
 def test_analyst_may_delete_any_job(api_server: str, api_keys: dict[str, str]) -> None:

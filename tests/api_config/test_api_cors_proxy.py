@@ -103,6 +103,7 @@ def test_identity_from_a_trusted_proxy_only(loaded: Engine, api_keys: dict[str, 
     assert jobs("::1", {"X-Forwarded-User": "b"}).text == "b/planner/proxy"  # no role header: planner
     assert jobs("10.0.1.7", sso).status_code == 401  # not a proxy: headers ignored
     assert jobs("10.0.0.7", {**sso, "X-Forwarded-Role": "admin"}).status_code == 401
+    assert jobs("10.0.0.7", {"X-Forwarded-User": "x" * 257}).status_code == 401
     keyed = jobs("10.0.1.7", {**sso, **bearer(api_keys["bob"])})
     assert keyed.text == "bob/planner/api-key"
     assert client.get("/collections").text == "anonymous"  # reads need no identity
