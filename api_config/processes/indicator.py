@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import shapely
 import shapely.errors
 import shapely.geometry
 from pygeoapi.process.base import BaseProcessor, ProcessorExecuteError
@@ -148,7 +149,7 @@ def _geometry(aoi: Any) -> Any:
     if not isinstance(aoi, dict) or aoi.get("type") not in GEOMETRY_TYPES or "coordinates" not in aoi:
         raise ProcessorExecuteError(message, user_msg=message)
     try:
-        return shapely.geometry.shape(aoi)
+        return shapely.make_valid(shapely.geometry.shape(aoi))  # a self-touching ring is no 500
     except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.ShapelyError) as exc:
         raise ProcessorExecuteError(f"{message} ({exc})", user_msg=f"{message} ({exc})") from exc
 

@@ -47,6 +47,17 @@ def test_sync_execution_with_area_of_interest(
         expected = conn.execute(query).scalar()
     assert body["numberReturned"] == expected >= 1
     assert any(link["rel"] == "collection" for link in body["links"])
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [[[106.3, 10.3], [106.4, 10.4], [106.4, 10.3], [106.3, 10.4], [106.3, 10.3]]],
+    }
+    crossed = requests.post(
+        f"{api_server}/processes/{PROCESS}/execution",
+        json={"inputs": {"area_of_interest": bowtie}},
+        headers=bearer(api_keys["alice"]),
+        timeout=120,
+    )
+    assert crossed.status_code == 200 and crossed.json()["numberReturned"] >= 1  # invalid ring repaired
     run = body["run"]
     assert run["run_by"] == "alice" and run["published"] is False
     assert run["parameters"] == {"census_vintage": None} and run["indicator_id"] == "population_density"
