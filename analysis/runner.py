@@ -1,5 +1,8 @@
 """Run indicators: read inputs from PostGIS, compute with the pure recipe, write results + provenance.
 
+:func:`compute_indicator` computes without writing (what an API process returns);
+:func:`run_indicator` computes and publishes (``dothi indicators run``, an operator's action).
+
 A run records the indicator, its resolved parameters, the versions (load ids) of its input layers and
 the code version; their fingerprint makes re-running with the same inputs and parameters a no-op.
 The results table holds the latest run's rows (its ``run_id`` column says which run);
@@ -113,13 +116,26 @@ def _is_current(engine: Engine, spec: IndicatorSpec, print_: str) -> int | None:
         return int(last[0]) if cur.fetchone()[0] == last[2] else None
 
 
-def _write(engine: Engine, spec: IndicatorSpec, rows: gpd.GeoDataFrame, meta: dict[str, Any]) -> int:
+def _write(engine: Engine, spec: IndicatorSpec, computed: Computed) -> int:
+    """Replace the published results of ``spec`` by ``computed`` and record the run."""
     table = sql.Identifier(SCHEMA, spec.table)
+    meta = {
+        "indicator_id": spec.id,
+        "parameters": json.dumps(computed.parameters),
+        "inputs": json.dumps(computed.inputs, default=str),
+        "fingerprint": computed.fingerprint,
+        "analysis_crs": computed.analysis_crs,
+        "rows": len(computed.rows),
+        "started_at": computed.started_at,
+        "dothi_version": dothi_version(),
+    }
     with engine.begin() as conn:
         cur = _cursor(conn)
         cur.execute(load_sql("analysis", "insert_run"), meta)
         run_id = int(cur.fetchone()[0])
-        rows = rows.assign(run_id=run_id, result_id=rows["level"] + ":" + rows["unit_id"])
+        rows = computed.rows.assign(
+            run_id=run_id, result_id=computed.rows["level"] + ":" + computed.rows["unit_id"]
+        )
         cur.execute(sql.SQL("DELETE FROM {}").format(table))
         columns = [*KEY_COLUMNS, *(c.name for c in spec.result_columns)]
         copy_frame(cur, table, rows, columns)
@@ -138,6 +154,112 @@ def _valid(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame.set_geometry(gpd.GeoSeries(fixed, index=frame.index, crs=frame.crs))
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What a run would compute: resolved parameters, input versions, and their fingerprint."""
+
+    spec: IndicatorSpec
+    parameters: dict[str, Any]
+    found: InputSet
+    fingerprint: str
+
+
+@dataclass
+class Computed:
+    """An indicator computed but not stored: its result rows (EPSG:4326) and run metadata."""
+
+    spec: IndicatorSpec
+    rows: gpd.GeoDataFrame
+    parameters: dict[str, Any]
+    inputs: dict[str, Any]
+    fingerprint: str
+    analysis_crs: str
+    started_at: datetime
+    seconds: float
+    run_by: str | None = None
+
+    def metadata(self) -> dict[str, Any]:
+        """The run's provenance as plain JSON values (what ``analysis.indicator_runs`` records)."""
+        return {
+            "indicator_id": self.spec.id,
+            "parameters": self.parameters,
+            "inputs": json.loads(json.dumps(self.inputs, default=str)),
+            "fingerprint": self.fingerprint,
+            "analysis_crs": self.analysis_crs,
+            "rows": len(self.rows),
+            "started_at": self.started_at.isoformat(),
+            "seconds": round(self.seconds, 3),
+            "dothi_version": dothi_version(),
+            "run_by": self.run_by,
+        }
+
+
+def _plan(engine: Engine, spec: IndicatorSpec, params: dict[str, Any] | None) -> _Plan:
+    resolved = spec.resolve_params(params)
+    found = input_set(engine, spec)
+    return _Plan(spec, resolved, found, fingerprint(spec, resolved, found.versions))
+
+
+def _compute(
+    engine: Engine,
+    plan: _Plan,
+    *,
+    data_dir: Path | None,
+    progress: Callable[[str], None] | None,
+    cache: dict[str, Any] | None,
+) -> Computed:
+    """Read the inputs and compute the rows; writes nothing."""
+    say = progress or (lambda _msg: None)
+    spec, started, t0 = plan.spec, datetime.now(UTC), time.perf_counter()
+    say(f"{spec.id}: reading {', '.join(sorted(plan.found.versions))}")
+    inputs, epsg = _read_inputs(engine, spec, plan.found, data_dir, {} if cache is None else cache)
+    say(f"{spec.id}: computing in EPSG:{epsg}")
+    try:
+        rows = spec.recipe(inputs, plan.parameters)
+    except (ValueError, KeyError) as exc:
+        raise IndicatorError(f"Indicator {spec.id} cannot be computed: {exc}") from exc
+    except shapely.errors.GEOSException as exc:
+        raise IndicatorError(
+            f"Indicator {spec.id}: a geometry operation failed ({exc}).",
+            hint="Check the input layers' geometries (e.g. ST_IsValid in PostGIS).",
+        ) from exc
+    rows = _normalise(rows.to_crs(epsg=STORAGE_SRID))
+    return Computed(
+        spec,
+        rows,
+        plan.parameters,
+        plan.found.versions,
+        plan.fingerprint,
+        f"EPSG:{epsg}",
+        started,
+        time.perf_counter() - t0,
+    )
+
+
+def compute_indicator(
+    engine: Engine,
+    spec: IndicatorSpec,
+    *,
+    params: dict[str, Any] | None = None,
+    data_dir: Path | None = None,
+    run_by: str | None = None,
+) -> Computed:
+    """Compute one indicator WITHOUT storing anything: the published results stay as they are.
+
+    What an OGC API process returns (publishing is :func:`run_indicator`, an operator's action).
+    ``run_by`` names who asked (recorded in :meth:`Computed.metadata`).
+    """
+    computed = _compute(engine, _plan(engine, spec, params), data_dir=data_dir, progress=None, cache=None)
+    computed.run_by = run_by
+    return computed
+
+
+def published_run(engine: Engine, spec: IndicatorSpec, fingerprint_: str) -> int | None:
+    """The run whose results are published, when it had this fingerprint (same inputs, parameters
+    and code); None otherwise."""
+    return _is_current(engine, spec, fingerprint_)
+
+
 def run_indicator(
     engine: Engine,
     spec: IndicatorSpec,
@@ -148,7 +270,7 @@ def run_indicator(
     progress: Callable[[str], None] | None = None,
     cache: dict[str, Any] | None = None,
 ) -> RunReport:
-    """Compute one indicator and store its results (a no-op when nothing changed).
+    """Compute one indicator and publish its results with provenance (a no-op when nothing changed).
 
     Parameters
     ----------
@@ -158,45 +280,15 @@ def run_indicator(
     cache:
         Inputs already read by earlier indicators of the same run (keyed by layer and version).
     """
-    say = progress or (lambda _msg: None)
-    started = datetime.now(UTC)
-    t0 = time.perf_counter()
-    resolved = spec.resolve_params(params)
-    found = input_set(engine, spec)
-    print_ = fingerprint(spec, resolved, found.versions)
-    current = None if force else _is_current(engine, spec, print_)
+    plan = _plan(engine, spec, params)
+    current = None if force else _is_current(engine, spec, plan.fingerprint)
     if current is not None:
-        return RunReport(spec.id, current, 0, True, resolved)
-    say(f"{spec.id}: reading {', '.join(sorted(found.versions))}")
-    inputs, epsg = _read_inputs(engine, spec, found, data_dir, {} if cache is None else cache)
-    say(f"{spec.id}: computing in EPSG:{epsg}")
-    try:
-        rows = spec.recipe(inputs, resolved)
-    except (ValueError, KeyError) as exc:
-        raise IndicatorError(f"Indicator {spec.id} cannot be computed: {exc}") from exc
-    except shapely.errors.GEOSException as exc:
-        raise IndicatorError(
-            f"Indicator {spec.id}: a geometry operation failed ({exc}).",
-            hint="Check the input layers' geometries (e.g. ST_IsValid in PostGIS).",
-        ) from exc
-    rows = _normalise(rows.to_crs(epsg=STORAGE_SRID))
-    say(f"{spec.id}: writing {len(rows)} rows")
-    run_id = _write(
-        engine,
-        spec,
-        rows,
-        {
-            "indicator_id": spec.id,
-            "parameters": json.dumps(resolved),
-            "inputs": json.dumps(found.versions, default=str),
-            "fingerprint": print_,
-            "analysis_crs": f"EPSG:{epsg}",
-            "rows": len(rows),
-            "started_at": started,
-            "dothi_version": dothi_version(),
-        },
-    )
-    return RunReport(spec.id, run_id, len(rows), False, resolved, time.perf_counter() - t0)
+        return RunReport(spec.id, current, 0, True, plan.parameters)
+    computed = _compute(engine, plan, data_dir=data_dir, progress=progress, cache=cache)
+    (progress or (lambda _msg: None))(f"{spec.id}: writing {len(computed.rows)} rows")
+    run_id = _write(engine, spec, computed)
+    rows = len(computed.rows)
+    return RunReport(spec.id, run_id, rows, False, plan.parameters, computed.seconds)
 
 
 def _normalise(rows: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -368,7 +368,7 @@ def build_config(
             "encoding": "utf-8",
             "gzip": True,
             "languages": LANGUAGES if api.default_language == "vi" else LANGUAGES[::-1],
-            "cors": True,
+            "cors": False,  # CORS is api_config.security.cors (read-only methods by default)
             "pretty_print": False,
             "limits": {"default_items": 10, "max_items": 1000, "on_exceed": "error"},
             "manager": {

@@ -40,7 +40,9 @@ from api_config.config import LANGUAGES
 from api_config.fastitem import FastItems, FastTiles
 from api_config.providers.cql import FILTER_CONFORMANCE
 from api_config.providers.tables import describe
+from api_config.security.wiring import secure
 from api_config.webmap import blueprint as webmap_blueprint
+from gis.settings import ApiSettings
 
 _ITEMS = re.compile(r"^/collections/[^/]+/items/?$")
 _ITEM = re.compile(r"^/collections/[^/]+/items/[^/]+$")
@@ -267,14 +269,16 @@ def titled_queryables(api: Any, request: Any, dataset: str) -> tuple[Any, ...]:
 
 
 def create_app() -> WsgiApp:
-    """pygeoapi's Flask app (configured from the environment) behind :class:`RequestGuard`."""
+    """pygeoapi's Flask app (configured from the environment) behind :class:`RequestGuard`,
+    authentication and CORS (:mod:`api_config.security`)."""
     _declare_conformance()
     itemtypes.get_collection_queryables = titled_queryables
     _gzip_level()
     FLASK_APP.register_blueprint(webmap_blueprint)
     cors = bool(pygeoapi_instance.config["server"].get("cors", False))
     lean = (FastItems(pygeoapi_instance, cors=cors), FastTiles(pygeoapi_instance, cors=cors))
-    FLASK_APP.wsgi_app = RequestGuard(FLASK_APP.wsgi_app, lean)
+    guarded = RequestGuard(FLASK_APP.wsgi_app, lean)
+    FLASK_APP.wsgi_app = secure(guarded, pygeoapi_instance.config, ApiSettings())
     return FLASK_APP
 
 

@@ -22,6 +22,16 @@ variable                    meaning
 ``DOTHI_API_WORKERS``       gunicorn worker processes (``2``)
 ``DOTHI_API_STATEMENT_TIMEOUT_MS`` statement timeout of API database connections (``15000``)
 ``DOTHI_API_PUBLIC_URL``    URL the API advertises in its links (default ``http://HOST:PORT``)
+``DOTHI_API_CORS_ORIGINS``  origins that may read cross-origin (GET, HEAD): ``*`` (default),
+                            comma-separated origins, or empty for none
+``DOTHI_API_CORS_WRITE_ORIGINS`` origins that may also POST/PUT/PATCH/DELETE cross-origin
+                            (process execution, jobs); none by default
+``DOTHI_API_TRUSTED_PROXIES`` addresses or networks (comma-separated) of reverse proxies whose
+                            identity headers are believed (none by default)
+``DOTHI_API_TRUSTED_USER_HEADER`` header naming the user authenticated by the trusted proxy
+                            (e.g. ``X-Forwarded-User``); unset: API keys only
+``DOTHI_API_TRUSTED_ROLE_HEADER`` header carrying that user's role, ``planner`` or ``analyst``
+                            (``planner`` when unset or absent)
 =========================== ====================================================================
 """
 
@@ -93,6 +103,13 @@ class ApiSettings(BaseSettings):
     tile_cache_mb: float = Field(default=64, ge=0)
     public_url: str | None = None
     default_language: str = "vi"
+    #: CORS (api_config.security.cors): comma-separated origins, ``*`` for any.
+    cors_origins: str = "*"
+    cors_write_origins: str = ""
+    #: Identity from a trusted reverse proxy (api_config.security.auth).
+    trusted_proxies: str = ""
+    trusted_user_header: str | None = None
+    trusted_role_header: str | None = None
 
     @property
     def url(self) -> str:

@@ -64,8 +64,12 @@ write("02_indicators_by_ward.ipynb", [
     md("# Indicators by ward — Chỉ số theo phường\n\n"
        "Run an indicator with changed parameters through **OGC API – Processes**, compare wards, "
        "chart the result.\n*Chạy chỉ số với tham số khác qua OGC API – Processes, so sánh các phường.*"),
+    md("Running a process needs an API key (`dothi api-key create NAME --role planner`), sent as "
+       "`Authorization: Bearer <key>`; here it comes from `DOTHI_API_KEY`. A process run returns "
+       "its own result and never changes the published one.\n*Chạy tiến trình cần khoá API; kết "
+       "quả trả về riêng, không thay đổi kết quả đã xuất bản.*"),
     code(SETUP + "\n\nfrom owslib.ogcapi.processes import Processes\n"
-         "processes = Processes(API)\n"
+         "processes = Processes(API, headers={'Authorization': f\"Bearer {os.environ['DOTHI_API_KEY']}\"})\n"
          "ids = [p['id'] for p in processes.processes()]\n"
          "ids"),
     md("## The process description — Mô tả tiến trình"),
@@ -77,7 +81,7 @@ write("02_indicators_by_ward.ipynb", [
          "    frame = gpd.GeoDataFrame.from_features(result['features'], crs='EPSG:4326')\n"
          "    return frame[(frame['level'] == 'ward') & (frame['vintage'] == 2019)].set_index('name_vi')\n\n"
          "near = run(500)\n"
-         "far = run(1000)  # the default: also restores the published results\n"
+         "far = run(1000)  # the default (the published results are never changed by a run)\n"
          "compare = pd.DataFrame({'500 m': near['share_pct'], '1 km': far['share_pct']}).sort_values('1 km')\n"
          "assert (compare['500 m'] <= compare['1 km'] + 1e-9).all()  # a shorter walk never reaches more\n"
          "compare"),

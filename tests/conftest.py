@@ -86,6 +86,23 @@ def loaded(engine: Engine) -> Engine:
     return engine
 
 
+#: API keys created on the test database: name -> role.
+KEY_ROLES = {"alice": "planner", "bob": "planner", "ana": "analyst"}
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The ``Authorization`` header of an API key."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="session")
+def api_keys(loaded: Engine) -> dict[str, str]:
+    """Tokens of API keys on the test database: planners ``alice`` and ``bob``, analyst ``ana``."""
+    from api_config.security.keys import create_key
+
+    return {name: create_key(loaded, name, role)[1] for name, role in KEY_ROLES.items()}
+
+
 def _serve(engine: Engine, url: URL, folder: Path, log_path: Path) -> Iterator[str]:
     """Run `dothi serve`'s gunicorn + pygeoapi on a free loopback port until the caller is done."""
     port = free_port()
@@ -153,6 +170,17 @@ def demo_api_server(
     eng = create_engine(demo_url)
     yield from _serve(eng, demo_url, demo_data_dir, tmp_path_factory.getbasetemp() / "gunicorn-demo.log")
     eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_api_key(demo_url: URL) -> str:
+    """An analyst API key on the demo test database."""
+    from api_config.security.keys import create_key
+
+    eng = create_engine(demo_url)
+    token = create_key(eng, "notebooks", "analyst")[1]
+    eng.dispose()
+    return token
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,7 @@ def test_notebook_runs(
     demo_api_server: str,
     demo_url: URL,
     demo_data_dir: Path,
+    demo_api_key: str,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
@@ -34,6 +35,7 @@ def test_notebook_runs(
     monkeypatch.setenv("DOTHI_API_URL", demo_api_server)
     monkeypatch.setenv("DOTHI_RASTER_DIR", str(demo_data_dir))
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.setenv("DOTHI_API_KEY", demo_api_key)
     if os.environ.get("DOTHI_DATABASE_URL"):
         monkeypatch.setenv("DOTHI_DATABASE_URL", demo_url.render_as_string(hide_password=False))
     client = NotebookClient(

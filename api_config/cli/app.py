@@ -128,6 +128,7 @@ def cli(ctx: click.Context, as_json: bool) -> None:
       indicators  list, compute and show planning indicators
       api         generate the pygeoapi configuration
       serve       publish everything as OGC API on http://127.0.0.1:5000
+      api-key     keys that may run processes and see jobs (Authorization: Bearer)
       qgis        QGIS styles in the database and a ready-made project
       demo        all of the above on the Mỹ Tho data
 

@@ -1,26 +1,33 @@
 """An indicator of :data:`analysis.registry.INDICATORS` as an OGC API process (thin adapter).
 
 ``execute`` resolves the inputs (the indicator's parameters with their defaults, plus an optional
-``area_of_interest`` GeoJSON geometry in CRS84), calls :func:`analysis.runner.run_indicator` (a
-no-op when inputs and parameters are unchanged), and returns the result rows as GeoJSON — those
-intersecting the area of interest when one is given — with a link to the result collection.
-The results table holds the latest run, so a run with other parameters replaces the published
-results (the run history stays in ``analysis.indicator_runs``).
+``area_of_interest`` GeoJSON geometry in CRS84), computes the indicator with
+:func:`analysis.runner.compute_indicator` — which writes nothing: a process run never replaces
+the published results; publishing stays an operator's action (``dothi indicators run``) — and
+returns the result rows as GeoJSON (those intersecting the area of interest when one is given)
+with the run's metadata (parameters, input versions, fingerprint, ``run_by``: the caller's API key
+or single-sign-on name) and a link to the published collection.  The job manager stores this
+result with the job.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
+import shapely
+import shapely.errors
+import shapely.geometry
 from pygeoapi.process.base import BaseProcessor, ProcessorExecuteError
-from pygeofilter import ast, values
 
 from analysis.errors import IndicatorError
 from analysis.registry import IndicatorSpec, Parameter, get_indicator
-from analysis.runner import run_indicator
+from analysis.runner import compute_indicator, published_run
+from analysis.tables import KEY_COLUMNS
 from api_config.providers.db import engine_for
-from api_config.providers.postgis import PostGISProvider
+from api_config.security.identity import current
 
 AOI = "area_of_interest"
 GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
@@ -107,30 +114,20 @@ class IndicatorProcessor(BaseProcessor):
     def execute(self, data: dict[str, Any], outputs: dict[str, Any] | None = None) -> tuple[str, Any]:
         data = dict(data or {})
         aoi = data.pop(AOI, None)
-        if aoi is not None:
-            _check_geometry(aoi)
+        area = None if aoi is None else _geometry(aoi)
         engine = engine_for(self.data, self.options)
+        who = current()
         try:
-            report = run_indicator(engine, self.spec, params=data, data_dir=self.data_dir)
+            computed = compute_indicator(
+                engine, self.spec, params=data, data_dir=self.data_dir, run_by=who.name if who else None
+            )
         except IndicatorError as exc:
             raise ProcessorExecuteError(str(exc), user_msg=str(exc)) from exc
-        provider = PostGISProvider(
-            {
-                "name": "api_config.providers.postgis.PostGISProvider",
-                "type": "feature",
-                "data": self.data,
-                "options": {**self.options, "kind": "indicator", "name": self.spec.id},
-            }
-        )
-        filterq = None
-        if aoi is not None:
-            filterq = ast.GeometryIntersects(ast.Attribute("geom"), values.Geometry(aoi))
-        result = provider.query(limit=MAX_FEATURES, filterq=filterq)
+        result = _feature_collection(self.spec, computed.rows, area)
         result["run"] = {
-            "run_id": report.run_id,
-            "unchanged": report.unchanged,
-            "parameters": report.parameters,
-            "rows": report.rows,
+            **computed.metadata(),
+            "published": False,
+            "published_run_id": published_run(engine, self.spec, computed.fingerprint),
         }
         if self.collection_url:
             result["links"] = [
@@ -143,10 +140,32 @@ class IndicatorProcessor(BaseProcessor):
         return f"<IndicatorProcessor> {self.spec.id}"
 
 
-def _check_geometry(aoi: Any) -> None:
+def _geometry(aoi: Any) -> Any:
+    """The area of interest as a shapely geometry (CRS84), or a 400 naming the input."""
+    message = (
+        f"Input {AOI!r} must be a GeoJSON geometry object (type one of "
+        f"{', '.join(sorted(GEOMETRY_TYPES))}, with coordinates in CRS84)."
+    )
     if not isinstance(aoi, dict) or aoi.get("type") not in GEOMETRY_TYPES or "coordinates" not in aoi:
-        message = (
-            f"Input {AOI!r} must be a GeoJSON geometry object (type one of "
-            f"{', '.join(sorted(GEOMETRY_TYPES))}, with coordinates in CRS84)."
-        )
         raise ProcessorExecuteError(message, user_msg=message)
+    try:
+        return shapely.make_valid(shapely.geometry.shape(aoi))  # a self-touching ring is no 500
+    except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.ShapelyError) as exc:
+        raise ProcessorExecuteError(f"{message} ({exc})", user_msg=f"{message} ({exc})") from exc
+
+
+def _feature_collection(spec: IndicatorSpec, rows: gpd.GeoDataFrame, area: Any) -> dict[str, Any]:
+    """The computed rows as GeoJSON (ids ``<level>:<unit_id>`` as in the published collection),
+    those intersecting ``area`` when given, at most :data:`MAX_FEATURES`."""
+    if area is not None:
+        rows = rows[rows.intersects(area)]
+    columns = [c for c in KEY_COLUMNS if c not in ("result_id", "run_id")]
+    columns += [c.name for c in spec.result_columns]
+    frame = rows[[*columns, rows.geometry.name]].set_index(rows["level"] + ":" + rows["unit_id"])
+    collection = json.loads(frame.iloc[:MAX_FEATURES].to_json(na="null", drop_id=False))
+    return {
+        "type": "FeatureCollection",
+        "features": collection["features"],
+        "numberMatched": len(rows),
+        "numberReturned": len(collection["features"]),
+    }

@@ -22,6 +22,8 @@ from sqlalchemy import insert, select, update
 from api_config.processes.interrupted import fail_interrupted, jobs_table
 from api_config.processes.liveness import identify
 from api_config.providers import db
+from api_config.security import identity
+from api_config.security.jobs import record_owner, visible
 
 #: ``output_dir`` value meaning "results in the jobs table" (pygeoapi's schema requires a string).
 IN_DATABASE = "in-database"
@@ -39,9 +41,13 @@ class DothiJobManager(PostgreSQLManager):
         fail_interrupted(self._engine, self._jobs)  # jobs cut off by the last stop or crash
 
     def add_job(self, job_metadata: dict[str, Any]) -> str:
-        """Insert the job with the process running it (this one, until a child takes over)."""
+        """Insert the job with the process running it (this one, until a child takes over) and
+        who submitted it (:mod:`api_config.security.jobs`)."""
+        submitter = identity.current()
         with self._engine.begin() as conn:
             conn.execute(insert(self._jobs).values(**job_metadata, **identify().as_columns()))
+            if submitter is not None:
+                record_owner(conn, str(job_metadata["identifier"]), submitter)
         return str(job_metadata["identifier"])
 
     def get_job(self, job_id: str) -> dict[str, Any]:
@@ -52,7 +58,7 @@ class DothiJobManager(PostgreSQLManager):
         self, status: JobStatus | None = None, limit: Any = None, offset: Any = None
     ) -> dict[str, Any]:
         fail_interrupted(self._engine, self._jobs)
-        return dict(super().get_jobs(status=status, limit=limit, offset=offset))
+        return visible(self._engine, dict(super().get_jobs(status=status, limit=limit, offset=offset)))
 
     def _execute_handler_async(
         self, p: Any, job_id: str, data_dict: dict[str, Any], *args: Any, **kwargs: Any

@@ -26,6 +26,7 @@ from api_config.processes.liveness import ProcessIdentity, boot_id, identify, is
 from api_config.processes.manager import IN_DATABASE, DothiJobManager
 from gis.logins import api_logins
 from gis.settings import DatabaseSettings
+from tests.conftest import bearer
 
 SLEEP = "sleep-test"
 ASYNC = RequestedProcessExecutionMode.respond_async
@@ -120,14 +121,19 @@ def test_killed_job_fails_at_server_start(manager: DothiJobManager, loaded: Engi
     _assert_interrupted(row.status, row.message, pid)
 
 
-def test_killed_job_fails_through_the_api(manager: DothiJobManager, loaded: Engine, api_server: str) -> None:
+def test_killed_job_fails_through_the_api(
+    manager: DothiJobManager, loaded: Engine, api_server: str, api_keys: dict[str, str]
+) -> None:
     job, pid = _start_and_kill(manager, loaded)
-    listed = requests.get(f"{api_server}/jobs", params={"f": "json"}, timeout=30).json()["jobs"]
-    mine = next(j for j in listed if j["jobID"] == job)
+    analyst = bearer(api_keys["ana"])  # a job submitted outside the API has no owner: analysts see it
+    listed = requests.get(f"{api_server}/jobs", params={"f": "json"}, headers=analyst, timeout=30).json()
+    mine = next(j for j in listed["jobs"] if j["jobID"] == job)
     _assert_interrupted(mine["status"], mine["message"], pid)
-    one = requests.get(f"{api_server}/jobs/{job}", params={"f": "json"}, timeout=30).json()
+    one = requests.get(f"{api_server}/jobs/{job}", params={"f": "json"}, headers=analyst, timeout=30).json()
     _assert_interrupted(one["status"], one["message"], pid)
-    results = requests.get(f"{api_server}/jobs/{job}/results", params={"f": "json"}, timeout=30)
+    results = requests.get(
+        f"{api_server}/jobs/{job}/results", params={"f": "json"}, headers=analyst, timeout=30
+    )
     assert results.status_code >= 400
 
 

@@ -1,4 +1,6 @@
-"""OGC API – Processes: indicators as processes, sync and async, jobs kept in PostgreSQL."""
+"""OGC API – Processes: indicators as processes, sync and async, jobs kept in PostgreSQL.
+
+Executing needs an API key (tests/api_config/test_api_auth.py tests who may do what)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ import requests
 import sqlalchemy as sa
 from owslib.ogcapi.processes import Processes
 from sqlalchemy.engine import Engine
+
+from tests.conftest import bearer
 
 PROCESS = "population_density-run"
 CENTRE = {"type": "Point", "coordinates": [106.36, 10.353]}
@@ -24,10 +28,13 @@ def test_every_indicator_is_a_process(api_server: str) -> None:
     assert {"sync-execute", "async-execute"} <= set(desc["jobControlOptions"])
 
 
-def test_sync_execution_with_area_of_interest(api_server: str, loaded: Engine) -> None:
+def test_sync_execution_with_area_of_interest(
+    api_server: str, loaded: Engine, api_keys: dict[str, str]
+) -> None:
     resp = requests.post(
         f"{api_server}/processes/{PROCESS}/execution",
         json={"inputs": {"area_of_interest": CENTRE}},
+        headers=bearer(api_keys["alice"]),
         timeout=120,
     )
     assert resp.status_code == 200, resp.text
@@ -40,23 +47,52 @@ def test_sync_execution_with_area_of_interest(api_server: str, loaded: Engine) -
         expected = conn.execute(query).scalar()
     assert body["numberReturned"] == expected >= 1
     assert any(link["rel"] == "collection" for link in body["links"])
-    assert body["run"]["run_id"] >= 1
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [[[106.3, 10.3], [106.4, 10.4], [106.4, 10.3], [106.3, 10.4], [106.3, 10.3]]],
+    }
+    crossed = requests.post(
+        f"{api_server}/processes/{PROCESS}/execution",
+        json={"inputs": {"area_of_interest": bowtie}},
+        headers=bearer(api_keys["alice"]),
+        timeout=120,
+    )
+    assert crossed.status_code == 200 and crossed.json()["numberReturned"] >= 1  # invalid ring repaired
+    run = body["run"]
+    assert run["run_by"] == "alice" and run["published"] is False
+    assert run["parameters"] == {"census_vintage": None} and run["indicator_id"] == "population_density"
+    with loaded.connect() as conn:
+        published = conn.execute(
+            sa.text("SELECT max(run_id) FROM analysis.indicator_runs WHERE indicator_id = :i"),
+            {"i": "population_density"},
+        ).scalar()
+    assert run["published_run_id"] == published  # same inputs and parameters as the published run
 
 
-def test_bad_process_inputs_are_400(api_server: str) -> None:
-    for inputs in ({"census_vintage": "abc"}, {"nope": 1}, {"area_of_interest": {"type": "Circle"}}):
+def test_bad_process_inputs_are_400(api_server: str, api_keys: dict[str, str]) -> None:
+    bad = (
+        {"census_vintage": "abc"},
+        {"nope": 1},
+        {"area_of_interest": {"type": "Circle"}},
+        {"area_of_interest": {"type": "Polygon", "coordinates": [[1, 2]]}},
+    )
+    for inputs in bad:
         resp = requests.post(
-            f"{api_server}/processes/{PROCESS}/execution", json={"inputs": inputs}, timeout=60
+            f"{api_server}/processes/{PROCESS}/execution",
+            json={"inputs": inputs},
+            headers=bearer(api_keys["alice"]),
+            timeout=60,
         )
         assert resp.status_code == 400, inputs
         assert resp.json()["description"], inputs
 
 
-def test_async_job_is_stored_in_postgresql(api_server: str, loaded: Engine) -> None:
+def test_async_job_is_stored_in_postgresql(api_server: str, loaded: Engine, api_keys: dict[str, str]) -> None:
+    auth = bearer(api_keys["alice"])
     resp = requests.post(
         f"{api_server}/processes/{PROCESS}/execution",
         json={"inputs": {"census_vintage": 2019}},
-        headers={"Prefer": "respond-async"},
+        headers={"Prefer": "respond-async", **auth},
         timeout=60,
     )
     assert resp.status_code == 201, resp.text
@@ -64,7 +100,8 @@ def test_async_job_is_stored_in_postgresql(api_server: str, loaded: Engine) -> N
     deadline = time.monotonic() + 90
     status = None
     while time.monotonic() < deadline:
-        status = requests.get(f"{api_server}/jobs/{job}", params={"f": "json"}, timeout=30).json()["status"]
+        answer = requests.get(f"{api_server}/jobs/{job}", params={"f": "json"}, headers=auth, timeout=30)
+        status = answer.json()["status"]
         if status in ("successful", "failed"):
             break
         time.sleep(0.5)
@@ -74,10 +111,12 @@ def test_async_job_is_stored_in_postgresql(api_server: str, loaded: Engine) -> N
             sa.text("SELECT status FROM public.jobs WHERE identifier = :j"), {"j": job}
         ).scalar()
     assert stored == "successful"
-    result = requests.get(f"{api_server}/jobs/{job}/results", params={"f": "json"}, timeout=30)
+    result = requests.get(f"{api_server}/jobs/{job}/results", params={"f": "json"}, headers=auth, timeout=30)
     assert result.status_code == 200 and result.json()["type"] == "FeatureCollection"
+    assert result.json()["run"]["run_by"] == "alice"
 
 
-def test_owslib_executes_the_process(api_server: str) -> None:
-    out = Processes(api_server).execute(PROCESS, inputs={"area_of_interest": CENTRE}, response="raw")
+def test_owslib_executes_the_process(api_server: str, api_keys: dict[str, str]) -> None:
+    client = Processes(api_server, headers=bearer(api_keys["ana"]))
+    out = client.execute(PROCESS, inputs={"area_of_interest": CENTRE}, response="raw")
     assert out["type"] == "FeatureCollection" and out["features"]
