@@ -23,6 +23,7 @@ from gis import roles
 from gis.errors import ConfigError
 from gis.logins import ApiLogins, api_logins, check_logins
 from gis.settings import DatabaseSettings
+from tests.conftest import bearer
 
 DENIED = errors.InsufficientPrivilege
 
@@ -195,14 +196,17 @@ def test_tables_created_later_by_the_owner_are_readable_and_tracked(loaded: Engi
             conn.execute(sa.text(f"DROP ROLE IF EXISTS {editor}"))
 
 
-def test_the_running_api_connects_as_its_logins(api_server: str, loaded: Engine, test_url: URL) -> None:
+def test_the_running_api_connects_as_its_logins(
+    api_server: str, loaded: Engine, test_url: URL, api_keys: dict[str, str]
+) -> None:
     for path in (
         "/collections/admin_units/items?f=json&limit=2",
         "/collections/admin_units/tiles/WebMercatorQuad/10/809/483?f=mvt",
         "/collections/catalogue/items?f=json",
         "/jobs?f=json",
     ):
-        assert requests.get(f"{api_server}{path}", timeout=60).status_code in (200, 204), path
+        resp = requests.get(f"{api_server}{path}", headers=bearer(api_keys["ana"]), timeout=60)
+        assert resp.status_code in (200, 204), path
     with loaded.connect() as conn:
         rows = conn.execute(
             sa.text(
