@@ -37,9 +37,11 @@ from pygeofilter.parsers.cql2_json import parse as parse_cql2_json
 from pygeofilter.parsers.cql2_text import parse as parse_cql2_text
 
 from api_config.fastitem import FastItems, FastTiles
+from api_config.limits.middleware import Limits, LimitSettings
 from api_config.providers.cql import FILTER_CONFORMANCE
 from api_config.providers.tables import describe
 from api_config.webmap import blueprint as webmap_blueprint
+from gis.settings import ApiSettings
 
 _ITEMS = re.compile(r"^/collections/[^/]+/items/?$")
 _ITEM = re.compile(r"^/collections/[^/]+/items/[^/]+$")
@@ -255,7 +257,8 @@ def create_app() -> WsgiApp:
     FLASK_APP.register_blueprint(webmap_blueprint)
     cors = bool(pygeoapi_instance.config["server"].get("cors", False))
     lean = (FastItems(pygeoapi_instance, cors=cors), FastTiles(pygeoapi_instance, cors=cors))
-    FLASK_APP.wsgi_app = RequestGuard(FLASK_APP.wsgi_app, lean)
+    guarded = RequestGuard(FLASK_APP.wsgi_app, lean)
+    FLASK_APP.wsgi_app = Limits(guarded, LimitSettings.from_api(ApiSettings()))  # api_config.limits
     return FLASK_APP
 
 

@@ -37,7 +37,7 @@ def _serve(app: App) -> NoReturn:
     files = server.generate(app.engine(), app.url, app.api, app.db.data_dir)
     _print_urls(app)
     cmd = server.gunicorn_command(app.api)
-    os.execve(cmd[0], cmd, server.server_env(files, app.url))
+    os.execve(cmd[0], cmd, server.server_env(files, app.url, app.api))
 
 
 def _print_urls(app: App) -> None:

@@ -7,7 +7,6 @@ API server (same database) and at a manager start.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import socket
@@ -24,6 +23,7 @@ from sqlalchemy.engine import URL, Engine
 
 from api_config.processes.liveness import ProcessIdentity, boot_id, identify, is_gone
 from api_config.processes.manager import IN_DATABASE, DothiJobManager
+from tests.api_config import procs
 
 SLEEP = "sleep-test"
 ASYNC = RequestedProcessExecutionMode.respond_async
@@ -82,9 +82,8 @@ def _start_and_kill(manager: DothiJobManager, engine: Engine) -> tuple[str, int]
 @pytest.fixture
 def manager(loaded: Engine, test_url: URL) -> Iterator[DothiJobManager]:
     yield _manager(test_url)
-    for child in multiprocessing.active_children():  # reap (and never leave a sleeper behind)
-        child.kill()
-        child.join(timeout=10)
+    for child in procs.job_processes(os.getpid()):  # never leave a sleeper behind (a thread reaps it)
+        os.kill(child.pid, signal.SIGKILL)
 
 
 def _assert_interrupted(status: str, message: str, pid: int) -> None:

@@ -1,0 +1,63 @@
+"""The process of one asynchronous job: ``python -m api_config.processes.jobrunner`` (a JSON
+payload on standard input, from :meth:`api_config.processes.queue.JobQueue.spawn`).
+
+It first waits for its process lock and a slot (:mod:`api_config.processes.slots`) on its own
+database session, with only psycopg2 imported (a waiting job costs a few MB), then builds the job
+manager and runs the job as a synchronous one.  Its slot is released when it exits, however it ends.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import psycopg2
+
+from api_config.processes import slots
+
+
+def _connect(connection: dict[str, Any]) -> Any:
+    conn = psycopg2.connect(
+        host=connection.get("host"),
+        port=int(connection.get("port", 5432)),
+        dbname=connection.get("dbname"),
+        user=connection.get("user"),
+        password=connection.get("password"),
+        application_name="dothi-job-slot",
+        connect_timeout=10,
+    )
+    conn.autocommit = True
+    return conn
+
+
+def _run(manager_def: dict[str, Any], job: dict[str, Any]) -> None:
+    from pygeoapi.util import Subscriber
+
+    from api_config.processes.manager import DothiJobManager
+
+    manager = DothiJobManager(manager_def)
+    processor = manager.get_processor(job["process_id"])
+    processor.set_job_id(job["job_id"])
+    extra: dict[str, Any] = {"requested_response": job["requested_response"]}
+    if job.get("subscriber"):
+        extra["subscriber"] = Subscriber(**job["subscriber"])
+    manager._execute_handler_sync(  # noqa: SLF001 - the job as pygeoapi runs a synchronous one
+        processor, job["job_id"], job["data"], job["requested_outputs"], **extra
+    )
+
+
+def main() -> int:
+    payload = json.loads(sys.stdin.buffer.read())
+    manager_def, job = payload["manager"], payload["job"]
+    conn = _connect(manager_def["connection"])
+    try:
+        slots.wait_for_slot(conn.cursor(), job["process_id"], int(payload["max_jobs"]))
+        _run(manager_def, job)
+    finally:
+        conn.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
