@@ -320,6 +320,7 @@ class PooledCursor:
         return self.budgeted
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        exhausted = self.budgeted is not None and self.budgeted.exhausted()
         try:
             if self._restored():
                 self.cur.close()
@@ -327,7 +328,7 @@ class PooledCursor:
         finally:
             self.conn.close()
         if isinstance(exc, psycopg2.errors.QueryCanceled):
-            if self.budgeted is not None and self.budgeted.exhausted():
+            if exhausted and self.budgeted is not None:
                 raise BudgetExceededError(self.budgeted.budget_ms) from exc
             raise ProviderTimeoutError(str(exc), user_msg=ProviderTimeoutError.default_msg) from exc
         if isinstance(exc, psycopg2.DataError):
