@@ -65,7 +65,13 @@ def complete_responses(document: dict[str, Any]) -> dict[str, Any]:
 
 
 #: Settings the web workers read from the environment (api_config.wsgi builds ApiSettings).
-WORKER_SETTINGS = ("request_budget_ms", "statement_timeout_ms", "max_body_bytes", "execute_rate", "trusted_proxies")
+WORKER_SETTINGS = (
+    "request_budget_ms",
+    "statement_timeout_ms",
+    "max_body_bytes",
+    "execute_rate",
+    "trusted_proxies",
+)
 
 
 def server_env(files: ApiFiles, url: URL, api: ApiSettings | None = None) -> dict[str, str]:

@@ -72,7 +72,13 @@ class Limits:
         if execution and self.rate is not None:
             wait = self.rate.allow(client_key(environ, self.settings.trusted_proxies))
             if wait is not None:
-                return refuse(start_response, "429 Too Many Requests", "TooManyRequests", self._too_many(), retry_after=wait)
+                return refuse(
+                    start_response,
+                    "429 Too Many Requests",
+                    "TooManyRequests",
+                    self._too_many(),
+                    retry_after=wait,
+                )
         found, token = hints.open_hints()
         try:
             if execution:  # jobs are bounded by the job queue, not by the request budget

@@ -13,9 +13,9 @@ def refuse(
     start_response: StartResponse, status: str, code: str, description: str, *, retry_after: int | None = None
 ) -> Iterable[bytes]:
     """Answer with an OGC exception document (JSON)."""
-    data = json.dumps(
-        {"code": code, "type": code, "description": description}, ensure_ascii=False
-    ).encode("utf-8")
+    data = json.dumps({"code": code, "type": code, "description": description}, ensure_ascii=False).encode(
+        "utf-8"
+    )
     headers = [
         ("Content-Type", "application/json"),
         ("Content-Length", str(len(data))),

@@ -32,9 +32,10 @@ def _connect(connection: dict[str, Any]) -> Any:
 
 
 def _run(manager_def: dict[str, Any], job: dict[str, Any]) -> None:
-    from pygeoapi.util import Subscriber
+    # imported only once the job has its slot: a waiting job process stays small
+    from pygeoapi.util import Subscriber  # noqa: PLC0415
 
-    from api_config.processes.manager import DothiJobManager
+    from api_config.processes.manager import DothiJobManager  # noqa: PLC0415
 
     manager = DothiJobManager(manager_def)
     processor = manager.get_processor(job["process_id"])
@@ -42,7 +43,7 @@ def _run(manager_def: dict[str, Any], job: dict[str, Any]) -> None:
     extra: dict[str, Any] = {"requested_response": job["requested_response"]}
     if job.get("subscriber"):
         extra["subscriber"] = Subscriber(**job["subscriber"])
-    manager._execute_handler_sync(  # noqa: SLF001 - the job as pygeoapi runs a synchronous one
+    manager._execute_handler_sync(  # the job as pygeoapi runs a synchronous one
         processor, job["job_id"], job["data"], job["requested_outputs"], **extra
     )
 

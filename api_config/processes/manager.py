@@ -90,6 +90,7 @@ class DothiJobManager(PostgreSQLManager):
         job_id: str,
         data_dict: dict[str, Any],
         requested_outputs: Any = None,
+        *,
         subscriber: Any = None,
         requested_response: Any = None,
     ) -> Any:

@@ -110,9 +110,11 @@ class JobQueue:
         """Start the job's process (it waits for its slot itself) and a thread reaping it."""
         payload = {"manager": manager_def, "job": job, "max_jobs": self.settings.max_jobs}
         child = subprocess.Popen([sys.executable, "-m", RUNNER], stdin=subprocess.PIPE)
-        assert child.stdin is not None
-        child.stdin.write(json.dumps(payload, default=str).encode("utf-8"))
-        child.stdin.close()
+        stdin = child.stdin
+        if stdin is None:  # pragma: no cover - stdin=PIPE always gives one
+            raise RuntimeError("job process without standard input")
+        stdin.write(json.dumps(payload, default=str).encode("utf-8"))
+        stdin.close()
         threading.Thread(target=child.wait, name=f"reap-{child.pid}", daemon=True).start()
         return child
 
@@ -124,7 +126,7 @@ def _release(conn: Any) -> None:
         conn.rollback()
         slots.release_all(conn.cursor())
         conn.commit()
-    except Exception:  # noqa: BLE001 - whatever failed, the connection must not be pooled
+    except Exception:  # whatever failed, the connection must not go back to the pool
         conn.invalidate()
     finally:
         conn.close()

@@ -92,7 +92,9 @@ def measure_statement(engine: Engine) -> float:
 
 
 @pytest.fixture(scope="session")
-def limits_server(db_settings: DatabaseSettings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LimitsServer]:
+def limits_server(
+    db_settings: DatabaseSettings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LimitsServer]:
     """The server with small limits (session: shared by the limit and job-queue tests)."""
     base = database_url(db_settings)
     url = base.set(database=f"{base.database}_limits_test")

@@ -5,6 +5,7 @@ a killed job frees its slot, and no zombie is left."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import time
@@ -16,12 +17,11 @@ import sqlalchemy as sa
 
 from api_config.processes import slots
 from tests.api_config import procs
-from tests.api_config.limits_server import (  # noqa: F401 - limits_server is a fixture
+from tests.api_config.limits_server import (
     SLEEP,
     SLEEP_2,
     LimitsServer,
     headers,
-    limits_server,
 )
 
 FINAL = ("successful", "failed", "dismissed")
@@ -90,8 +90,10 @@ def test_burst_is_bounded_across_workers(limits_server: LimitsServer) -> None:
         if all(_status(server, j)["status"] in FINAL for j in jobs):
             break
         time.sleep(0.1)
-    print(f"\nburst of 10: {codes.count(201)} accepted, {codes.count(429)} refused; "
-          f"at most {most_running} running, {most_processes} job processes")
+    print(
+        f"\nburst of 10: {codes.count(201)} accepted, {codes.count(429)} refused; "
+        f"at most {most_running} running, {most_processes} job processes"
+    )
     assert _wait_final(server, jobs) == dict.fromkeys(jobs, "successful")
     assert 1 <= most_running <= 2 and most_processes <= 4
     runs = [_result(server, j) for j in jobs]
@@ -101,7 +103,7 @@ def test_burst_is_bounded_across_workers(limits_server: LimitsServer) -> None:
         by_process.setdefault(process, []).append((run["start"], run["end"]))
     for intervals in by_process.values():  # runs of one process never overlap
         intervals.sort()
-        assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(intervals, intervals[1:]))
+        assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(intervals))
     time.sleep(1)
     assert _zombies(server) == []
 
@@ -131,7 +133,9 @@ def test_killed_job_frees_its_slot(limits_server: LimitsServer) -> None:
     while _busy(server) < 1 and time.monotonic() < deadline:
         time.sleep(0.1)
     with server.engine.connect() as conn:
-        pid = conn.execute(sa.text("SELECT pid FROM public.jobs WHERE identifier = :j"), {"j": job}).scalar_one()
+        pid = conn.execute(
+            sa.text("SELECT pid FROM public.jobs WHERE identifier = :j"), {"j": job}
+        ).scalar_one()
     os.kill(pid, signal.SIGKILL)
     deadline = time.monotonic() + 30
     while _busy(server) and time.monotonic() < deadline:
@@ -153,7 +157,10 @@ def test_runs_of_one_indicator_all_succeed(limits_server: LimitsServer) -> None:
         replies = list(
             pool.map(
                 lambda i: requests.post(
-                    url, json={"inputs": {}}, headers=headers(f"192.0.2.{60 + i}", Prefer="respond-async"), timeout=60
+                    url,
+                    json={"inputs": {}},
+                    headers=headers(f"192.0.2.{60 + i}", Prefer="respond-async"),
+                    timeout=60,
                 ),
                 range(3),
             )

@@ -8,12 +8,11 @@ import time
 
 import requests
 
-from tests.api_config.limits_server import (  # noqa: F401 - limits_server is a fixture
+from tests.api_config.limits_server import (
     SLEEP,
     SLOW_FILTER,
     LimitsServer,
     headers,
-    limits_server,
 )
 
 ITEMS = "/collections/buildings/items"
@@ -28,8 +27,10 @@ def test_two_statements_over_the_budget_are_503(limits_server: LimitsServer) -> 
     t0 = time.monotonic()
     resp = _slow(limits_server.base)
     seconds = time.monotonic() - t0
-    print(f"\nslow statement {limits_server.statement_ms:.0f} ms; budget {api.request_budget_ms} ms; "
-          f"statement timeout {api.statement_timeout_ms} ms; request answered in {seconds * 1000:.0f} ms")
+    print(
+        f"\nslow statement {limits_server.statement_ms:.0f} ms; budget {api.request_budget_ms} ms; "
+        f"statement timeout {api.statement_timeout_ms} ms; request answered in {seconds * 1000:.0f} ms"
+    )
     assert resp.status_code == 503, resp.text
     body = resp.json()
     assert "time budget" in body["description"] and "thời gian cho phép" in body["description"]
@@ -50,13 +51,17 @@ def test_a_cheap_request_is_served_while_two_slow_ones_run(limits_server: Limits
         t.start()
     time.sleep(0.2)
     sent = time.monotonic()
-    resp = requests.get(f"{limits_server.base}/collections/admin_units/items", params={"f": "json", "limit": 1}, timeout=30)
+    resp = requests.get(
+        f"{limits_server.base}/collections/admin_units/items", params={"f": "json", "limit": 1}, timeout=30
+    )
     cheap = time.monotonic() - sent
     answered = time.monotonic()
     for t in slow_threads:
         t.join()
-    print(f"\ncheap request {cheap * 1000:.0f} ms while two slow ones ran "
-          f"({(min(ends) - t0) * 1000:.0f} and {(max(ends) - t0) * 1000:.0f} ms)")
+    print(
+        f"\ncheap request {cheap * 1000:.0f} ms while two slow ones ran "
+        f"({(min(ends) - t0) * 1000:.0f} and {(max(ends) - t0) * 1000:.0f} ms)"
+    )
     assert resp.status_code == 200
     assert cheap < 1.0
     assert min(ends) > answered  # both slow requests were still running
@@ -65,12 +70,21 @@ def test_a_cheap_request_is_served_while_two_slow_ones_run(limits_server: Limits
 def test_body_size_limit(limits_server: LimitsServer) -> None:
     url = f"{limits_server.base}/processes/{SLEEP}/execution"
     big = b'{"inputs": {"seconds": 0, "pad": "' + b"x" * 5000 + b'"}}'
-    resp = requests.post(url, data=big, headers=headers("198.51.100.1", **{"Content-Type": "application/json"}), timeout=30)
+    resp = requests.post(
+        url, data=big, headers=headers("198.51.100.1", **{"Content-Type": "application/json"}), timeout=30
+    )
     assert resp.status_code == 413
-    assert "at most 4096 bytes" in resp.json()["description"] and "tối đa 4096 byte" in resp.json()["description"]
-    chunked = requests.post(url, data=iter([big[:3000], big[3000:]]), headers=headers("198.51.100.1"), timeout=30)
+    assert (
+        "at most 4096 bytes" in resp.json()["description"]
+        and "tối đa 4096 byte" in resp.json()["description"]
+    )
+    chunked = requests.post(
+        url, data=iter([big[:3000], big[3000:]]), headers=headers("198.51.100.1"), timeout=30
+    )
     assert chunked.status_code == 413
-    small = requests.post(url, data=iter([b'{"inputs": ', b'{"seconds": 0}}']), headers=headers("198.51.100.1"), timeout=60)
+    small = requests.post(
+        url, data=iter([b'{"inputs": ', b'{"seconds": 0}}']), headers=headers("198.51.100.1"), timeout=60
+    )
     assert small.status_code == 200, small.text
     assert small.json()["slept"] == 0
 
@@ -81,7 +95,9 @@ def test_execution_rate_per_client(limits_server: LimitsServer) -> None:
         codes = []
         refused = None
         for _ in range(7):  # 3 a minute per worker: 2 workers let at most 6 through
-            resp = session.post(url, json={"inputs": {"seconds": 0}}, headers=headers("198.51.100.2"), timeout=60)
+            resp = session.post(
+                url, json={"inputs": {"seconds": 0}}, headers=headers("198.51.100.2"), timeout=60
+            )
             codes.append(resp.status_code)
             if resp.status_code == 429:
                 refused = resp

@@ -69,10 +69,13 @@ def _reader(test_url: URL, timeout_ms: int = 10_000) -> Engine:
 def test_budget_spans_statements_and_is_restored(engine: Engine, test_url: URL) -> None:
     reader = _reader(test_url)
     t0 = time.monotonic()
-    with budget.request_budget(700, 10_000), pytest.raises(budget.BudgetExceededError) as caught:
-        with PooledCursor(reader) as cur:
-            cur.execute("SELECT pg_sleep(0.4)")  # each statement is far under the 10 s timeout
-            cur.execute("SELECT pg_sleep(0.4)")
+    with (
+        budget.request_budget(700, 10_000),
+        pytest.raises(budget.BudgetExceededError) as caught,
+        PooledCursor(reader) as cur,
+    ):
+        cur.execute("SELECT pg_sleep(0.4)")  # each statement is far under the 10 s timeout
+        cur.execute("SELECT pg_sleep(0.4)")
     assert 0.6 < time.monotonic() - t0 < 2.0
     assert caught.value.http_status_code == 503
     assert "time budget of 0.7 s" in caught.value.message and "thời gian cho phép" in caught.value.message
@@ -88,7 +91,10 @@ def test_budget_spans_statements_and_is_restored(engine: Engine, test_url: URL) 
 
 def test_statement_timeout_is_not_reported_as_budget(engine: Engine, test_url: URL) -> None:
     reader = _reader(test_url, 300)
-    with budget.request_budget(60_000, 300), pytest.raises(ProviderTimeoutError) as caught:
-        with PooledCursor(reader) as cur:
-            cur.execute("SELECT pg_sleep(1)")
+    with (
+        budget.request_budget(60_000, 300),
+        pytest.raises(ProviderTimeoutError) as caught,
+        PooledCursor(reader) as cur,
+    ):
+        cur.execute("SELECT pg_sleep(1)")
     assert not isinstance(caught.value, budget.BudgetExceededError)
