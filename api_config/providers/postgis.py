@@ -186,7 +186,7 @@ class PostGISProvider(BaseProvider):
             statement = self._statement(
                 "item", geometry=self._geometry(out, skip=False), properties=self._properties([])
             )
-            text = _ITEM_SQL[key] = statement.as_string(cur)
+            text = _ITEM_SQL[key] = statement.as_string(cur.connection)
         return text
 
     def _statement(self, name: str, **parts: sql.Composable) -> sql.Composed:

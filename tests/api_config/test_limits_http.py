@@ -108,3 +108,18 @@ def test_execution_rate_per_client(limits_server: LimitsServer) -> None:
     assert "Quá nhiều yêu cầu" in refused.json()["description"]
     other = requests.post(url, json={"inputs": {"seconds": 0}}, headers=headers("198.51.100.3"), timeout=60)
     assert other.status_code == 200, other.text
+
+
+def test_read_paths_answer_within_their_budget(limits_server: LimitsServer) -> None:
+    """Every provider path runs its statements through the budgeted cursor."""
+    base = limits_server.base
+    for path, extra in (
+        ("/collections/buildings/items/b0000001", {}),  # lean single feature
+        ("/collections/buildings/items/b0000001", {"X-Dothi-Path": "pygeoapi"}),
+        ("/collections/admin_units/items", {}),
+        ("/collections/catalogue/items", {}),
+        ("/collections/buildings/tiles/WebMercatorQuad/16/30867/52138", {}),
+    ):
+        f = "mvt" if "/tiles/" in path else "json"
+        resp = requests.get(f"{base}{path}", params={"f": f}, headers=extra, timeout=60)
+        assert resp.status_code in (200, 204), (path, resp.status_code, resp.text[:300])
