@@ -13,6 +13,9 @@ Unknown parameters on ``/items`` are refused by the provider
 (:mod:`api_config.providers.postgis`).  ``/conformance`` lists only the filter classes the
 provider really implements (:data:`api_config.providers.cql.FILTER_CONFORMANCE`).
 
+Outermost, :class:`api_config.limits.middleware.Limits` bounds every request (body size, execution
+rate per client, time budget of the database work; settings ``DOTHI_API_*`` from the environment).
+
 Requires ``PYGEOAPI_CONFIG`` and ``PYGEOAPI_OPENAPI`` in the environment (set by ``dothi serve``).
 """
 
