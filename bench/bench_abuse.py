@@ -127,7 +127,9 @@ def read_mix(base: str) -> list[str]:
             continue
         paths += [f"/collections/{cid}/items?f=json&limit=10", f"/collections/{cid}/items?f=json&limit=100"]
         paths.append(f"/collections/{cid}/queryables?f=json")
-        first = requests.get(f"{base}/collections/{cid}/items", params={"f": "json", "limit": "1"}, timeout=30)
+        first = requests.get(
+            f"{base}/collections/{cid}/items", params={"f": "json", "limit": "1"}, timeout=30
+        )
         features = first.json().get("features", []) if first.ok else []
         if features:
             paths.append(f"/collections/{cid}/items/{features[0]['id']}?f=json")
