@@ -2,8 +2,9 @@
 payload on standard input, from :meth:`api_config.processes.queue.JobQueue.spawn`).
 
 It first waits for its process lock and a slot (:mod:`api_config.processes.slots`) on its own
-database session, with only psycopg2 imported (a waiting job costs a few MB), then builds the job
-manager and runs the job as a synchronous one.  Its slot is released when it exits, however it ends.
+database session, with only psycopg2 imported (a waiting job costs a few MB), then — unless the job
+was dismissed meanwhile — builds the job manager and runs the job as a synchronous one.  Its slot
+is released when it exits, however it ends.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 from typing import Any
 
 import psycopg2
+from psycopg2 import sql
 
 from api_config.processes import slots
 
@@ -29,6 +31,15 @@ def _connect(connection: dict[str, Any]) -> Any:
     )
     conn.autocommit = True
     return conn
+
+
+def _still_wanted(cur: Any, manager_def: dict[str, Any], job_id: str) -> bool:
+    """False when the job was dismissed (``DELETE /jobs/{id}``) while it waited for its slot."""
+    schema = (manager_def["connection"].get("search_path") or ["public"])[0]
+    query = sql.SQL("SELECT status FROM {} WHERE identifier = %s").format(sql.Identifier(schema, "jobs"))
+    cur.execute(query, (job_id,))
+    row = cur.fetchone()
+    return row is not None and row[0] == "accepted"
 
 
 def _run(manager_def: dict[str, Any], job: dict[str, Any]) -> None:
@@ -53,8 +64,10 @@ def main() -> int:
     manager_def, job = payload["manager"], payload["job"]
     conn = _connect(manager_def["connection"])
     try:
-        slots.wait_for_slot(conn.cursor(), job["process_id"], int(payload["max_jobs"]))
-        _run(manager_def, job)
+        cur = conn.cursor()
+        slots.wait_for_slot(cur, job["process_id"], int(payload["max_jobs"]))
+        if _still_wanted(cur, manager_def, job["job_id"]):
+            _run(manager_def, job)
     finally:
         conn.close()
     return 0

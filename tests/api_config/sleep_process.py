@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 from pygeoapi.process.base import BaseProcessor
 
 
 class SleepProcessor(BaseProcessor):
-    """``{"inputs": {"seconds": s}}`` → ``{"slept": s, "start": …, "end": …, "pid": …}``."""
+    """``{"inputs": {"seconds": s}}`` → ``{"slept": s, "start": …, "end": …, "pid": …}``; with
+    ``"marker": path`` it also writes that file when it starts."""
 
     def __init__(self, processor_def: dict[str, Any]) -> None:
         metadata = {
@@ -26,6 +28,8 @@ class SleepProcessor(BaseProcessor):
 
     def execute(self, data: dict[str, Any], outputs: Any = None) -> tuple[str, Any]:  # noqa: ARG002
         start = time.time()
+        if data.get("marker"):  # proof that the job ran
+            Path(data["marker"]).write_text(str(start), encoding="utf-8")
         time.sleep(float(data.get("seconds", 0)))
         return "application/json", {
             "slept": data.get("seconds", 0),

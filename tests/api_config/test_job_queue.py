@@ -10,6 +10,7 @@ import os
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -27,10 +28,12 @@ from tests.api_config.limits_server import (
 FINAL = ("successful", "failed", "dismissed")
 
 
-def _submit(server: LimitsServer, process: str, seconds: float, client: str) -> requests.Response:
+def _submit(
+    server: LimitsServer, process: str, seconds: float, client: str, **inputs: Any
+) -> requests.Response:
     return requests.post(
         f"{server.base}/processes/{process}/execution",
-        json={"inputs": {"seconds": seconds}},
+        json={"inputs": {"seconds": seconds, **inputs}},
         headers=headers(client, Prefer="respond-async"),
         timeout=60,
     )
@@ -168,3 +171,20 @@ def test_runs_of_one_indicator_all_succeed(limits_server: LimitsServer) -> None:
     assert [r.status_code for r in replies] == [201] * 3
     jobs = [_job(r) for r in replies]
     assert _wait_final(server, jobs, timeout=180) == dict.fromkeys(jobs, "successful")
+
+
+def test_job_dismissed_while_waiting_does_not_run(limits_server: LimitsServer, tmp_path: Path) -> None:
+    server = limits_server
+    first = _job(_submit(server, SLEEP, 3, "192.0.2.70"))
+    marker = tmp_path / "ran"
+    waiting = _job(_submit(server, SLEEP, 0, "192.0.2.71", marker=str(marker)))  # behind the first
+    dismissed = requests.delete(
+        f"{server.base}/jobs/{waiting}", params={"f": "json"}, headers=headers("192.0.2.71"), timeout=30
+    )
+    assert dismissed.status_code == 200, dismissed.text
+    assert _wait_final(server, [first]) == {first: "successful"}
+    deadline = time.monotonic() + 30
+    while procs.job_processes(server.proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert procs.job_processes(server.proc.pid) == []
+    assert not marker.exists()
