@@ -2,7 +2,7 @@
 payload on standard input, from :meth:`api_config.processes.queue.JobQueue.spawn`).
 
 It first waits for its process lock and a slot (:mod:`api_config.processes.slots`) on its own
-database session, with only psycopg2 imported (a waiting job costs a few MB), then — unless the job
+database session, with only psycopg2 imported (a waiting job costs about 23 MB), then — unless the job
 was dismissed meanwhile — builds the job manager and runs the job as a synchronous one.  Its slot
 is released when it exits, however it ends.
 """
