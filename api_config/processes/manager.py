@@ -53,6 +53,7 @@ class DothiJobManager(PostgreSQLManager):
 
     def execute_process(self, process_id: str, data_dict: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
         """A synchronous execution holds a job slot while it runs (429 when none is free)."""
+        self._local.process_id = process_id
         if self._runs_async(process_id, kwargs.get("execution_mode", args[0] if args else None)):
             return super().execute_process(process_id, data_dict, *args, **kwargs)
         with self.queue.sync_slot(process_id):
@@ -95,7 +96,7 @@ class DothiJobManager(PostgreSQLManager):
         requested_response: Any = None,
     ) -> Any:
         job = {
-            "process_id": p.metadata["id"],
+            "process_id": getattr(self._local, "process_id", None) or p.metadata["id"],
             "job_id": job_id,
             "data": data_dict,
             "requested_outputs": requested_outputs,
