@@ -375,6 +375,8 @@ def build_config(
                 "name": JOB_MANAGER,
                 "connection": {**_analyst(logins), "search_path": ["public"]},
                 "output_dir": "in-database",  # api_config.processes.manager.IN_DATABASE
+                # api_config.processes.queue: jobs running at once and waiting, over all workers
+                "limits": {"max_jobs": api.max_jobs, "queue": api.job_queue},
             },
             "map": {
                 "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",

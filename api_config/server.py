@@ -71,8 +71,21 @@ def complete_responses(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def server_env(files: ApiFiles, logins: ApiLogins) -> dict[str, str]:
+#: Settings the web workers read from the environment (api_config.wsgi builds ApiSettings).
+WORKER_SETTINGS = (
+    "request_budget_ms",
+    "statement_timeout_ms",
+    "max_body_bytes",
+    "execute_rate",
+    "trusted_proxies",
+)
+
+
+def server_env(files: ApiFiles, logins: ApiLogins, api: ApiSettings | None = None) -> dict[str, str]:
+    """The web workers' environment; ``api`` passes the settings they read themselves."""
     env = dict(os.environ)
+    if api is not None:
+        env.update({f"DOTHI_API_{name.upper()}": str(getattr(api, name)) for name in WORKER_SETTINGS})
     env.update(
         {
             "PYGEOAPI_CONFIG": str(files.config),
@@ -100,6 +113,11 @@ def gunicorn_command(api: ApiSettings) -> list[str]:
         str(exe),
         "--workers",
         str(api.workers),
+        # threads: a cheap request is served while slow ones run (api_config.limits, docs)
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(api.threads),
         "--bind",
         f"{api.host}:{api.port}",
         "--timeout",

@@ -13,6 +13,9 @@ Unknown parameters on ``/items`` are refused by the provider
 (:mod:`api_config.providers.postgis`).  ``/conformance`` lists only the filter classes the
 provider really implements (:data:`api_config.providers.cql.FILTER_CONFORMANCE`).
 
+Outermost, :class:`api_config.limits.middleware.Limits` bounds every request (body size, execution
+rate per client, time budget of the database work; settings ``DOTHI_API_*`` from the environment).
+
 Requires ``PYGEOAPI_CONFIG`` and ``PYGEOAPI_OPENAPI`` in the environment (set by ``dothi serve``).
 """
 
@@ -38,6 +41,7 @@ from pygeofilter.parsers.cql2_text import parse as parse_cql2_text
 
 from api_config.config import LANGUAGES
 from api_config.fastitem import FastItems, FastTiles
+from api_config.limits.middleware import Limits, LimitSettings
 from api_config.providers.cql import FILTER_CONFORMANCE
 from api_config.providers.tables import describe
 from api_config.security.wiring import secure
@@ -278,7 +282,11 @@ def create_app() -> WsgiApp:
     cors = bool(pygeoapi_instance.config["server"].get("cors", False))
     lean = (FastItems(pygeoapi_instance, cors=cors), FastTiles(pygeoapi_instance, cors=cors))
     guarded = RequestGuard(FLASK_APP.wsgi_app, lean)
-    FLASK_APP.wsgi_app = secure(guarded, pygeoapi_instance.config, ApiSettings())
+    settings = ApiSettings()
+    # outermost first: CORS, authentication (sets the identity the rate limit counts under), the
+    # limits (api_config.limits), the request guard, pygeoapi
+    limited = Limits(guarded, LimitSettings.from_api(settings))
+    FLASK_APP.wsgi_app = secure(limited, pygeoapi_instance.config, settings)
     return FLASK_APP
 
 

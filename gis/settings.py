@@ -20,14 +20,22 @@ variable                    meaning
 ``DOTHI_API_HOST``          address ``dothi serve`` binds to (``127.0.0.1``)
 ``DOTHI_API_PORT``          port ``dothi serve`` binds to (``5000``)
 ``DOTHI_API_WORKERS``       gunicorn worker processes (``2``)
+``DOTHI_API_THREADS``       request threads per worker (gunicorn ``gthread``, ``4``)
 ``DOTHI_API_STATEMENT_TIMEOUT_MS`` statement timeout of API database connections (``15000``)
+``DOTHI_API_REQUEST_BUDGET_MS`` time budget of one request's database work (``20000``); beyond: 503
+``DOTHI_API_MAX_JOBS``      process jobs running at once, over all workers (``1``)
+``DOTHI_API_JOB_QUEUE``     jobs waiting for a free slot (``8``); one more: 429 with ``Retry-After``
+``DOTHI_API_MAX_BODY_BYTES`` largest request body (``1048576``); larger: 413
+``DOTHI_API_EXECUTE_RATE``  process executions per client and worker (``10/minute``, ``limits``
+                            notation; ``0`` or empty: no rate limit)
+``DOTHI_API_TRUSTED_PROXIES`` comma-separated addresses/networks of reverse proxies whose
+                            ``X-Forwarded-For`` names the client and whose identity headers are
+                            believed (none by default)
 ``DOTHI_API_PUBLIC_URL``    URL the API advertises in its links (default ``http://HOST:PORT``)
 ``DOTHI_API_CORS_ORIGINS``  origins that may read cross-origin (GET, HEAD): ``*`` (default),
                             comma-separated origins, or empty for none
 ``DOTHI_API_CORS_WRITE_ORIGINS`` origins that may also POST/PUT/PATCH/DELETE cross-origin
                             (process execution, jobs); none by default
-``DOTHI_API_TRUSTED_PROXIES`` addresses or networks (comma-separated) of reverse proxies whose
-                            identity headers are believed (none by default)
 ``DOTHI_API_TRUSTED_USER_HEADER`` header naming the user authenticated by the trusted proxy
                             (e.g. ``X-Forwarded-User``); unset: API keys only
 ``DOTHI_API_TRUSTED_ROLE_HEADER`` header carrying that user's role, ``planner`` or ``analyst``
@@ -98,7 +106,19 @@ class ApiSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=5000, ge=1, le=65535)
     workers: int = Field(default=2, ge=1)
+    threads: int = Field(default=4, ge=1)
     statement_timeout_ms: int = Field(default=15000, ge=100)
+    #: Wall-clock budget of one request's database statements (ms); see api_config.limits.budget.
+    request_budget_ms: int = Field(default=20000, ge=100)
+    #: Process jobs running at once (over all web workers) and jobs waiting for a slot.
+    max_jobs: int = Field(default=1, ge=1)
+    job_queue: int = Field(default=8, ge=0)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    #: Process executions per client and web worker, e.g. ``10/minute``; ``0`` or empty disables.
+    execute_rate: str = "10/minute"
+    #: Reverse proxies (addresses or networks, comma-separated) trusted for X-Forwarded-For and
+    #: for the identity headers below (api_config.limits.clients, api_config.security.auth).
+    trusted_proxies: str = ""
     #: Vector-tile cache per web worker (MB); 0 disables it.
     tile_cache_mb: float = Field(default=64, ge=0)
     public_url: str | None = None
@@ -107,7 +127,6 @@ class ApiSettings(BaseSettings):
     cors_origins: str = "*"
     cors_write_origins: str = ""
     #: Identity from a trusted reverse proxy (api_config.security.auth).
-    trusted_proxies: str = ""
     trusted_user_header: str | None = None
     trusted_role_header: str | None = None
 

@@ -42,7 +42,7 @@ def _serve(app: App) -> NoReturn:
     files = server.generate(app.engine(), logins, app.api, app.db.data_dir)
     _print_urls(app)
     cmd = server.gunicorn_command(app.api)
-    os.execve(cmd[0], cmd, server.server_env(files, logins))
+    os.execve(cmd[0], cmd, server.server_env(files, logins, app.api))
 
 
 def _print_urls(app: App) -> None:

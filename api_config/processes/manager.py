@@ -2,26 +2,27 @@
 
 Jobs (status, progress, results) live in a PostgreSQL table, so they survive a server restart.  Stock
 pygeoapi runs asynchronous jobs as threads inside the web worker, which competes with requests
-and dies with the worker; here each asynchronous job runs in a forked child process that owns
-fresh database connections.  Each job records the process running it; a job whose process died
-(restart, crash) is marked ``failed`` when jobs are read and when the server starts
-(:mod:`api_config.processes.interrupted`).
+and dies with the worker; here each asynchronous job runs in its own process that owns fresh
+database connections, through a bounded queue (:mod:`api_config.processes.queue`: at most
+``max_jobs`` running and ``queue`` waiting over all web workers, 429 beyond).  Each job records the
+process running it; a job whose process died (restart, crash) is marked ``failed`` when jobs are
+read and when the server starts (:mod:`api_config.processes.interrupted`).
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
+import threading
 from typing import Any
 
 from pygeoapi.process.base import JobResultNotFoundError
 from pygeoapi.process.manager.postgresql import PostgreSQLManager
-from pygeoapi.util import JobStatus
+from pygeoapi.util import JobStatus, ProcessExecutionMode, RequestedProcessExecutionMode
 from sqlalchemy import insert, select, update
 
 from api_config.processes.interrupted import fail_interrupted, jobs_table
 from api_config.processes.liveness import identify
-from api_config.providers import db
+from api_config.processes.queue import JobQueue, QueueSettings, subscriber_dict
 from api_config.security import identity
 from api_config.security.jobs import record_owner, visible
 
@@ -33,18 +34,48 @@ class DothiJobManager(PostgreSQLManager):
     """Jobs and their results in PostgreSQL; async execution in a child process."""
 
     def __init__(self, manager_def: dict[str, Any]) -> None:
+        self._definition = dict(manager_def)  # what a job process builds its manager from
+        self._local = threading.local()
         manager_def = dict(manager_def)
         if manager_def.get("output_dir") == IN_DATABASE:
             manager_def["output_dir"] = None
         super().__init__(manager_def)
         self._jobs = jobs_table(self._engine, self.db_search_path[0])
         fail_interrupted(self._engine, self._jobs)  # jobs cut off by the last stop or crash
+        self.queue = JobQueue(self._engine, self._jobs, QueueSettings.from_manager_def(manager_def))
+
+    # pygeoapi keeps the processor of the current execution on the manager: one per thread here
+    @property
+    def processor(self) -> Any:
+        return getattr(self._local, "processor", None)
+
+    @processor.setter
+    def processor(self, value: Any) -> None:
+        self._local.processor = value
+
+    def execute_process(self, process_id: str, data_dict: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        """A synchronous execution holds a job slot while it runs (429 when none is free)."""
+        self._local.process_id = process_id
+        if self._runs_async(process_id, kwargs.get("execution_mode", args[0] if args else None)):
+            return super().execute_process(process_id, data_dict, *args, **kwargs)
+        with self.queue.sync_slot(process_id):
+            return super().execute_process(process_id, data_dict, *args, **kwargs)
+
+    def _runs_async(self, process_id: str, mode: Any) -> bool:
+        """pygeoapi's choice between the two handlers (BaseManager.execute_process)."""
+        options = self.get_processor(process_id).metadata.get("jobControlOptions", [])
+        if mode == RequestedProcessExecutionMode.respond_async:
+            return self.is_async and ProcessExecutionMode.async_execute.value in options
+        return ProcessExecutionMode.sync_execute.value not in options
 
     def add_job(self, job_metadata: dict[str, Any]) -> str:
         """Insert the job with the process running it (this one, until a child takes over) and
-        who submitted it (:mod:`api_config.security.jobs`)."""
+        who submitted it (:mod:`api_config.security.jobs`) — when the queue has room (429
+        otherwise)."""
         submitter = identity.current()
+        self.queue.clean()
         with self._engine.begin() as conn:
+            self.queue.admit(conn)
             conn.execute(insert(self._jobs).values(**job_metadata, **identify().as_columns()))
             if submitter is not None:
                 record_owner(conn, str(job_metadata["identifier"]), submitter)
@@ -61,17 +92,28 @@ class DothiJobManager(PostgreSQLManager):
         return visible(self._engine, dict(super().get_jobs(status=status, limit=limit, offset=offset)))
 
     def _execute_handler_async(
-        self, p: Any, job_id: str, data_dict: dict[str, Any], *args: Any, **kwargs: Any
+        self,
+        p: Any,
+        job_id: str,
+        data_dict: dict[str, Any],
+        requested_outputs: Any = None,
+        *,
+        subscriber: Any = None,
+        requested_response: Any = None,
     ) -> Any:
-        ctx = multiprocessing.get_context("fork")
-        child = ctx.Process(
-            target=self._run_in_child, args=(p, job_id, data_dict, *args), kwargs=kwargs, daemon=False
-        )
-        child.start()
-        if child.pid is not None:
-            process = identify(child.pid).as_columns()
-            with self._engine.begin() as conn:
-                conn.execute(update(self._jobs).where(self._jobs.c.identifier == job_id).values(**process))
+        job = {
+            "process_id": getattr(self._local, "process_id", None) or p.metadata["id"],
+            "job_id": job_id,
+            "data": data_dict,
+            "requested_outputs": requested_outputs,
+            "requested_response": requested_response,
+            "subscriber": subscriber_dict(subscriber),
+            "submitter": identity.as_dict(identity.current()),  # the job process runs on its behalf
+        }
+        child = self.queue.spawn(self._definition, job)
+        process = identify(child.pid).as_columns()
+        with self._engine.begin() as conn:
+            conn.execute(update(self._jobs).where(self._jobs.c.identifier == job_id).values(**process))
         return "application/json", None, JobStatus.accepted
 
     def _execute_handler_sync(self, p: Any, job_id: str, *args: Any, **kwargs: Any) -> Any:
@@ -102,9 +144,3 @@ class DothiJobManager(PostgreSQLManager):
             return mimetype, json.loads(data)
         # pygeoapi passes other media types through as they are (GeoJSON as its text)
         return mimetype, data.decode("utf-8") if "json" in mimetype else data
-
-    def _run_in_child(self, *args: Any, **kwargs: Any) -> None:
-        # connections inherited from the web worker must not be shared: drop them, open new ones
-        self._engine.dispose(close=False)
-        db.dispose_all()
-        self._execute_handler_sync(*args, **kwargs)

@@ -40,6 +40,8 @@ from pygeoapi.provider.base import (
 )
 from sqlalchemy.engine import Engine
 
+from api_config.limits.budget import BudgetCursor, BudgetExceededError
+from api_config.limits.budget import current as request_budget
 from api_config.providers import params as qp
 from api_config.providers.cql import FilterError, SqlFilter
 from api_config.providers.crs import OutputCrs, output_crs
@@ -184,7 +186,7 @@ class PostGISProvider(BaseProvider):
             statement = self._statement(
                 "item", geometry=self._geometry(out, skip=False), properties=self._properties([])
             )
-            text = _ITEM_SQL[key] = statement.as_string(cur)
+            text = _ITEM_SQL[key] = statement.as_string(cur.connection)
         return text
 
     def _statement(self, name: str, **parts: sql.Composable) -> sql.Composed:
@@ -298,23 +300,36 @@ class PostGISProvider(BaseProvider):
 
 
 class PooledCursor:
-    """A pooled connection's cursor; database errors become pygeoapi errors with HTTP codes."""
+    """A pooled connection's cursor; database errors become pygeoapi errors with HTTP codes.
+
+    Inside a request with a time budget (:mod:`api_config.limits.budget`) the cursor is a
+    :class:`~api_config.limits.budget.BudgetCursor`: no statement outlasts what is left.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.budgeted: BudgetCursor | None = None
 
     def __enter__(self) -> Any:
         self.conn = self.engine.raw_connection()
         self.cur = self.conn.cursor()
-        return self.cur
+        budget = request_budget()
+        if budget is None:
+            return self.cur
+        self.budgeted = BudgetCursor(self.cur, budget)
+        return self.budgeted
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        exhausted = self.budgeted is not None and self.budgeted.exhausted()
         try:
-            self.cur.close()
-            self.conn.rollback()
+            if self._restored():
+                self.cur.close()
+                self.conn.rollback()
         finally:
             self.conn.close()
         if isinstance(exc, psycopg2.errors.QueryCanceled):
+            if exhausted and self.budgeted is not None:
+                raise BudgetExceededError(self.budgeted.budget_ms) from exc
             raise ProviderTimeoutError(str(exc), user_msg=ProviderTimeoutError.default_msg) from exc
         if isinstance(exc, ValueError) and "NUL" in str(exc):
             # psycopg2 refuses to send a NUL inside a string literal (PostgreSQL text cannot hold one)
@@ -324,3 +339,15 @@ class PooledCursor:
             raise invalid(message) from exc
         if isinstance(exc, psycopg2.OperationalError):
             raise ProviderGenericError(str(exc), user_msg="The database is unavailable.") from exc
+
+    def _restored(self) -> bool:
+        """Give the connection its own statement timeout back before it returns to the pool;
+        False (and the connection dropped, not pooled) when that fails."""
+        if self.budgeted is None or not self.budgeted.lowered:
+            return True
+        try:
+            self.budgeted.restore()
+        except psycopg2.Error:
+            self.conn.invalidate()
+            return False
+        return True

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from api_config.security import keys, policy
-from api_config.security.identity import CURRENT, ROLES, Identity, Role
+from api_config.security.identity import CURRENT, ENVIRON_KEY, ROLES, Identity, Role
 from api_config.security.jobs import owner_of
 from api_config.security.responses import StartResponse, exception
 
@@ -114,6 +114,7 @@ class Authenticator:
         if refusal is not None:
             return exception(start_response, "403 Forbidden", "Forbidden", refusal)
         token = CURRENT.set(identity)
+        environ[ENVIRON_KEY] = identity.name  # the key the rate limit counts under (api_config.limits)
         try:
             return self.app(environ, start_response)
         finally:

@@ -7,7 +7,6 @@ API server (same database) and at a manager start.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import socket
@@ -26,6 +25,7 @@ from api_config.processes.liveness import ProcessIdentity, boot_id, identify, is
 from api_config.processes.manager import IN_DATABASE, DothiJobManager
 from gis.logins import api_logins
 from gis.settings import DatabaseSettings
+from tests.api_config import procs
 from tests.conftest import bearer
 
 SLEEP = "sleep-test"
@@ -86,9 +86,8 @@ def _start_and_kill(manager: DothiJobManager, engine: Engine) -> tuple[str, int]
 def manager(loaded: Engine, test_url: URL) -> Iterator[DothiJobManager]:
     # as the API runs it: the analyst login (dothi_jobs), which may write the jobs table only
     yield _manager(api_logins(DatabaseSettings(), test_url).analyst)
-    for child in multiprocessing.active_children():  # reap (and never leave a sleeper behind)
-        child.kill()
-        child.join(timeout=10)
+    for child in procs.job_processes(os.getpid()):  # never leave a sleeper behind (a thread reaps it)
+        os.kill(child.pid, signal.SIGKILL)
 
 
 def _assert_interrupted(status: str, message: str, pid: int) -> None:
