@@ -323,9 +323,15 @@ class EmbeddedCluster:
                 )
 
     def start(self) -> None:
-        """Start the server if it is not running; survives a stale pid file after a crash."""
+        """Start the server if it is not running; survives a stale pid file after a crash.
+
+        A server started by an older dothi (without :data:`LOG_SETTINGS` and its own group) is
+        restarted once, so that an upgrade gets the hardening without a manual ``db down``.
+        """
         if self._live_pid() is not None:
-            return
+            if self._started_hardened():
+                return
+            self.stop()
         bindir = find_bindir(self.bin_candidates)
         self._remove_stale_locks()
         state = self._read_state()
@@ -359,6 +365,14 @@ class EmbeddedCluster:
                 "start",
             ]
         )
+
+    def _started_hardened(self) -> bool:
+        """Whether the running server was started with today's settings (``postmaster.opts``)."""
+        try:
+            opts = (self.pgdata / "postmaster.opts").read_text()
+        except OSError:
+            return True  # cannot tell: leave a running server alone
+        return all(setting in opts for setting in LOG_SETTINGS)
 
     def _remove_stale_locks(self) -> None:
         """After a crash: the pid file and socket lock files name a dead (or zombie) postmaster.

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from gis import roles
-from gis.cluster import EmbeddedCluster
+from gis.cluster import LOG_SETTINGS, EmbeddedCluster
 from gis.engine import create_engine
 from gis.settings import DatabaseSettings
 
@@ -127,3 +127,22 @@ def test_a_cluster_made_before_roles_gets_them_and_a_private_log(own_cluster: Em
     own_cluster.up()
     assert _role(own_cluster, roles.API_LOGIN) == (False, True)
     assert json.loads(own_cluster.state_file.read_text())["logins"] == passwords
+
+
+def test_a_server_started_by_an_older_dothi_is_restarted_hardened(own_cluster: EmbeddedCluster) -> None:
+    """Upgrading while the embedded server runs: `db up` restarts it once with today's settings."""
+    own_cluster.up()
+    old_pid = own_cluster.status().pid
+    assert old_pid is not None
+    opts = own_cluster.pgdata / "postmaster.opts"
+    # what an older dothi's start left behind: the same command line without the log settings
+    text = opts.read_text()
+    for setting in LOG_SETTINGS:
+        text = text.replace(f' "-c" "{setting}"', "")
+    opts.write_text(text)
+    own_cluster.up()
+    new_pid = own_cluster.status().pid
+    assert new_pid is not None and new_pid != old_pid
+    assert all(setting in opts.read_text() for setting in LOG_SETTINGS)
+    own_cluster.up()  # and only once: a hardened server is left running
+    assert own_cluster.status().pid == new_pid
