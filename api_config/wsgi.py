@@ -37,6 +37,9 @@ from pygeofilter.parsers.cql2_json import parse as parse_cql2_json
 from pygeofilter.parsers.cql2_text import parse as parse_cql2_text
 
 from api_config.fastitem import FastItems, FastTiles
+from api_config.guard import logs, unavailable
+from api_config.guard.inputs import InputGuard
+from api_config.guard.responses import ResponseGuard
 from api_config.providers.cql import FILTER_CONFORMANCE
 from api_config.providers.tables import describe
 from api_config.webmap import blueprint as webmap_blueprint
@@ -255,7 +258,9 @@ def create_app() -> WsgiApp:
     FLASK_APP.register_blueprint(webmap_blueprint)
     cors = bool(pygeoapi_instance.config["server"].get("cors", False))
     lean = (FastItems(pygeoapi_instance, cors=cors), FastTiles(pygeoapi_instance, cors=cors))
-    FLASK_APP.wsgi_app = RequestGuard(FLASK_APP.wsgi_app, lean)
+    unavailable.register(FLASK_APP)
+    logs.configure()
+    FLASK_APP.wsgi_app = ResponseGuard(InputGuard(RequestGuard(FLASK_APP.wsgi_app, lean)))
     return FLASK_APP
 
 

@@ -40,6 +40,7 @@ from pygeoapi.provider.base import (
 )
 from sqlalchemy.engine import Engine
 
+from api_config.guard.unavailable import DatabaseUnavailable, is_unavailable
 from api_config.providers import params as qp
 from api_config.providers.cql import FilterError, SqlFilter
 from api_config.providers.crs import OutputCrs, output_crs
@@ -304,7 +305,12 @@ class PooledCursor:
         self.engine = engine
 
     def __enter__(self) -> Any:
-        self.conn = self.engine.raw_connection()
+        try:
+            self.conn = self.engine.raw_connection()
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise DatabaseUnavailable(str(exc), user_msg=DatabaseUnavailable.default_msg) from exc
+            raise
         self.cur = self.conn.cursor()
         return self.cur
 
@@ -320,4 +326,4 @@ class PooledCursor:
             message = f"A value in the request does not fit its property: {str(exc).splitlines()[0]}"
             raise invalid(message) from exc
         if isinstance(exc, psycopg2.OperationalError):
-            raise ProviderGenericError(str(exc), user_msg="The database is unavailable.") from exc
+            raise DatabaseUnavailable(str(exc), user_msg=DatabaseUnavailable.default_msg) from exc
