@@ -35,7 +35,8 @@ def _json(body: bytes, what: str) -> tuple[Any, Problem]:
     except UnicodeDecodeError as exc:
         return None, (
             HTTPStatus.BAD_REQUEST,
-            f"Body: {what} is not valid UTF-8 (byte {exc.start}). / Nội dung yêu cầu không phải UTF-8 hợp lệ.",
+            f"Body: {what} is not valid UTF-8 (byte {exc.start}). "
+            "/ Nội dung yêu cầu không phải UTF-8 hợp lệ.",
         )
     try:
         return json.loads(text), None
@@ -61,9 +62,12 @@ def _check_search(media: str, body: bytes) -> Problem:
         )
     document, problem = _json(body, "the CQL2 JSON filter")
     if problem is None and not isinstance(document, dict):
-        problem = HTTPStatus.BAD_REQUEST, (
-            f"Body: a CQL2 JSON filter is a JSON object, not {_kind(document)}. "
-            "/ Bộ lọc CQL2 JSON phải là một đối tượng JSON."
+        problem = (
+            HTTPStatus.BAD_REQUEST,
+            (
+                f"Body: a CQL2 JSON filter is a JSON object, not {_kind(document)}. "
+                "/ Bộ lọc CQL2 JSON phải là một đối tượng JSON."
+            ),
         )
     return problem
 
@@ -82,6 +86,10 @@ def _check_execution(body: bytes) -> Problem:
             f'Body: an execute request is a JSON object such as {{"inputs": {{}}}}, not {_kind(document)}. '
             "/ Yêu cầu thực thi phải là một đối tượng JSON."
         )
+    return _check_members(document)
+
+
+def _check_members(document: dict[str, Any]) -> Problem:
     for member in ("inputs", "outputs", "subscriber"):
         if member in document and not isinstance(document[member], dict):
             return HTTPStatus.BAD_REQUEST, (

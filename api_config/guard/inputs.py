@@ -25,6 +25,8 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 _DIGITS = re.compile(r"^[0-9]{1,19}$")
 #: Largest ``offset`` (PostgreSQL's bigint).
 MAX_OFFSET = 2**63 - 1
+_SUBSET_ONE = r'[A-Za-z_][\w-]*\(\s*("[^"():,]*"|[^"():,]+)(\s*:\s*("[^"():,]*"|[^"():,]+))?\s*\)'
+_SUBSET = re.compile(rf"^{_SUBSET_ONE}(,{_SUBSET_ONE})*$")
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
@@ -52,11 +54,18 @@ def check_query(params: list[tuple[str, str]]) -> str | None:
     """The reason typed query parameters are refused, or None."""
     for name, value in params:
         if name == "limit" and (not _DIGITS.match(value) or int(value) < 1):
-            return f"Parameter 'limit': {value!r} is not a positive integer. / 'limit' phải là số nguyên dương."
+            return (
+                f"Parameter 'limit': {value!r} is not a positive integer. / 'limit' phải là số nguyên dương."
+            )
         if name == "offset" and (not _DIGITS.match(value) or int(value) > MAX_OFFSET):
             return (
                 f"Parameter 'offset': {value!r} is not an integer between 0 and {MAX_OFFSET}. "
                 "/ 'offset' phải là số nguyên không âm."
+            )
+        if name == "subset" and not _SUBSET.match(value):
+            return (
+                f"Parameter 'subset': {value!r} is not axis(low:high)[,axis(low:high)…], "
+                "e.g. x(640800:645000),y(1140960:1145000). / 'subset' không đúng cú pháp."
             )
         if name == "bbox":
             reason = _check_bbox(value)
@@ -76,6 +85,9 @@ def _check_bbox(value: str) -> str | None:
             f"Parameter 'bbox': {value!r} is not 4 (or 6) finite numbers minx,miny,maxx,maxy. "
             "/ 'bbox' phải gồm 4 (hoặc 6) số hữu hạn."
         )
+    half = len(numbers) // 2
+    if numbers[1] > numbers[half + 1]:
+        return f"Parameter 'bbox': miny is greater than maxy in {value!r}. / 'bbox': miny lớn hơn maxy."
     return None
 
 
@@ -109,7 +121,9 @@ class InputGuard:
         if problem is None:
             return self.app(environ, start_response)
         status, headers, data = exception_response(*problem)
-        client_error(problem[0].value, environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""), problem[1])
+        client_error(
+            problem[0].value, environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""), problem[1]
+        )
         start_response(status, headers)
         return [data]
 

@@ -1,6 +1,6 @@
 """Database unavailable → HTTP 503 with ``Retry-After`` (never a 500).
 
-Two routes lead here: dothi's providers turn a lost connection into :class:`DatabaseUnavailable`
+Two routes lead here: dothi's providers turn a lost connection into :class:`DatabaseUnavailableError`
 (a pygeoapi provider error whose status is 503), and a connection that cannot even be opened (in
 a provider, the job manager or a process) escapes pygeoapi as a driver error, which the Flask
 error handler registered by :func:`register` answers.  :class:`~api_config.guard.responses.
@@ -29,12 +29,17 @@ MESSAGE = (
 LOGGER = logging.getLogger(__name__)
 
 
-class DatabaseUnavailable(ProviderConnectionError):
+class DatabaseUnavailableError(ProviderConnectionError):
     """The database cannot be reached (connection refused, lost, or the pool exhausted)."""
 
     ogc_exception_code = "ServiceUnavailable"
     http_status_code = HTTPStatus.SERVICE_UNAVAILABLE
     default_msg = MESSAGE
+
+    @classmethod
+    def caused_by(cls, exc: BaseException) -> DatabaseUnavailableError:
+        """The error to raise (``from exc``) for a driver error meaning the database is unreachable."""
+        return cls(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, user_msg=MESSAGE)
 
 
 def is_unavailable(exc: BaseException) -> bool:
@@ -45,9 +50,7 @@ def is_unavailable(exc: BaseException) -> bool:
         if exc.connection_invalidated:
             return True
         exc = exc.orig or exc
-    return isinstance(exc, psycopg2.OperationalError) and not isinstance(
-        exc, psycopg2.errors.QueryCanceled
-    )
+    return isinstance(exc, psycopg2.OperationalError) and not isinstance(exc, psycopg2.errors.QueryCanceled)
 
 
 def _answer(exc: Exception) -> Any:

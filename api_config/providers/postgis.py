@@ -40,7 +40,7 @@ from pygeoapi.provider.base import (
 )
 from sqlalchemy.engine import Engine
 
-from api_config.guard.unavailable import DatabaseUnavailable, is_unavailable
+from api_config.guard.unavailable import DatabaseUnavailableError, is_unavailable
 from api_config.providers import params as qp
 from api_config.providers.cql import FilterError, SqlFilter
 from api_config.providers.crs import OutputCrs, output_crs
@@ -309,7 +309,7 @@ class PooledCursor:
             self.conn = self.engine.raw_connection()
         except Exception as exc:
             if is_unavailable(exc):
-                raise DatabaseUnavailable(str(exc), user_msg=DatabaseUnavailable.default_msg) from exc
+                raise DatabaseUnavailableError.caused_by(exc) from exc
             raise
         self.cur = self.conn.cursor()
         return self.cur
@@ -326,4 +326,4 @@ class PooledCursor:
             message = f"A value in the request does not fit its property: {str(exc).splitlines()[0]}"
             raise invalid(message) from exc
         if isinstance(exc, psycopg2.OperationalError):
-            raise DatabaseUnavailable(str(exc), user_msg=DatabaseUnavailable.default_msg) from exc
+            raise DatabaseUnavailableError.caused_by(exc) from exc
