@@ -38,6 +38,7 @@ from pygeofilter.parsers.cql2_text import parse as parse_cql2_text
 
 from api_config.fastitem import FastItems, FastTiles
 from api_config.guard import logs, unavailable
+from api_config.guard.banner import hide_server_banner
 from api_config.guard.inputs import InputGuard
 from api_config.guard.responses import ResponseGuard
 from api_config.providers.cql import FILTER_CONFORMANCE
@@ -260,6 +261,7 @@ def create_app() -> WsgiApp:
     lean = (FastItems(pygeoapi_instance, cors=cors), FastTiles(pygeoapi_instance, cors=cors))
     unavailable.register(FLASK_APP)
     logs.configure()
+    hide_server_banner()
     FLASK_APP.wsgi_app = ResponseGuard(InputGuard(RequestGuard(FLASK_APP.wsgi_app, lean)))
     return FLASK_APP
 
