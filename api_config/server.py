@@ -15,6 +15,8 @@ from pygeoapi.util import yaml_load
 from sqlalchemy.engine import URL, Engine
 
 from api_config.config import PASSWORD_ENV, build_config, validate, write_config
+from api_config.oas import contract
+from api_config.oas.bundle import bundle
 from api_config.webmap import META_ENV, write_meta
 from gis.errors import ConfigError
 from gis.settings import ApiSettings
@@ -41,7 +43,7 @@ def generate(engine: Engine, url: URL, api: ApiSettings, data_dir: Path) -> ApiF
     os.environ[PASSWORD_ENV] = url.password or ""
     with files.config.open(encoding="utf-8") as fh:
         resolved = yaml_load(fh)
-    document = complete_responses(get_oas(resolved, fail_on_invalid_collection=True))
+    document = bundle(contract.fix(complete_responses(get_oas(resolved, fail_on_invalid_collection=True))))
     tmp = files.openapi.with_suffix(".tmp")
     tmp.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
     tmp.replace(files.openapi)
