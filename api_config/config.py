@@ -21,6 +21,7 @@ from sqlalchemy.engine import URL, Engine
 
 from analysis.registry import INDICATORS, IndicatorSpec
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
+from api_config.assets import TEMPLATES_DIR
 from api_config.providers.crs import CRS84, CRS_URIS
 from api_config.providers.mvt import DEFAULT_MAX_FEATURES
 from api_config.providers.tables import TIME_COLUMN, Kind, describe
@@ -356,10 +357,8 @@ def build_config(
                 "connection": {**_connection(url), "search_path": ["public"]},
                 "output_dir": "in-database",  # api_config.processes.manager.IN_DATABASE
             },
-            "map": {
-                "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-                "attribution": "© OpenStreetMap contributors",
-            },
+            "map": {"url": api.basemap_url, "attribution": api.basemap_attribution},
+            "templates": {"path": str(TEMPLATES_DIR)},
         },
         "logging": {"level": "ERROR"},
         "metadata": _metadata(),

@@ -43,7 +43,7 @@ def generate(engine: Engine, url: URL, api: ApiSettings, data_dir: Path) -> ApiF
     os.environ[PASSWORD_ENV] = url.password or ""
     with files.config.open(encoding="utf-8") as fh:
         resolved = yaml_load(fh)
-    document = bundle(contract.fix(complete_responses(get_oas(resolved, fail_on_invalid_collection=True))))
+    document = contract.fix(bundle(complete_responses(get_oas(resolved, fail_on_invalid_collection=True))))
     tmp = files.openapi.with_suffix(".tmp")
     tmp.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
     tmp.replace(files.openapi)

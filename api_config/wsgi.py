@@ -36,11 +36,12 @@ from pygeoapi.flask_app import api_ as pygeoapi_instance
 from pygeofilter.parsers.cql2_json import parse as parse_cql2_json
 from pygeofilter.parsers.cql2_text import parse as parse_cql2_text
 
+from api_config.assets import blueprint as assets_blueprint
 from api_config.fastitem import FastItems, FastTiles
 from api_config.guard import logs, unavailable
 from api_config.guard.banner import hide_server_banner
 from api_config.guard.inputs import InputGuard
-from api_config.guard.responses import ResponseGuard
+from api_config.guard.responses import ResponseGuard, origins
 from api_config.providers.cql import FILTER_CONFORMANCE
 from api_config.providers.tables import describe
 from api_config.webmap import blueprint as webmap_blueprint
@@ -257,12 +258,15 @@ def create_app() -> WsgiApp:
     itemtypes.get_collection_queryables = titled_queryables
     _gzip_level()
     FLASK_APP.register_blueprint(webmap_blueprint)
+    FLASK_APP.register_blueprint(assets_blueprint)
     cors = bool(pygeoapi_instance.config["server"].get("cors", False))
     lean = (FastItems(pygeoapi_instance, cors=cors), FastTiles(pygeoapi_instance, cors=cors))
     unavailable.register(FLASK_APP)
     logs.configure()
     hide_server_banner()
-    FLASK_APP.wsgi_app = ResponseGuard(InputGuard(RequestGuard(FLASK_APP.wsgi_app, lean)))
+    basemap = str(pygeoapi_instance.config["server"].get("map", {}).get("url") or "")
+    guarded = InputGuard(RequestGuard(FLASK_APP.wsgi_app, lean))
+    FLASK_APP.wsgi_app = ResponseGuard(guarded, image_sources=origins(basemap))
     return FLASK_APP
 
 

@@ -17,6 +17,7 @@ variable                    meaning
 ``DOTHI_API_WORKERS``       gunicorn worker processes (``2``)
 ``DOTHI_API_STATEMENT_TIMEOUT_MS`` statement timeout of API database connections (``15000``)
 ``DOTHI_API_PUBLIC_URL``    URL the API advertises in its links (default ``http://HOST:PORT``)
+``DOTHI_API_BASEMAP_URL``   XYZ basemap of the HTML pages' maps (default: none, no third party)
 =========================== ====================================================================
 """
 
@@ -82,6 +83,10 @@ class ApiSettings(BaseSettings):
     tile_cache_mb: float = Field(default=64, ge=0)
     public_url: str | None = None
     default_language: str = "vi"
+    #: Basemap of pygeoapi's HTML maps (an XYZ URL template); empty: dothi's own data only, no
+    #: request to a third party.  Its origin is added to the pages' Content-Security-Policy.
+    basemap_url: str = ""
+    basemap_attribution: str = ""
 
     @property
     def url(self) -> str:

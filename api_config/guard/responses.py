@@ -15,6 +15,7 @@ import gzip
 import itertools
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from api_config.guard.unavailable import RETRY_AFTER_S
 
@@ -22,40 +23,53 @@ StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 GZIP_MAGIC = b"\x1f\x8b"
-#: Content-Security-Policy of HTML pages.  Styles allow 'unsafe-inline' because pygeoapi's and
-#: Leaflet's pages set ``style=`` attributes; scripts come from this origin only.
-CSP = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "connect-src 'self'",
-        "font-src 'self' data:",
-        "worker-src 'self' blob:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'self'",
+
+
+def content_security_policy(image_sources: tuple[str, ...] = ()) -> str:
+    """Content-Security-Policy of HTML pages.  Styles allow 'unsafe-inline' because pygeoapi's and
+    Leaflet's pages set ``style=`` attributes; scripts come from this origin only; images also
+    from ``image_sources`` (the origin of a configured basemap)."""
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            " ".join(("img-src 'self' data: blob:", *image_sources)),
+            "connect-src 'self'",
+            "font-src 'self' data:",
+            "worker-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'self'",
+        )
     )
-)
+
+
+def origins(url_template: str) -> tuple[str, ...]:
+    """The origin of an XYZ URL template (``https://{s}.tile.example/{z}/{x}/{y}.png``), for the CSP."""
+    if not url_template:
+        return ()
+    parts = urlsplit(url_template.replace("{s}", "*"))
+    return (f"{parts.scheme}://{parts.netloc}",) if parts.scheme in ("http", "https") else ()
+
+
 SECURITY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
 )
-HTML_HEADERS = (("Content-Security-Policy", CSP), ("X-Frame-Options", "SAMEORIGIN"))
 
 
 def _get(headers: list[tuple[str, str]], name: str) -> str | None:
     return next((v for k, v in headers if k.lower() == name.lower()), None)
 
 
-def secure_headers(status: str, headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def secure_headers(status: str, headers: list[tuple[str, str]], *, csp: str) -> list[tuple[str, str]]:
     """``headers`` with the security headers (and ``Retry-After`` on a 503) added when missing."""
     out = list(headers)
     extra = list(SECURITY_HEADERS)
     if (_get(headers, "Content-Type") or "").startswith("text/html"):
-        extra += HTML_HEADERS
+        extra += [("Content-Security-Policy", csp), ("X-Frame-Options", "SAMEORIGIN")]
     if status.startswith("503"):
         extra.append(("Retry-After", str(RETRY_AFTER_S)))
     out += [(k, v) for k, v in extra if _get(headers, k) is None]
@@ -83,8 +97,9 @@ def _started(result: Iterable[bytes]) -> Iterable[bytes]:
 class ResponseGuard:
     """WSGI middleware applying :func:`secure_headers` and :func:`true_encoding` to every response."""
 
-    def __init__(self, app: WsgiApp) -> None:
+    def __init__(self, app: WsgiApp, *, image_sources: tuple[str, ...] = ()) -> None:
         self.app = app
+        self.csp = content_security_policy(image_sources)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         captured: dict[str, Any] = {}
@@ -97,7 +112,7 @@ class ResponseGuard:
         if "status" not in captured:  # an application calling start_response on first iteration
             result = _started(result)
         status, headers = captured["status"], captured["headers"]
-        headers = secure_headers(status, headers)
+        headers = secure_headers(status, headers, csp=self.csp)
         if "gzip" not in (_get(headers, "Content-Encoding") or "").lower():
             start_response(status, headers, captured["exc_info"])
             return result
