@@ -12,4 +12,4 @@ def hide_server_banner() -> None:
         from gunicorn.http import wsgi  # noqa: PLC0415 - only under gunicorn
     except ImportError:  # pragma: no cover - another WSGI server
         return
-    wsgi.SERVER = SERVER_NAME  # type: ignore[attr-defined]
+    wsgi.SERVER = SERVER_NAME

@@ -69,7 +69,7 @@ def _get_exception(self: API, status: int, *args: Any, **kwargs: Any) -> Any:
 
 def configure() -> None:
     """Install the filter on the root logger's handlers (idempotent)."""
-    API.get_exception = _get_exception  # type: ignore[method-assign]
+    API.get_exception = _get_exception
     root = logging.getLogger()
     for handler in root.handlers:
         if not any(isinstance(f, ClientErrorFilter) for f in handler.filters):

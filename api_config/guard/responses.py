@@ -73,7 +73,13 @@ def secure_headers(status: str, headers: list[tuple[str, str]], *, csp: str) -> 
     if status.startswith("503"):
         extra.append(("Retry-After", str(RETRY_AFTER_S)))
     out += [(k, v) for k, v in extra if _get(headers, k) is None]
-    return out
+    return [(k, _single_params(v) if k.lower() == "content-type" else v) for k, v in out]
+
+
+def _single_params(value: str) -> str:
+    """pygeoapi sends ``text/csv; charset=utf-8; charset=utf-8``: keep each parameter once."""
+    parts = [p.strip() for p in value.split(";")]
+    return "; ".join(dict.fromkeys(parts))
 
 
 def true_encoding(headers: list[tuple[str, str]], body: bytes) -> tuple[list[tuple[str, str]], bytes]:

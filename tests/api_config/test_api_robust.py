@@ -303,3 +303,39 @@ def test_database_down_is_503_with_retry_after_then_recovers(relayed_server: tup
         relay.up()
     after = {p: requests.get(f"{base}{p}", params=q, timeout=30).status_code for p, q in paths}
     assert after == before
+
+
+# -- contract gaps (issue 11, item 6) -------------------------------------------------------------
+
+
+def test_tilesets_follow_ogc_api_tiles_and_the_document(api_server: str) -> None:
+    doc = requests.get(f"{api_server}/openapi", params={"f": "json"}, timeout=60).json()
+    body = requests.get(
+        f"{api_server}/collections/admin_units/tiles", params={"f": "json"}, timeout=30
+    ).json()
+    assert body["tilesets"], body
+    for tileset in body["tilesets"]:
+        # OGC API - Tiles 1.0, tileSet-item: dataType, crs, links (self + tiling-scheme); the URI of
+        # a registered tile matrix set
+        assert tileset["dataType"] == "vector" and tileset["crs"].startswith("http")
+        assert tileset["tileMatrixSetURI"].endswith("/WebMercatorQuad")
+        rels = {link["rel"] for link in tileset["links"]}
+        assert {"self", "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme"} <= rels
+    declared = doc["paths"]["/collections/admin_units/tiles"]["get"]["responses"]["200"]["$ref"]
+    response = doc["components"]["responses"][declared.rsplit("/", 1)[-1]]
+    while "$ref" in response:
+        response = doc["components"]["responses"][response["$ref"].rsplit("/", 1)[-1]]
+    assert response["content"]["application/json"]["schema"]["required"] == ["tilesets"]
+
+
+def test_queryables_content_type_is_the_documented_one(api_server: str) -> None:
+    doc = requests.get(f"{api_server}/openapi", params={"f": "json"}, timeout=60).json()
+    for what in ("queryables", "schema"):
+        resp = requests.get(f"{api_server}/collections/admin_units/{what}", params={"f": "json"}, timeout=30)
+        ref = doc["paths"][f"/collections/admin_units/{what}"]["get"]["responses"]["200"]["$ref"]
+        declared = doc["components"]["responses"][ref.rsplit("/", 1)[-1]]["content"]
+        assert resp.headers["Content-Type"].split(";")[0] in declared, (
+            resp.headers["Content-Type"],
+            declared,
+        )
+        assert resp.headers["Content-Type"].startswith("application/schema+json")

@@ -83,6 +83,36 @@
     if (bounds.isValid()) { view.fitBounds(bounds, { maxZoom: 15 }); }
   }
 
+  // The extent of a collection.
+  function extent(page) {
+    var element = document.getElementById("collection-map");
+    if (!element || !window.L || !page.extent) { return; }
+    var view = L.map(element, { maxZoom: 19 });
+    if (page.map && page.map.url) {
+      view.addLayer(L.tileLayer(page.map.url, { maxZoom: 18, attribution: page.map.attribution || "" }));
+    }
+    var b = page.extent;
+    var clamp = function (lat) { return Math.max(-85.0511, Math.min(lat, 85.0511)); };
+    var box = L.rectangle([[clamp(b[1]), b[0]], [clamp(b[3]), b[2]]]);
+    view.addLayer(box);
+    view.fitBounds(box.getBounds(), { maxZoom: 10 });
+  }
+
+  // The tiling scheme selector of a collection's tiles page.
+  function tilingScheme(page) {
+    var select = document.getElementById("tilingScheme");
+    var link = document.getElementById("metadata_link");
+    if (!select || !link || !page.tiles_metadata) { return; }
+    var scheme = new URL(document.location).searchParams.get("scheme") || select.value;
+    if (scheme) {
+      select.value = scheme;
+      link.href = page.tiles_metadata + encodeURIComponent(scheme) + "/metadata";
+    }
+    select.addEventListener("change", function (ev) {
+      document.location.search = "scheme=" + encodeURIComponent(ev.target.value);
+    });
+  }
+
   embedJsonLd();
   limits();
   var block = document.getElementById("dothi-page");
@@ -90,5 +120,7 @@
     var page = JSON.parse(block.textContent);
     search(page);
     map(page);
+    extent(page);
+    tilingScheme(page);
   }
 })();
