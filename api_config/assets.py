@@ -4,8 +4,9 @@ pygeoapi's templates load Bootstrap, Leaflet and Leaflet.markercluster from publ
 offline, and every visitor's address sent to a third party) and run inline scripts, which a strict
 Content-Security-Policy forbids.  dothi overrides those templates (``api_config/templates``,
 ``server.templates.path`` in the generated configuration): libraries come from the npm packages
-installed by ``make`` in ``api_config/web`` (package.json pins the versions), and the pages'
-scripts from ``templates/assets/pages.js``, which reads its data from a JSON data block.
+installed by ``make`` in ``api_config/web`` (package.json pins the versions: Bootstrap, Leaflet,
+Leaflet.markercluster, Swagger UI), and the pages' scripts from ``templates/assets/pages.js`` (which
+reads its data from a JSON data block) and ``templates/assets/swagger.js``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ FILES = {
     "MarkerCluster.css": _MODULES / "leaflet.markercluster/dist/MarkerCluster.css",
     "MarkerCluster.Default.css": _MODULES / "leaflet.markercluster/dist/MarkerCluster.Default.css",
     "pages.js": TEMPLATES_DIR / "assets/pages.js",
+    "swagger-ui.css": _MODULES / "swagger-ui-dist/swagger-ui.css",
+    "swagger-ui-bundle.js": _MODULES / "swagger-ui-dist/swagger-ui-bundle.js",
+    "swagger-ui-standalone-preset.js": _MODULES / "swagger-ui-dist/swagger-ui-standalone-preset.js",
+    "favicon-32x32.png": _MODULES / "swagger-ui-dist/favicon-32x32.png",
+    "swagger.js": TEMPLATES_DIR / "assets/swagger.js",
 }
 #: Leaflet's stylesheet refers to its marker and control images as ``images/<name>``.
 LEAFLET_IMAGES = _MODULES / "leaflet/dist/images"

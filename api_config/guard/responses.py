@@ -4,6 +4,7 @@
   exception copies the request's ``Accept-Encoding``) but sends them plain; such a body is
   compressed here (an empty body loses the label);
 * a 503 carries ``Retry-After``;
+* no header names the software or its version (``X-Powered-By``);
 * the security headers are set: ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy`` on
   every response, and on HTML a ``Content-Security-Policy`` allowing only this origin (no inline
   script, no third-party host; ``frame-ancestors 'self'``) plus ``X-Frame-Options``.
@@ -54,6 +55,8 @@ def origins(url_template: str) -> tuple[str, ...]:
     return (f"{parts.scheme}://{parts.netloc}",) if parts.scheme in ("http", "https") else ()
 
 
+#: Headers naming the software and its version (pygeoapi sends ``X-Powered-By: pygeoapi 0.24.0``).
+_BANNERS = {"x-powered-by", "server"}
 SECURITY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
@@ -66,7 +69,7 @@ def _get(headers: list[tuple[str, str]], name: str) -> str | None:
 
 def secure_headers(status: str, headers: list[tuple[str, str]], *, csp: str) -> list[tuple[str, str]]:
     """``headers`` with the security headers (and ``Retry-After`` on a 503) added when missing."""
-    out = list(headers)
+    out = [(k, v) for k, v in headers if k.lower() not in _BANNERS]
     extra = list(SECURITY_HEADERS)
     if (_get(headers, "Content-Type") or "").startswith("text/html"):
         extra += [("Content-Security-Policy", csp), ("X-Frame-Options", "SAMEORIGIN")]

@@ -123,7 +123,7 @@ class LimitedRasterioProvider(RasterioProvider):
         format_: str = "json",
         **kwargs: Any,
     ) -> Any:
-        properties = properties or []
+        properties = list(dict.fromkeys(properties or []))  # a band named twice: GDAL's shape mismatch
         subsets = subsets or {}
         bbox_crs = epsg_code(bbox_crs)
         bands = len(properties) or self._data.count

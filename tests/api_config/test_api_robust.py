@@ -140,6 +140,7 @@ def test_bad_coverage_requests_are_400(
         {"subset": "x(0:1e300),y(0:1e300)"},  # crashed the worker (SIGSEGV in GDAL)
         {"bbox": "-180,-90,180,90"},
         {"bbox": "106.3,10.33,106.3000001,10.33"},  # less than a pixel
+        {"properties": "1,1,1"},  # a band named three times (GDAL's shape mismatch)
     ],
 )
 def test_huge_or_tiny_coverage_windows_are_clipped(demo_api_server: str, params: dict[str, str]) -> None:
@@ -243,6 +244,7 @@ def test_security_headers(api_server: str) -> None:
         assert resp.headers["X-Content-Type-Options"] == "nosniff"
         assert resp.headers["Referrer-Policy"] in ("strict-origin-when-cross-origin", "no-referrer")
         assert "gunicorn" not in resp.headers.get("Server", "").lower()
+        assert "X-Powered-By" not in resp.headers  # pygeoapi sent its version
         if resp.headers["Content-Type"].startswith("text/html"):
             csp = resp.headers["Content-Security-Policy"]
             assert (
@@ -303,6 +305,12 @@ def test_database_down_is_503_with_retry_after_then_recovers(relayed_server: tup
         relay.up()
     after = {p: requests.get(f"{base}{p}", params=q, timeout=30).status_code for p, q in paths}
     assert after == before
+
+
+def test_jsonld_of_an_empty_page_is_json(api_server: str) -> None:
+    # pygeoapi's template left a trailing comma when no feature matched
+    resp = requests.get(f"{api_server}{ITEMS}", params={"f": "jsonld", "name_vi": 'x"y'}, timeout=30)
+    assert resp.status_code == 200 and resp.json()["type"] == "FeatureCollection"
 
 
 # -- contract gaps (issue 11, item 6) -------------------------------------------------------------

@@ -18,6 +18,10 @@ PAGES = [
     ("/collections?f=html", None),
     ("/collections/admin_units/items?f=html&limit=50", ".leaflet-interactive"),
     ("/collections/catalogue/items?f=html", None),
+    ("/collections/admin_units?f=html", "#collection-map .leaflet-interactive"),
+    ("/collections/admin_units/tiles?f=html", None),
+    ("/jobs?f=html", None),
+    ("/openapi?f=html", ".swagger-ui .info"),
     ("/map/", "canvas"),
 ]
 
@@ -70,7 +74,7 @@ def test_pages_render_under_csp_without_third_party_requests(
     assert "script-src 'self'" in csp and "frame-ancestors 'self'" in csp
     if drawn:
         page.wait_for_selector(drawn, state="attached", timeout=15000)
-    if path.startswith("/collections") or path.startswith("/?"):
+    if path.startswith(("/collections", "/?", "/jobs")):
         # Bootstrap is applied (served from /assets, not unpkg.com)
         assert page.evaluate("getComputedStyle(document.querySelector('.container')).maxWidth") != "none"
         assert "pygeoapi" not in (page.inner_text("footer") if page.query_selector("footer") else "")[-20:]
