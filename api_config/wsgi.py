@@ -13,6 +13,10 @@ Unknown parameters on ``/items`` are refused by the provider
 (:mod:`api_config.providers.postgis`).  ``/conformance`` lists only the filter classes the
 provider really implements (:data:`api_config.providers.cql.FILTER_CONFORMANCE`).
 
+Around it, :mod:`api_config.guard`: malformed input (types, UTF-8, bodies) is refused first, an
+unreachable database answers 503, and every response gets true ``Content-Encoding`` and the
+security headers.
+
 Requires ``PYGEOAPI_CONFIG`` and ``PYGEOAPI_OPENAPI`` in the environment (set by ``dothi serve``).
 """
 

@@ -327,3 +327,7 @@ class PooledCursor:
             raise invalid(message) from exc
         if isinstance(exc, psycopg2.OperationalError):
             raise DatabaseUnavailableError.caused_by(exc) from exc
+        if isinstance(exc, psycopg2.InternalError) and "GEOS" in str(exc):
+            # PostGIS refuses a geometry literal of the filter (e.g. an unclosed polygon ring)
+            message = f"Parameter 'filter': a geometry is not valid: {str(exc).splitlines()[0]}"
+            raise invalid(message) from exc

@@ -307,6 +307,25 @@ def test_database_down_is_503_with_retry_after_then_recovers(relayed_server: tup
     assert after == before
 
 
+def test_invalid_geometry_literal_in_a_filter_is_400(api_server: str) -> None:
+    # an unclosed ring reaches GEOS inside PostGIS (InternalError, was a 500)
+    ring = [[106, 10], [107, 10], [107, 11]]
+    cql = {
+        "op": "not",
+        "args": [
+            {"op": "s_overlaps", "args": [{"type": "Polygon", "coordinates": [ring]}, {"property": "geom"}]}
+        ],
+    }
+    resp = requests.post(f"{api_server}{ITEMS}", json=cql, timeout=30)
+    _ogc_error(resp, 400, "'filter'", "geometry")
+    text = "NOT S_OVERLAPS(POLYGON((106 10, 107 10, 107 11)), geom)"
+    _ogc_error(
+        requests.get(f"{api_server}{ITEMS}", params={"f": "json", "filter": text}, timeout=30),
+        400,
+        "'filter'",
+    )
+
+
 def test_jsonld_of_an_empty_page_is_json(api_server: str) -> None:
     # pygeoapi's template left a trailing comma when no feature matched
     resp = requests.get(f"{api_server}{ITEMS}", params={"f": "jsonld", "name_vi": 'x"y'}, timeout=30)
