@@ -25,6 +25,7 @@ from sqlalchemy.engine import URL, Engine
 
 from analysis.registry import INDICATORS, IndicatorSpec
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
+from api_config.assets import TEMPLATES_DIR
 from api_config.providers.crs import CRS84, CRS_URIS
 from api_config.providers.mvt import DEFAULT_MAX_FEATURES
 from api_config.providers.tables import TIME_COLUMN, Kind, describe
@@ -378,10 +379,8 @@ def build_config(
                 # api_config.processes.queue: jobs running at once and waiting, over all workers
                 "limits": {"max_jobs": api.max_jobs, "queue": api.job_queue},
             },
-            "map": {
-                "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-                "attribution": "© OpenStreetMap contributors",
-            },
+            "map": {"url": api.basemap_url, "attribution": api.basemap_attribution},
+            "templates": {"path": str(TEMPLATES_DIR)},
         },
         "logging": {"level": "ERROR"},
         "metadata": _metadata(),

@@ -15,6 +15,8 @@ from pygeoapi.util import yaml_load
 from sqlalchemy.engine import Engine
 
 from api_config.config import build_config, password_env, validate, write_config
+from api_config.oas import contract
+from api_config.oas.bundle import bundle
 from api_config.security.openapi import declare_security
 from api_config.webmap import META_ENV, write_meta
 from gis.errors import ConfigError
@@ -48,7 +50,8 @@ def generate(engine: Engine, logins: ApiLogins, api: ApiSettings, data_dir: Path
     os.environ.update(password_env(logins))
     with files.config.open(encoding="utf-8") as fh:
         resolved = yaml_load(fh)
-    document = declare_security(complete_responses(get_oas(resolved, fail_on_invalid_collection=True)))
+    document = get_oas(resolved, fail_on_invalid_collection=True)
+    document = declare_security(contract.fix(bundle(complete_responses(document))))
     tmp = files.openapi.with_suffix(".tmp")
     tmp.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
     tmp.replace(files.openapi)

@@ -13,8 +13,11 @@ Unknown parameters on ``/items`` are refused by the provider
 (:mod:`api_config.providers.postgis`).  ``/conformance`` lists only the filter classes the
 provider really implements (:data:`api_config.providers.cql.FILTER_CONFORMANCE`).
 
-Outermost, :class:`api_config.limits.middleware.Limits` bounds every request (body size, execution
-rate per client, time budget of the database work; settings ``DOTHI_API_*`` from the environment).
+Around it, :mod:`api_config.guard`: malformed input (types, UTF-8, bodies) is refused first, an
+unreachable database answers 503, and every response gets true ``Content-Encoding`` and the
+security headers.  :class:`api_config.limits.middleware.Limits` bounds every request (body size,
+execution rate per client, time budget of the database work; settings ``DOTHI_API_*`` from the
+environment), and :mod:`api_config.security` authenticates (API keys) and answers CORS.
 
 Requires ``PYGEOAPI_CONFIG`` and ``PYGEOAPI_OPENAPI`` in the environment (set by ``dothi serve``).
 """
@@ -39,8 +42,13 @@ from pygeoapi.flask_app import api_ as pygeoapi_instance
 from pygeofilter.parsers.cql2_json import parse as parse_cql2_json
 from pygeofilter.parsers.cql2_text import parse as parse_cql2_text
 
+from api_config.assets import blueprint as assets_blueprint
 from api_config.config import LANGUAGES
 from api_config.fastitem import FastItems, FastTiles
+from api_config.guard import logs, unavailable
+from api_config.guard.banner import hide_server_banner
+from api_config.guard.inputs import InputGuard
+from api_config.guard.responses import ResponseGuard, origins
 from api_config.limits.middleware import Limits, LimitSettings
 from api_config.providers.cql import FILTER_CONFORMANCE
 from api_config.providers.tables import describe
@@ -279,14 +287,21 @@ def create_app() -> WsgiApp:
     itemtypes.get_collection_queryables = titled_queryables
     _gzip_level()
     FLASK_APP.register_blueprint(webmap_blueprint)
+    FLASK_APP.register_blueprint(assets_blueprint)
     cors = bool(pygeoapi_instance.config["server"].get("cors", False))
     lean = (FastItems(pygeoapi_instance, cors=cors), FastTiles(pygeoapi_instance, cors=cors))
-    guarded = RequestGuard(FLASK_APP.wsgi_app, lean)
+    unavailable.register(FLASK_APP)
+    logs.configure()
+    hide_server_banner()
+    basemap = str(pygeoapi_instance.config["server"].get("map", {}).get("url") or "")
     settings = ApiSettings()
-    # outermost first: CORS, authentication (sets the identity the rate limit counts under), the
-    # limits (api_config.limits), the request guard, pygeoapi
+    # outermost first: security headers and true Content-Encoding on every answer; CORS and
+    # authentication (which sets the identity the rate limit counts under); the limits (the body
+    # is bounded before anything reads it); malformed input; parameters; pygeoapi
+    guarded = InputGuard(RequestGuard(FLASK_APP.wsgi_app, lean))
     limited = Limits(guarded, LimitSettings.from_api(settings))
-    FLASK_APP.wsgi_app = secure(limited, pygeoapi_instance.config, settings)
+    secured = secure(limited, pygeoapi_instance.config, settings)
+    FLASK_APP.wsgi_app = ResponseGuard(secured, image_sources=origins(basemap))
     return FLASK_APP
 
 

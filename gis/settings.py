@@ -40,6 +40,7 @@ variable                    meaning
                             (e.g. ``X-Forwarded-User``); unset: API keys only
 ``DOTHI_API_TRUSTED_ROLE_HEADER`` header carrying that user's role, ``planner`` or ``analyst``
                             (``planner`` when unset or absent)
+``DOTHI_API_BASEMAP_URL``   XYZ basemap of the HTML pages' maps (default: none, no third party)
 =========================== ====================================================================
 """
 
@@ -129,6 +130,10 @@ class ApiSettings(BaseSettings):
     #: Identity from a trusted reverse proxy (api_config.security.auth).
     trusted_user_header: str | None = None
     trusted_role_header: str | None = None
+    #: Basemap of pygeoapi's HTML maps (an XYZ URL template); empty: dothi's own data only, no
+    #: request to a third party.  Its origin is added to the pages' Content-Security-Policy.
+    basemap_url: str = ""
+    basemap_attribution: str = ""
 
     @property
     def url(self) -> str:

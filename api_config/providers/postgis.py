@@ -40,6 +40,7 @@ from pygeoapi.provider.base import (
 )
 from sqlalchemy.engine import Engine
 
+from api_config.guard.unavailable import DatabaseUnavailableError, is_unavailable
 from api_config.limits.budget import BudgetCursor, BudgetExceededError
 from api_config.limits.budget import current as request_budget
 from api_config.providers import params as qp
@@ -311,7 +312,12 @@ class PooledCursor:
         self.budgeted: BudgetCursor | None = None
 
     def __enter__(self) -> Any:
-        self.conn = self.engine.raw_connection()
+        try:
+            self.conn = self.engine.raw_connection()
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise DatabaseUnavailableError.caused_by(exc) from exc
+            raise
         self.cur = self.conn.cursor()
         budget = request_budget()
         if budget is None:
@@ -338,7 +344,11 @@ class PooledCursor:
             message = f"A value in the request does not fit its property: {str(exc).splitlines()[0]}"
             raise invalid(message) from exc
         if isinstance(exc, psycopg2.OperationalError):
-            raise ProviderGenericError(str(exc), user_msg="The database is unavailable.") from exc
+            raise DatabaseUnavailableError.caused_by(exc) from exc
+        if isinstance(exc, psycopg2.InternalError) and "GEOS" in str(exc):
+            # PostGIS refuses a geometry literal of the filter (e.g. an unclosed polygon ring)
+            message = f"Parameter 'filter': a geometry is not valid: {str(exc).splitlines()[0]}"
+            raise invalid(message) from exc
 
     def _restored(self) -> bool:
         """Give the connection its own statement timeout back before it returns to the pool;

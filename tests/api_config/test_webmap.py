@@ -37,7 +37,10 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    # bypass_csp: the test's own wait_for_function predicates are eval'd in the page, which the
+    # page's Content-Security-Policy forbids; the page itself is checked under its CSP in
+    # test_html_csp.py
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
     pg = context.new_page()
     yield pg
     context.close()
