@@ -42,8 +42,10 @@ def api_logins(settings: DatabaseSettings, owner: URL) -> ApiLogins:
     if settings.external:
         return _external(settings)
     cluster = EmbeddedCluster(settings.data_dir, db_name=settings.db_name)
+    # the owner's server address (normally the cluster's; a relay or pooler in front of it, too)
     reader, analyst = (
-        make_url(cluster.url(owner.database, login=login)) for login in (roles.API_LOGIN, roles.JOBS_LOGIN)
+        make_url(cluster.url(owner.database, login=login)).set(host=owner.host, port=owner.port)
+        for login in (roles.API_LOGIN, roles.JOBS_LOGIN)
     )
     return ApiLogins(reader=reader, analyst=analyst)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from api_config.guard.unavailable import MESSAGE, RETRY_AFTER_S, is_unavailable
 from api_config.security import keys, policy
 from api_config.security.identity import CURRENT, ENVIRON_KEY, ROLES, Identity, Role
 from api_config.security.jobs import owner_of
@@ -107,10 +108,15 @@ class Authenticator:
             return self.app(environ, start_response)
         try:
             identity = self.identify(environ)
+            refusal = self._refusal(identity, path)
         except UnauthenticatedError as exc:
             challenge = [("WWW-Authenticate", exc.challenge)]
             return exception(start_response, "401 Unauthorized", "Unauthorized", exc.description, challenge)
-        refusal = self._refusal(identity, path)
+        except Exception as exc:  # keys and job owners live in the database
+            if not is_unavailable(exc):
+                raise
+            retry = [("Retry-After", str(RETRY_AFTER_S))]
+            return exception(start_response, "503 Service Unavailable", "ServiceUnavailable", MESSAGE, retry)
         if refusal is not None:
             return exception(start_response, "403 Forbidden", "Forbidden", refusal)
         token = CURRENT.set(identity)

@@ -5,9 +5,8 @@ content-type violations allowed.
 Bounded to run in about four minutes on two cores: a few examples per operation (``-n``), the
 ``examples`` and ``fuzzing`` phases, and a time budget (``--max-time``).  Process execution
 (``POST /processes/{id}/execution``: each example would run an indicator for seconds, and its
-bodies are tested in test_api_robust.py) and ``DELETE`` are left out.  NUL characters in values
-are not generated (``--generation-allow-x00 false``) until the SQL layer refuses them with a 4xx
-(issue 11, item 1).
+bodies are tested in test_api_robust.py) and ``DELETE`` are left out.  NUL characters are
+generated too: the request guard refuses them with a 400 naming the parameter.
 """
 
 from __future__ import annotations
@@ -45,7 +44,7 @@ def test_schemathesis_finds_no_5xx_and_no_contract_violation(demo_api_server: st
         "--exclude-method",
         "DELETE",
         "--generation-allow-x00",
-        "false",
+        "true",
         "--request-timeout",
         "60",
         "--seed",

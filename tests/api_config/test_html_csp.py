@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.api_config.test_webmap import ARGS, CHROMIUM
+from tests.conftest import bearer
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 PAGES = [
@@ -35,8 +36,11 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+def page(browser: Browser, api_keys: dict[str, str]) -> Iterator[Page]:
+    # an analyst's key, as a browser behind the city's single sign-on would send: /jobs needs one
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, extra_http_headers=bearer(api_keys["ana"])
+    )
     pg = context.new_page()
     yield pg
     context.close()
