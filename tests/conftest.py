@@ -103,6 +103,21 @@ def api_keys(loaded: Engine) -> dict[str, str]:
     return {name: create_key(loaded, name, role)[1] for name, role in KEY_ROLES.items()}
 
 
+def wait_until_serving(base: str, proc: subprocess.Popen[bytes], log_path: Path) -> None:
+    """Wait (at most 2 min) until the server at ``base`` answers; kill it and fail otherwise."""
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if requests.get(f"{base}/conformance?f=json", timeout=10).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"API server did not start; see {log_path}")
+        time.sleep(0.3)
+
+
 def _serve(engine: Engine, url: URL, folder: Path, log_path: Path) -> Iterator[str]:
     """Run `dothi serve`'s gunicorn + pygeoapi on a free loopback port until the caller is done."""
     port = free_port()
@@ -114,17 +129,7 @@ def _serve(engine: Engine, url: URL, folder: Path, log_path: Path) -> Iterator[s
         server.gunicorn_command(api), env=server.server_env(files, logins), stdout=log, stderr=log
     )
     base = api.url
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if requests.get(f"{base}/conformance?f=json", timeout=10).status_code == 200:
-                break
-        except requests.RequestException:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"API server did not start; see {log.name}")
-        time.sleep(0.3)
+    wait_until_serving(base, proc, log_path)
     yield base
     proc.terminate()
     proc.wait(timeout=20)

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 import yaml
 from sqlalchemy.engine import URL, Engine
 
@@ -32,7 +31,7 @@ from layers.catalog import ADMIN_UNITS
 from layers.load import load_frame
 from layers.sources import mytho
 from tests.api_config.sleep_process import process_resource
-from tests.conftest import ROOT, VERSION_DIRS, free_port
+from tests.conftest import ROOT, VERSION_DIRS, free_port, wait_until_serving
 
 ROWS = 60_000
 SLOW_ROWS_SQL = Path(__file__).with_name("slow_buildings.sql")
@@ -143,17 +142,7 @@ def start(engine: Engine, url: URL, folder: Path, log: Path) -> Iterator[LimitsS
     env["PYTHONPATH"] = str(ROOT)
     proc = subprocess.Popen(server.gunicorn_command(api), env=env, stdout=out, stderr=out)
     base = api.url
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if requests.get(f"{base}/conformance?f=json", timeout=10).status_code == 200:
-                break
-        except requests.RequestException:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"API server did not start; see {log}")
-        time.sleep(0.3)
+    wait_until_serving(base, proc, log)
     yield LimitsServer(base, proc, engine, api, statement_ms)
     proc.terminate()
     proc.wait(timeout=30)
