@@ -56,6 +56,8 @@ def _print_urls(app: App) -> None:
         f"{base}/collections/population_density/items?f=html\n"
         f"  Bản đồ công cộng / public web map:       {base}/map/\n"
         f"  Tài liệu API / OpenAPI:                  {base}/openapi\n"
+        "  Chạy tiến trình cần khoá API / running processes needs an API key:\n"
+        "                                           dothi api-key create NAME --role planner\n"
         "  Dừng bằng Ctrl-C / stop with Ctrl-C.\n"
     )
 
