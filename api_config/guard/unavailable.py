@@ -50,6 +50,8 @@ def is_unavailable(exc: BaseException) -> bool:
         if exc.connection_invalidated:
             return True
         exc = exc.orig or exc
+    if isinstance(exc, psycopg2.InterfaceError):  # "connection already closed" under a restart
+        return True
     return isinstance(exc, psycopg2.OperationalError) and not isinstance(exc, psycopg2.errors.QueryCanceled)
 
 
@@ -65,5 +67,11 @@ def _answer(exc: Exception) -> Any:
 
 def register(app: Flask) -> None:
     """Answer 503 to driver errors escaping pygeoapi's handlers."""
-    for kind in (psycopg2.OperationalError, sqlalchemy.exc.OperationalError, sqlalchemy.exc.TimeoutError):
+    for kind in (
+        psycopg2.OperationalError,
+        psycopg2.InterfaceError,
+        sqlalchemy.exc.OperationalError,
+        sqlalchemy.exc.InterfaceError,
+        sqlalchemy.exc.TimeoutError,
+    ):
         app.register_error_handler(kind, _answer)

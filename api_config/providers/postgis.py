@@ -331,8 +331,14 @@ class PooledCursor:
             if self._restored():
                 self.cur.close()
                 self.conn.rollback()
+        except psycopg2.Error as cleanup:
+            # the server went away under the statement (a restart): drop the connection, answer
+            # for the statement's error; a statement that succeeded keeps its result
+            self.conn.invalidate(cleanup)
         finally:
             self.conn.close()
+        if isinstance(exc, psycopg2.InterfaceError):  # "connection already closed"
+            raise DatabaseUnavailableError.caused_by(exc) from exc
         if isinstance(exc, psycopg2.errors.QueryCanceled):
             if exhausted and self.budgeted is not None:
                 raise BudgetExceededError(self.budgeted.budget_ms) from exc
