@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from api_config.oas.bundle import bundle
+from gis.sqlfiles import dothi_version
 
 _FEATURES = "https://schemas.opengis.net/ogcapi/features/part1/1.0/openapi/ogcapi-features-1.yaml"
 TILESETS = (
@@ -52,6 +53,8 @@ COVERAGE = {
 
 def fix(document: dict[str, Any]) -> dict[str, Any]:
     """Apply the corrections (in place) to a bundled document; the result is bundled too."""
+    # the document's version is dothi's (pygeoapi writes its own: a version banner for attackers)
+    document.setdefault("info", {})["version"] = dothi_version()
     components = document.setdefault("components", {})
     responses = components.setdefault("responses", {})
     if "Tiles" in responses:

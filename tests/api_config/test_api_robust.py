@@ -377,3 +377,12 @@ def test_queryables_content_type_is_the_documented_one(api_server: str) -> None:
             declared,
         )
         assert resp.headers["Content-Type"].startswith("application/schema+json")
+
+
+def test_no_pygeoapi_version_banner(api_server: str) -> None:
+    import pygeoapi
+
+    document = requests.get(f"{api_server}/openapi", params={"f": "json"}, timeout=30).json()
+    assert document["info"]["version"] != pygeoapi.__version__
+    landing = requests.get(f"{api_server}/", params={"f": "html"}, timeout=30).text
+    assert f"pygeoapi {pygeoapi.__version__}" not in landing
