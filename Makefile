@@ -24,7 +24,7 @@ VENV         := .venv
 DOTHI        := $(VENV)/bin/dothi
 STAMP        := $(VENV)/.dothi-installed
 
-.PHONY: install sysdeps testdeps uv venv web db demo test lint pytest bench clean distclean help
+.PHONY: install sysdeps testdeps uv venv web db demo test lint pytest bench bench-peers clean distclean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -104,8 +104,13 @@ pytest: install testdeps
 
 test: install lint pytest  ## quality gates and the tests (real PostGIS, real HTTP)
 
-bench: install  ## benchmarks (slow; writes bench/RESULTS.md)
+bench: install bench-peers  ## benchmarks (slow; writes bench/RESULTS.md)
 	@$(VENV)/bin/python -m bench
+
+PEERS := bench/.venv-tipg
+bench-peers: uv  ## the peers the API benchmark compares with (tipg, pinned in bench/peers/requirements.txt)
+	@[ -x $(PEERS)/bin/python ] || $(UV) venv -q --python 3.12 $(PEERS)
+	@VIRTUAL_ENV=$(PEERS) $(UV) pip sync -q bench/peers/requirements.txt
 
 clean:  ## stop the database and remove generated files (keeps the database)
 	-@[ -x $(DOTHI) ] && $(DOTHI) db down || true
