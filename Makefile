@@ -24,7 +24,7 @@ VENV         := .venv
 DOTHI        := $(VENV)/bin/dothi
 STAMP        := $(VENV)/.dothi-installed
 
-.PHONY: install sysdeps testdeps uv venv web db demo test lint pytest bench bench-peers clean distclean help
+.PHONY: install sysdeps testdeps uv venv web db demo test lint pytest bench bench-peers test-fast clean distclean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -103,6 +103,9 @@ pytest: install testdeps
 	@$(VENV)/bin/pytest
 
 test: install lint pytest  ## quality gates and the tests (real PostGIS, real HTTP)
+
+test-fast: venv  ## while you work: the pure tier only (no database, no server); -m db|http|browser for the others
+	@$(VENV)/bin/pytest -m pure -q
 
 bench: install bench-peers  ## benchmarks (slow; writes bench/RESULTS.md)
 	@$(VENV)/bin/python -m bench

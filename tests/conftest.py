@@ -37,6 +37,29 @@ DEMO_SEED = 2019
 ROOT = Path(__file__).resolve().parents[1]
 
 
+#: The tiers (``make test-fast`` runs only ``pure``): a test's tier follows from what it uses.
+TIERS = ("pure", "db", "http", "browser")
+_BROWSER_FIXTURES = {"browser", "page", "chromium"}
+
+
+def _tier(item: pytest.Item) -> str:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if fixtures & _BROWSER_FIXTURES or "sync_playwright" in vars(getattr(item, "module", None) or object):
+        return "browser"
+    if any(name.endswith("server") for name in fixtures):
+        return "http"
+    if "db_settings" in fixtures:
+        return "db"
+    return "pure"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Give every test its tier unless its module declared one (``pytestmark = pytest.mark.db``)."""
+    for item in items:
+        if not any(item.get_closest_marker(tier) for tier in TIERS):
+            item.add_marker(getattr(pytest.mark, _tier(item)))
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []

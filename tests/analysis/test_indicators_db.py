@@ -107,8 +107,10 @@ def _load_vectors(engine: Engine) -> None:
 
 
 @pytest.fixture(scope="module")
-def city_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, URL, Path]]:
-    base = database_url(DatabaseSettings())
+def city_db(
+    db_settings: DatabaseSettings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Engine, URL, Path]]:
+    base = database_url(db_settings)  # db_settings: the cluster is up
     url = base.set(database=f"{base.database}_indicators_{os.getpid()}")
     drop_database(url)
     ensure_database(url)
