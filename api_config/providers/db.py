@@ -18,6 +18,8 @@ _ENGINES: dict[tuple[str, int, int, bool], Engine] = {}
 API_SERVER_SETTINGS = {"jit": "off", "max_parallel_workers_per_gather": "0"}
 READ_ONLY = {"default_transaction_read_only": "on"}
 _LOCK = threading.Lock()
+#: A pooled read-only connection unused for longer than this is tested before use (gis.engine).
+PING_IDLE_S = 5.0
 
 
 def engine_for(data: dict[str, Any], options: dict[str, Any] | None, *, read_only: bool = False) -> Engine:
@@ -43,7 +45,13 @@ def engine_for(data: dict[str, Any], options: dict[str, Any] | None, *, read_onl
     with _LOCK:
         engine = _ENGINES.get(key)
         if engine is None:
-            pool = PoolOptions(size=size, max_overflow=int(options.get("max_overflow", 4)), timeout_s=15)
+            pool = PoolOptions(
+                size=size,
+                max_overflow=int(options.get("max_overflow", 4)),
+                timeout_s=15,
+                # read-only engines are autocommit: ping only connections idle for a while
+                ping_idle_s=PING_IDLE_S if read_only else None,
+            )
             engine = create_engine(
                 url,
                 pool=pool,
