@@ -26,6 +26,7 @@ from sqlalchemy.engine import URL, Engine
 from analysis.registry import INDICATORS, IndicatorSpec
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
 from api_config.assets import TEMPLATES_DIR
+from api_config.indicator_collections import expand_levels
 from api_config.providers.crs import CRS84, CRS_URIS
 from api_config.providers.mvt import DEFAULT_MAX_FEATURES
 from api_config.providers.tables import TIME_COLUMN, Kind, describe
@@ -345,7 +346,7 @@ def build_config(
     """
     url = logins.reader
     resources: dict[str, Any] = {}
-    for item in candidates():
+    for item in expand_levels(engine, candidates()):
         extent = _extent(engine, item)
         if extent is not None:
             resources[item.id] = _resource(item, extent[1], url, api)

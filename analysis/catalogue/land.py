@@ -32,6 +32,7 @@ POPULATION_DENSITY = IndicatorSpec(
     inputs=("admin_units",),
     levels=("city", "ward"),
     value_column="density_per_km2",
+    precision=0,
     result_columns=(
         ResultColumn("population", "real", "Dân số", "Population", "persons"),
         ResultColumn("population_method", "text", "Nguồn dân số", "Population method"),
@@ -88,6 +89,7 @@ STREET_NETWORK = IndicatorSpec(
     inputs=("admin_units", "roads"),
     levels=("city", "ward"),
     value_column="intersection_density_per_km2",
+    precision=1,
     result_columns=(
         ResultColumn("area_km2", "real", "Diện tích", "Area", "km²"),
         ResultColumn("intersections", "real", "Số giao lộ (≥3 nhánh)", "Intersections (3+ way)"),
@@ -145,6 +147,7 @@ LAND_USE_MIX = IndicatorSpec(
     inputs=("admin_units", "land_use"),
     levels=("city", "ward", "grid"),
     value_column="entropy",
+    precision=3,
     result_columns=(
         ResultColumn(
             "categories_km2", "real", "Diện tích các nhóm xét", "Area of the groups considered", "km²"
@@ -199,6 +202,7 @@ BUILDING_FORM = IndicatorSpec(
     inputs=("admin_units", "roads", "buildings"),
     levels=("city", "ward", "block"),
     value_column="far",
+    precision=2,
     result_columns=(
         ResultColumn("area_m2", "real", "Diện tích", "Area", "m²"),
         ResultColumn("footprint_m2", "real", "Diện tích chiếm đất", "Building footprint", "m²"),
@@ -264,6 +268,7 @@ SDG_11_3_1 = IndicatorSpec(
     optional_inputs=POPULATION_INPUTS,
     levels=("city", "ward"),
     value_column="lcrpgr",
+    precision=2,
     result_columns=(
         ResultColumn("year_start", "integer", "Năm đầu (đất xây dựng)", "Start year (built-up)"),
         ResultColumn("year_end", "integer", "Năm cuối (đất xây dựng)", "End year (built-up)"),

@@ -53,7 +53,7 @@ def _print_urls(app: App) -> None:
         f"  Danh sách lớp / collections:             {base}/collections\n"
         f"  Phường, xã / wards:                      {base}/collections/admin_units/items?f=html\n"
         f"  Mật độ dân số / population density:      "
-        f"{base}/collections/population_density/items?f=html\n"
+        f"{base}/collections/population_density-ward-2025/items?f=html\n"
         f"  Bản đồ công cộng / public web map:       {base}/map/\n"
         f"  Tài liệu API / OpenAPI:                  {base}/openapi\n"
         "  Chạy tiến trình cần khoá API / running processes needs an API key:\n"

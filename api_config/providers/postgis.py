@@ -232,6 +232,8 @@ class PostGISProvider(BaseProvider):
                 raise invalid(f"Parameter 'sortby': unknown property {name!r}.")
             direction = "DESC NULLS LAST" if item.get("order") == "-" else "ASC NULLS LAST"
             keys.append(sql.SQL("t.{} {}").format(sql.Identifier(name), sql.SQL(direction)))
+        if self.info.level_order:
+            keys.append(sql.SQL(load_sql("api_config.providers", "level_order")))
         keys.append(sql.SQL("t.{}").format(sql.Identifier(self.id_field)))
         return sql.SQL(", ").join(keys)
 
