@@ -165,7 +165,8 @@ def _census_problems(wards: gpd.GeoDataFrame, path: Path) -> list[str]:
             problems.append(f"{path}: column {column!r} missing")
     if problems:
         return problems
-    code = wards["commune_id"]
+    numeric = pd.to_numeric(wards["commune_id"], errors="coerce")
+    code = wards["commune_id"].astype(object).where(numeric.isna(), numeric.astype("Int64").astype(str))
     no_code = code.isna() | (code.astype(str).str.strip().isin(["", "nan", "None"]))
     for pos in np.flatnonzero(no_code.to_numpy()):
         name = wards["commune_vn"].iloc[pos]
@@ -173,9 +174,15 @@ def _census_problems(wards: gpd.GeoDataFrame, path: Path) -> list[str]:
     for column in CENSUS_COLUMNS.values():
         values = pd.to_numeric(wards[column], errors="coerce")
         for pos in np.flatnonzero((values.isna() | (values < 0)).to_numpy()):
+            raw = wards[column].iloc[pos]
+            shown = (
+                "empty"
+                if pd.isna(raw)
+                else (f"{values.iloc[pos]:g}" if pd.notna(values.iloc[pos]) else repr(raw))
+            )
             problems.append(
-                f"{path}: feature #{pos + 1} (code {code.iloc[pos]!r}), field {column!r}: "
-                f"{wards[column].iloc[pos]!r} is not a population (a whole number ≥ 0 is needed)."
+                f"{path}: feature #{pos + 1} (code {code.iloc[pos]}), field {column!r}: "
+                f"{shown} is not a population (a whole number ≥ 0 is needed)."
             )
     return problems
 
