@@ -14,9 +14,11 @@ CREATE TABLE land.population_census (
     source TEXT,
     load_id BIGINT,
     geom geometry(MULTIPOLYGON,4326) NOT NULL,
-    PRIMARY KEY (census_unit_id),
-    CONSTRAINT population_census_population_minimum CHECK (population >= 0)
+    PRIMARY KEY (census_unit_id)
 );
+
+ALTER TABLE land.population_census
+    ADD CONSTRAINT population_census_population_minimum CHECK (population >= 0);
 
 CREATE INDEX idx_population_census_geom ON land.population_census USING gist (geom);
 
