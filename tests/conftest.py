@@ -182,10 +182,9 @@ def demo_url(db_settings: DatabaseSettings, demo_data_dir: Path) -> Iterator[URL
     ensure_database(url)
     eng = create_engine(url)
     migrate.upgrade(eng, extra_version_dirs=VERSION_DIRS)
-    for bundle in mytho.admin_unit_bundles():
-        load_frame(eng, ADMIN_UNITS, bundle.frame, source=bundle.source, scope=bundle.scope)
+    mytho.load_bundles(eng)  # admin units 2019 and 2025, census series 2009 and 2019
     generate_and_load(eng, demo_data_dir, seed=DEMO_SEED)
-    run_all(eng, data_dir=demo_data_dir, params={"land_use_mix": {"status": "planned"}})
+    run_all(eng, data_dir=demo_data_dir)  # the demo's defaults: every indicator computes
     eng.dispose()
     yield url
 
