@@ -125,11 +125,8 @@ def render_markdown() -> str:
         _section("Reporting grid", grid.__doc__),
         _section("Walking network and accessibility", network.__doc__),
         _section("Population points", population.__doc__),
-<<<<<<< HEAD
         _section("One level at a time, rounded, labelled when synthetic", LEVELS_AND_PROVENANCE),
-=======
         _section("Land consumption and population growth (SDG 11.3.1)", landconsumption.__doc__),
->>>>>>> sdg
         "## Contents\n",
         "\n".join(f"- `{s.id}` — {s.title_en}" for s in INDICATORS.values()) + "\n",
         *(indicator_markdown(s) for s in INDICATORS.values()),
