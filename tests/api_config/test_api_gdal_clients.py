@@ -5,6 +5,7 @@ against a real server on loopback (the demo database: layers, indicators and ras
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -24,8 +25,11 @@ from analysis.registry import INDICATORS
 EPSG_URI = "http://www.opengis.net/def/crs/EPSG/0/"
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(list(args), capture_output=True, text=True, timeout=300, check=False)
+def _run(*args: str, cache: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """A GDAL command; ``cache`` is where GDAL's WMS reader (behind OGCAPI coverages) keeps its
+    block cache (by default ./gdalwmscache in the working directory)."""
+    env = dict(os.environ, GDAL_DEFAULT_WMS_CACHE_PATH=str(cache)) if cache else None
+    return subprocess.run(list(args), capture_output=True, text=True, timeout=300, check=False, env=env)
 
 
 def _collections(base: str) -> list[dict]:
@@ -75,10 +79,10 @@ def test_coverage_crs_is_an_epsg_uri(demo_api_server: str, demo_data_dir: Path) 
         assert system["id"] == f"{EPSG_URI}{code}"
 
 
-def test_gdal_ogcapi_reads_coverage_pixels(demo_api_server: str, demo_data_dir: Path) -> None:
+def test_gdal_ogcapi_reads_coverage_pixels(demo_api_server: str, demo_data_dir: Path, tmp_path: Path) -> None:
     cid = "elevation"
     path = _raster_file(demo_api_server, cid, demo_data_dir)
-    info = _run("gdalinfo", "-json", f"OGCAPI:{demo_api_server}/collections/{cid}")
+    info = _run("gdalinfo", "-json", f"OGCAPI:{demo_api_server}/collections/{cid}", cache=tmp_path)
     assert info.returncode == 0 and "ERROR" not in info.stderr, info.stderr
     doc = json.loads(info.stdout)
     with rasterio.open(path) as ds:
@@ -95,6 +99,7 @@ def test_gdal_ogcapi_reads_coverage_pixels(demo_api_server: str, demo_data_dir: 
         f"OGCAPI:{demo_api_server}/collections/{cid}",
         str(lon),
         str(lat),
+        cache=tmp_path,
     )
     assert value.returncode == 0 and "ERROR" not in value.stderr, value.stderr
     assert np.isclose(near, float(value.stdout.strip()), atol=1e-4).any()
