@@ -5,6 +5,7 @@
   ``OGCAPI:`` driver lists each collection under the right kind of dataset;
 * the GeoTIFF coverage link is typed ``image/tiff; application=geotiff`` (the registered media
   type, the one GDAL's ``OGCAPI:`` driver looks for);
+* ``storageCrs`` names the raster's CRS by its EPSG URI;
 * ``scaleDenominator`` gives the native cell size (GDAL sizes the raster from it);
 * ``rangeType`` describes the bands (name, data type, unit, nodata), as OGC API – Coverages does,
   so a reader knows the data type without downloading the file.
@@ -20,6 +21,7 @@ from typing import Any
 import rasterio
 
 GEOTIFF = "image/tiff; application=geotiff"
+EPSG = "http://www.opengis.net/def/crs/EPSG/0/"
 COVERAGE_REL = "http://www.opengis.net/def/rel/ogc/1.0/coverage"
 #: SWE Common data types (the ``ogcType:`` names GDAL maps to its own types).
 OGC_TYPES = {
@@ -41,19 +43,19 @@ Band = tuple[str, str, str, float | None]
 
 
 @lru_cache(maxsize=64)
-def _raster(path: str, mtime: float) -> tuple[tuple[Band, ...], int]:
-    """(name, dtype, unit, nodata) of each band of a raster file, and its width in pixels
-    (cached per file version)."""
+def _raster(path: str, mtime: float) -> tuple[tuple[Band, ...], int, int | None]:
+    """(name, dtype, unit, nodata) of each band of a raster file, its width in pixels and its
+    EPSG code (cached per file version)."""
     del mtime  # part of the cache key only
     with rasterio.open(path) as ds:
         bands = tuple(
             (ds.descriptions[i] or f"band{i + 1}", ds.dtypes[i], ds.units[i] or "", ds.nodatavals[i])
             for i in range(ds.count)
         )
-        return bands, ds.width
+        return bands, ds.width, ds.crs.to_epsg() if ds.crs else None
 
 
-def _info(path: str) -> tuple[tuple[Band, ...], int]:
+def _info(path: str) -> tuple[tuple[Band, ...], int, int | None]:
     return _raster(path, Path(path).stat().st_mtime)
 
 
@@ -88,8 +90,11 @@ def adapt_collection(collection: dict[str, Any], resource: dict[str, Any]) -> No
         if Path(str(coverage.get("data", ""))).is_file():
             collection["rangeType"] = range_type(str(coverage["data"]))
             bbox = collection.get("extent", {}).get("spatial", {}).get("bbox") or [[]]
+            _, width, epsg = _info(str(coverage["data"]))
             if len(bbox[0]) == 4:
-                collection["scaleDenominator"] = scale_denominator(bbox[0], _info(str(coverage["data"]))[1])
+                collection["scaleDenominator"] = scale_denominator(bbox[0], width)
+            if epsg is not None:
+                collection["storageCrs"] = f"{EPSG}{epsg}"
     elif _provider(resource, "feature") is not None:
         collection["layerDataType"] = "Vector"
 

@@ -77,6 +77,11 @@ def test_coverage_crs_is_an_epsg_uri(demo_api_server: str, demo_data_dir: Path) 
         assert resp.status_code == 200, resp.text
         (system,) = [r["system"] for r in resp.json()["domain"]["referencing"]]
         assert system["id"] == f"{EPSG_URI}{code}"
+        described = requests.get(
+            f"{demo_api_server}/collections/{cid}", params={"f": "json"}, timeout=60
+        ).json()
+        assert described["storageCrs"] == f"{EPSG_URI}{code}"
+        assert described["extent"]["spatial"]["crs"] == "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
 
 def test_gdal_ogcapi_reads_coverage_pixels(demo_api_server: str, demo_data_dir: Path, tmp_path: Path) -> None:
