@@ -24,7 +24,7 @@ VENV         := .venv
 DOTHI        := $(VENV)/bin/dothi
 STAMP        := $(VENV)/.dothi-installed
 
-.PHONY: install sysdeps testdeps uv venv web db demo test lint pytest bench bench-peers test-fast clean distclean help
+.PHONY: install sysdeps testdeps uv venv web db demo notebook test lint pytest bench bench-peers test-fast clean distclean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -92,6 +92,10 @@ db: install  ## start the embedded database (dothi db up)
 
 demo: install  ## the main job: database up, data loaded, indicators computed, API served
 	@$(DOTHI) demo
+
+notebook: install  ## JupyterLab on notebooks/ (adds the `notebooks` extra: JupyterLab, folium, mapclassify)
+	@$(UV) sync --frozen --quiet --compile-bytecode --extra notebooks --inexact
+	@$(VENV)/bin/jupyter lab notebooks/
 
 lint: venv  ## ruff, mypy, import-linter contracts
 	@$(VENV)/bin/ruff check .

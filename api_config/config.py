@@ -25,6 +25,7 @@ from sqlalchemy.engine import URL, Engine
 
 from analysis.registry import INDICATORS, IndicatorSpec
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
+from analysis.units import unit_vi
 from api_config.assets import TEMPLATES_DIR
 from api_config.indicator_collections import expand_levels
 from api_config.providers.crs import CRS84, CRS_URIS
@@ -92,14 +93,16 @@ def _layer_entry(spec: LayerSpec) -> Published:
 
 
 def _indicator_entry(spec: IndicatorSpec) -> Published:
-    unit = f" [{spec.unit}]"
     return Published(
         id=spec.id,
         kind="indicator",
         schema=ANALYSIS_SCHEMA,
         table=spec.table,
         id_field="result_id",
-        title={"vi": f"Chỉ số: {spec.title_vi}{unit}", "en": f"Indicator: {spec.title_en}{unit}"},
+        title={
+            "vi": f"Chỉ số: {spec.title_vi} [{unit_vi(spec.unit)}]",
+            "en": f"Indicator: {spec.title_en} [{spec.unit}]",
+        },
         description={
             "vi": f"{spec.description_vi} Chuẩn: {spec.standard}. Công thức: {spec.formula}.",
             "en": f"{spec.description_en} Standard: {spec.standard}. Formula: {spec.formula}.",

@@ -251,15 +251,40 @@ def _history_line(r: dict[str, Any]) -> str:
 
 
 @cli.command("export")
-@click.argument("layer")
+@click.argument("name")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=LazyChoice("layers.export", "FORMATS"), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=LazyChoice("layers.export", "FORMATS"),
+    help="Output format; by default from PATH's suffix (.gpkg .parquet .csv .geojson .fgb .zip).",
+)
+@click.option("--level", help="Indicators: only this level (city, ward, grid, block…).")
+@click.option("--vintage", type=int, help="Indicators: only this vintage (e.g. 2025 or 2019 wards).")
 @pass_app
-def export(app: App, layer: str, path: Path, fmt: str) -> None:
-    """Write LAYER to PATH (gpkg, geojson, parquet, fgb, csv with WKT, shp as .zip)."""
-    from layers.export import export_layer
+def export(
+    app: App, name: str, path: Path, *, fmt: str | None, level: str | None, vintage: int | None
+) -> None:
+    """Write a layer or an indicator's results to PATH, in the format of its suffix: GeoPackage
+    (.gpkg), GeoParquet (.parquet), CSV with WKT (.csv), GeoJSON, FlatGeobuf, Shapefile (.zip).
 
-    report = export_layer(app.engine(), get_layer(layer), path, fmt=fmt)
+    NAME is a layer (``admin_units``) or an indicator id (``population_density``); an
+    indicator's rows can be narrowed to one ``--level`` and ``--vintage``."""
+    from analysis.registry import INDICATORS
+
+    if name in INDICATORS:
+        from analysis.export import export_indicator
+
+        report = export_indicator(app.engine(), INDICATORS[name], path, fmt=fmt, level=level, vintage=vintage)
+    else:
+        from layers.export import export_layer
+
+        if level is not None or vintage is not None:
+            raise click.BadParameter(
+                f"{name!r} is a layer; --level and --vintage apply to indicator results.",
+                param_hint="--level",
+            )
+        report = export_layer(app.engine(), get_layer(name), path, fmt=fmt)
     text = f"{report.layer}: {report.features} feature(s) written to {report.path} ({report.format})."
     text += "".join(f"\n  note: {n}" for n in report.notes)
     app.output(report.__dict__, text)
