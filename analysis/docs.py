@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import inspect
 
-from analysis.indicators import grid, network, population
+from analysis.indicators import grid, neighbourhood, network, population
 from analysis.registry import INDICATORS
 from analysis.spec import IndicatorSpec
 from layers.catalog import RASTERS, get_layer, get_raster
@@ -98,6 +98,7 @@ def render_markdown() -> str:
         _section("Reporting grid", grid.__doc__),
         _section("Walking network and accessibility", network.__doc__),
         _section("Population points", population.__doc__),
+        _section("Walkable neighbourhoods (GHSCI)", neighbourhood.__doc__),
         "## Contents\n",
         "\n".join(f"- `{s.id}` — {s.title_en}" for s in INDICATORS.values()) + "\n",
         *(indicator_markdown(s) for s in INDICATORS.values()),
