@@ -23,12 +23,15 @@ test with both libraries on the bundled files). *Las Palmas de Gran Canaria* (OS
 2023-02-21, whole file): osmnx's walking network (``graph_from_xml`` on the ways its ``walk`` filter
 keeps) has 8,234 consolidated 3+-way intersections (tolerance 12 m); dothi's walking network from
 the same file through the OSM loader has 8,354 (+1.5 %). Before this method dothi found 11,601
-(1.41×): the tolerance was read as a merge distance (12 m) where osmnx reads it as a buffer radius
-(24 m between nodes), and crossings were noded at bridges and tunnels. The remaining difference
-comes from which ways are walkable — dothi leaves out trunk roads (170 ways, osmnx keeps them) and
-ways tagged ``access=no``, and keeps cycleways (56, osmnx leaves them out), ``access=private`` and
-``service=private`` ways — and from 185 ways cut by the extract's edge, which the reference drops
-(osmnx refuses ways with missing nodes) while GDAL keeps the part inside. *Bubeneč* (momepy's test
+(1.41×). Measured one change at a time: reading the tolerance as osmnx does (a buffer radius, so
+nodes up to 24 m apart merge, where dothi merged up to 12 m) brings 11,601 to 8,372; joining
+streets only at shared nodes instead of at every crossing brings it to 8,354 (few, because the
+motorways, where most bridges are, are not walkable anyway). What remains: the 171 ways cut by the
+extract's edge (GDAL keeps the part inside, osmnx refuses ways with missing nodes: +~190
+intersections) and which ways are walkable (dothi leaves out trunk roads — 170 ways, osmnx keeps
+them — and ``access=no``; it keeps cycleways — 56, osmnx leaves them out — and ``access=private``
+or ``service=private`` ways: −~90). With osmnx's own set of ways and without the cut ways dothi
+finds 8,251 (+0.2 %). *Bubeneč* (momepy's test
 streets): 29 nodes and 35 edges, meshedness and gamma equal to momepy's (``momepy.gdf_to_nx``,
 ``momepy.meshedness``/``gamma`` over the whole graph).
 
