@@ -323,11 +323,14 @@ WALKABILITY = IndicatorSpec(
             "Walking distance along the network that bounds the neighbourhood (m).",
             "Khoảng cách đi bộ theo mạng lưới giới hạn vùng lân cận (m).",
         ),
-        distance(
+        Parameter(
             "buffer_m",
+            "number",
             50.0,
             "Buffer around the reachable streets that makes the neighbourhood area (m).",
             "Vùng đệm quanh các đường tới được, tạo nên diện tích vùng lân cận (m).",
+            minimum=10,
+            maximum=500,
         ),
         Parameter(
             "network_neighbourhood",

@@ -81,10 +81,11 @@ def network_densities(
     ``spread_m``: the population points stand for cells of this size (0 for buildings).
     Points whose neighbourhood has no area get 0.
     """
+    cell = min(20.0, buffer_m / 2.5)  # sample the buffer at least 5 times across
     carried = np.column_stack(
         [
-            buffer_area_by_edge(net, buffer_m=buffer_m),
-            weights_by_edge(net, xy, population, buffer_m=buffer_m, spread_m=spread_m),
+            buffer_area_by_edge(net, buffer_m=buffer_m, cell_m=cell),
+            weights_by_edge(net, xy, population, buffer_m=buffer_m, spread_m=spread_m, cell_m=cell),
             np.zeros(len(net.edges)),
         ]
     )
