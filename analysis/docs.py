@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import inspect
 
-from analysis.indicators import grid, landconsumption, network, population
+from analysis.indicators import grid, landconsumption, neighbourhood, network, population
 from analysis.registry import INDICATORS
 from analysis.spec import IndicatorSpec
 from layers.catalog import RASTERS, get_layer, get_raster
@@ -127,6 +127,7 @@ def render_markdown() -> str:
         _section("Population points", population.__doc__),
         _section("One level at a time, rounded, labelled when synthetic", LEVELS_AND_PROVENANCE),
         _section("Land consumption and population growth (SDG 11.3.1)", landconsumption.__doc__),
+        _section("Walkable neighbourhoods (GHSCI)", neighbourhood.__doc__),
         "## Contents\n",
         "\n".join(f"- `{s.id}` — {s.title_en}" for s in INDICATORS.values()) + "\n",
         *(indicator_markdown(s) for s in INDICATORS.values()),

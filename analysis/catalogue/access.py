@@ -277,12 +277,14 @@ WALKABILITY = IndicatorSpec(
     title_vi="Chỉ số đi bộ và tiện ích hằng ngày (theo phương pháp GHSCI)",
     title_en="Walkability and daily-living index (after the Global Healthy and Sustainable City Indicators)",
     description_vi=(
-        "Tổng điểm chuẩn hoá (z) của mật độ dân số, mật độ giao lộ trong bán kính 1 km và điểm tiện ích "
+        "Tổng điểm chuẩn hoá (z) của mật độ dân số, mật độ giao lộ trong vùng lân cận mạng lưới (các "
+        "đường đi bộ tới được trong 1 km, vùng đệm 50 m) và điểm tiện ích "
         "hằng ngày 0–3 (chợ/siêu thị, cửa hàng tiện lợi, điểm dừng xe buýt trong 500 m đi bộ). "
         "0 = mức trung bình của thành phố; so sánh các nơi trong cùng một thành phố."
     ),
     description_en=(
-        "Sum of the z-scores of population density, intersection density (1 km neighbourhood) and a "
+        "Sum of the z-scores of population density, intersection density (network neighbourhood: the "
+        "streets reachable within 1 km walking, buffered by 50 m) and a "
         "daily-living score 0–3 (fresh-food market, convenience shop, public-transport stop within "
         "500 m walking). 0 = the city average; it compares places within one city. " + WALK_EN + ORIGINS_EN
     ),
@@ -320,7 +322,30 @@ WALKABILITY = IndicatorSpec(
     ),
     recipe=walkability_recipe,
     parameters=(
-        distance("radius_m", 1000.0, "Neighbourhood radius for the densities (m).", "Bán kính lân cận (m)."),
+        distance(
+            "radius_m",
+            1000.0,
+            "Walking distance along the network that bounds the neighbourhood (m).",
+            "Khoảng cách đi bộ theo mạng lưới giới hạn vùng lân cận (m).",
+        ),
+        Parameter(
+            "buffer_m",
+            "number",
+            50.0,
+            "Buffer around the reachable streets that makes the neighbourhood area (m).",
+            "Vùng đệm quanh các đường tới được, tạo nên diện tích vùng lân cận (m).",
+            minimum=10,
+            maximum=500,
+        ),
+        Parameter(
+            "network_neighbourhood",
+            "boolean",
+            True,
+            "true: network neighbourhood (GHSCI); false: a straight-line circle of radius_m (earlier "
+            "approximation, for comparison).",
+            "true: vùng lân cận theo mạng lưới (GHSCI); false: hình tròn bán kính radius_m theo đường "
+            "chim bay (cách gần đúng trước đây, để so sánh).",
+        ),
         distance(
             "daily_m",
             500.0,
@@ -329,7 +354,8 @@ WALKABILITY = IndicatorSpec(
         ),
     ),
     limitations=(
-        "Densities use a straight-line 1 km circle, not the 1 km network buffer of the GHSCI method. "
+        "The neighbourhood area is sampled every 10 m and shared between streets by nearest street; "
+        "population cells count for the part of them within the buffer. "
         "The index is relative (z-scores within the study area): values of two cities are not "
         "comparable. " + WALK_LIMITS
     ),

@@ -66,12 +66,14 @@ STREET_NETWORK = IndicatorSpec(
     title_vi="Mạng lưới đường: mật độ giao lộ, mật độ đường, đất giao thông, độ liên kết",
     title_en="Street network: intersection density, street density, land in streets, connectivity",
     description_vi=(
-        "Số giao lộ từ 3 nhánh trở lên trên km² (các nút cách nhau dưới 12 m gộp thành một giao lộ), "
+        "Số giao lộ từ 3 nhánh trở lên trên km² (vùng đệm 12 m quanh các nút chồng lên nhau thì gộp thành "
+        "một giao lộ, như osmnx), "
         "chiều dài đường (km/km²), tỷ lệ đất dành cho đường, và hệ số lưới (meshedness) và gamma "
         "của mạng đi bộ."
     ),
     description_en=(
-        "Intersections of 3+ streets per km² (nodes closer than 12 m merged into one intersection), "
+        "Intersections of 3+ streets per km² (nodes whose 12 m buffers overlap merged into one "
+        "intersection, as in osmnx), "
         "street length per km², share of land in streets, and the meshedness and gamma connectivity "
         "of the walking network."
     ),
@@ -110,14 +112,18 @@ STREET_NETWORK = IndicatorSpec(
             "consolidation_m",
             "number",
             12.0,
-            "Intersection nodes closer than this (m, single linkage) count as one intersection.",
-            "Các nút giao cách nhau dưới khoảng này (m) tính là một giao lộ.",
+            "Buffer radius (m) around intersection nodes; nodes whose buffers overlap (closer than twice "
+            "this) count as one intersection, as osmnx.consolidate_intersections.",
+            "Bán kính vùng đệm quanh nút giao (m); các nút có vùng đệm chồng lên nhau (cách nhau dưới "
+            "hai lần giá trị này) tính là một giao lộ.",
             minimum=0,
             maximum=100,
         ),
     ),
     limitations=(
-        "Intersections and meshedness use the walkable network (walkable = true); street length and "
+        "Intersections and meshedness use the walkable network (walkable = true), built from OSM "
+        "topology (shared nodes; bridges and tunnels stay grade-separated) when the streets come from "
+        "OpenStreetMap, else noded at every crossing; street length and "
         "street land use every road. Street area is the centre line buffered by half of width_m "
         "(or a typical width per road class). Densities are over the gross unit area. Edges are "
         "assigned to the unit containing their midpoint, nodes to the unit containing them."

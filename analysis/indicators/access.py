@@ -26,7 +26,25 @@ def walk_network(roads: gpd.GeoDataFrame) -> Network:
         raise ValueError(
             "layer infrastructure.roads has no street with walkable = true; load streets pedestrians may use"
         )
-    return build_network(walkable.geometry.to_numpy())
+    return build_network(walkable.geometry.to_numpy(), topology=street_topology(walkable))
+
+
+def street_topology(roads: gpd.GeoDataFrame) -> str:
+    """``"shared_nodes"`` when every street is an OpenStreetMap way (``road_id`` ``osm:w…``, as the
+    OSM loader writes them): streets meet where OSM says they do, at shared nodes, so bridges and
+    tunnels stay grade-separated.  Otherwise ``"crossings"``: lines drawn without topology meet
+    wherever they cross.
+
+    Examples
+    --------
+    >>> street_topology(gpd.GeoDataFrame({"road_id": ["osm:w1", "osm:w2"]}))
+    'shared_nodes'
+    >>> street_topology(gpd.GeoDataFrame({"road_id": ["osm:w1", "syn-7"]}))
+    'crossings'
+    """
+    ids = roads["road_id"].astype("string") if "road_id" in roads.columns else pd.Series([], dtype="string")
+    from_osm = len(ids) > 0 and bool(ids.str.startswith("osm:w").fillna(False).all())
+    return "shared_nodes" if from_osm else "crossings"
 
 
 def point_xy(frame: gpd.GeoDataFrame, *, layer: str) -> np.ndarray:

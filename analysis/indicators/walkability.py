@@ -1,12 +1,14 @@
 """A walkability index in the manner of the Global Healthy and Sustainable City Indicators (GHSCI).
 
-For every population point: local population density and intersection density within a radius
-(default 1 km, straight-line neighbourhood as an approximation of the 1 km network buffer of the
-GHSCI method), and a daily-living score 0–3 — one point each for a fresh-food market, a convenience
-shop and a public-transport stop within a walking distance (default 500 m, network distance).
+For every population point: local population density and intersection density in its **network
+neighbourhood** — the streets reachable within 1 km along the walking network, buffered by 50 m
+(the GHSCI "sausage" buffer; :mod:`analysis.indicators.neighbourhood`) — and a daily-living score
+0–3 — one point each for a fresh-food market, a convenience shop and a public-transport stop within a
+walking distance (default 500 m, network distance).
 ``walkability = z(population density) + z(intersection density) + z(daily living)`` with z-scores
 over all points of the study area; ward, city and grid values are population-weighted means, so the
-index compares places *within* one city (0 = the city average).
+index compares places *within* one city (0 = the city average).  ``network_neighbourhood = false``
+gives the earlier approximation, a straight-line 1 km circle, for comparison.
 """
 
 from __future__ import annotations
@@ -20,7 +22,14 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from analysis.indicators.access import point_xy, walk_network
-from analysis.indicators.network import consolidated_intersections, nearest_distances
+from analysis.indicators.neighbourhood import (
+    buffer_area_by_edge,
+    counts_by_node,
+    neighbourhood_sums,
+    spacing,
+    weights_by_edge,
+)
+from analysis.indicators.network import Network, consolidated_intersections, nearest_distances
 from analysis.indicators.population import population_origins
 from analysis.indicators.reporting import (
     assemble,
@@ -57,6 +66,39 @@ def neighbourhood_density(
     return sums / (np.pi * radius**2 / 1e6)
 
 
+def network_densities(
+    net: Network,
+    xy: np.ndarray,
+    population: np.ndarray,
+    intersections: np.ndarray,
+    *,
+    radius: float,
+    buffer_m: float,
+    spread_m: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Population and intersections per km² of each point's network neighbourhood (GHSCI).
+
+    ``spread_m``: the population points stand for cells of this size (0 for buildings).
+    Points whose neighbourhood has no area get 0.
+    """
+    cell = min(20.0, buffer_m / 2.5)  # sample the buffer at least 5 times across
+    carried = np.column_stack(
+        [
+            buffer_area_by_edge(net, buffer_m=buffer_m, cell_m=cell),
+            weights_by_edge(net, xy, population, buffer_m=buffer_m, spread_m=spread_m, cell_m=cell),
+            np.zeros(len(net.edges)),
+        ]
+    )
+    at_nodes = np.zeros((len(net.nodes), 3))
+    at_nodes[:, 2] = counts_by_node(net, intersections)
+    sums = neighbourhood_sums(net, xy, carried, radius_m=radius, node_values=at_nodes)
+    km2 = sums[:, 0] / 1e6
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pop_density = np.where(km2 > 0, sums[:, 1] / km2, 0.0)
+        inter_density = np.where(km2 > 0, sums[:, 2] / km2, 0.0)
+    return pop_density, inter_density
+
+
 def walkability_recipe(inputs: Inputs, params: dict[str, Any]) -> gpd.GeoDataFrame:
     """Population-weighted walkability index per ward, city and grid cell."""
     units = inputs["admin_units"]
@@ -74,9 +116,15 @@ def walkability_recipe(inputs: Inputs, params: dict[str, Any]) -> gpd.GeoDataFra
     }
     dist = nearest_distances(net, xy, dest, limit=walk)
     daily = sum((dist[k] <= walk).astype(float) for k in dest)
-    pop_density = neighbourhood_density(xy, xy, pop, radius=radius)
     inter = consolidated_intersections(net)
-    inter_density = neighbourhood_density(xy, inter, np.ones(len(inter)), radius=radius)
+    if params.get("network_neighbourhood", True):
+        spread = 0.0 if origins.method.startswith("buildings") else spacing(xy)
+        pop_density, inter_density = network_densities(
+            net, xy, pop, inter, radius=radius, buffer_m=float(params.get("buffer_m", 50.0)), spread_m=spread
+        )
+    else:
+        pop_density = neighbourhood_density(xy, xy, pop, radius=radius)
+        inter_density = neighbourhood_density(xy, inter, np.ones(len(inter)), radius=radius)
     index = zscore(pop_density) + zscore(inter_density) + zscore(np.asarray(daily))
     pts = gpd.GeoDataFrame(
         {

@@ -195,8 +195,19 @@ def test_walkability_daily_living_and_weighting() -> None:
     assert daily["2019-W2"] == 0.0
     walk = _by_unit(rows, "walkability")
     assert walk["2019-city"] == pytest.approx((1000 * walk["2019-W1"] + 3000 * walk["2019-W2"]) / 4000)
-    # every W1 cell centre is ≤ 636 m from the (500, 500) intersection: ≥ 1 per π km² circle
-    assert _by_unit(rows, "intersection_density_km2")["2019-W1"] >= 1 / np.pi
+    # the earlier straight-line version: every W1 cell centre is ≤ 636 m from the (500, 500)
+    # intersection, so ≥ 1 per π km² circle
+    circle = _run(
+        WALKABILITY,
+        {"markets": markets, "transit_stops": _stops((500, 500, "low"))},
+        network_neighbourhood=False,
+    )
+    assert _by_unit(circle, "intersection_density_km2")["2019-W1"] >= 1 / np.pi
+    # on the network the neighbourhood is ~2 km of street × 100 m: denser than the circle
+    assert (
+        _by_unit(rows, "intersection_density_km2")["2019-W1"]
+        > _by_unit(circle, "intersection_density_km2")["2019-W1"]
+    )
 
 
 def test_walkability_z_scores_sum_to_zero_over_points() -> None:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString
 
-from analysis.indicators.access import walk_network
+from analysis.indicators.access import street_topology, walk_network
 from analysis.indicators.network import (
     build_network,
     consolidated_intersections,
@@ -20,17 +20,53 @@ from gis.errors import CrsError
 from tests.analysis import city
 
 
-def test_no_false_nodes_where_ways_meet_end_to_end() -> None:
-    # one street drawn as three pieces, crossed by a street drawn as one line
+def test_ways_meeting_end_to_end_keep_their_node_but_make_no_intersection() -> None:
+    # one street drawn as three pieces, crossed by a street drawn as one line: momepy keeps the two
+    # joins as nodes of degree 2; only the crossing is an intersection
     pieces = [
         LineString([(0, 0), (100, 0)]),
-        LineString([(100, 0), (250, 0)]),
+        LineString([(100, 0), (200, 0), (250, 0)]),  # an OSM way has the shared node as a vertex
         LineString([(250, 0), (400, 0)]),
     ]
-    net = build_network([*pieces, LineString([(200, -50), (200, 50)])])
-    assert sorted(net.degree.tolist()) == [1, 1, 1, 1, 4]
-    assert len(net.u) == 4
-    assert net.total_length == pytest.approx(500.0)
+    for topology in ("crossings", "shared_nodes"):
+        cross = LineString([(200, -50), (200, 0), (200, 50)])  # shares the vertex (200, 0)
+        net = build_network([*pieces, cross], topology=topology)
+        assert sorted(net.degree.tolist()) == [1, 1, 1, 1, 2, 2, 4]
+        assert len(net.u) == 6
+        assert net.total_length == pytest.approx(500.0)
+        assert len(consolidated_intersections(net, tolerance_m=1)) == 1
+
+
+def test_a_bridge_without_a_shared_node_is_no_intersection() -> None:
+    street = LineString([(-100, 0), (100, 0)])
+    bridge = LineString([(0, -100), (0, 100)])  # crosses the street with no vertex in common
+    assert len(consolidated_intersections(build_network([street, bridge], topology="shared_nodes"))) == 0
+    assert len(consolidated_intersections(build_network([street, bridge], topology="crossings"))) == 1
+    # a ramp that shares the street's node at (50, 0) joins it there
+    ramp = LineString([(50, 0), (50, 80)])
+    street_with_node = LineString([(-100, 0), (50, 0), (100, 0)])
+    net = build_network([street_with_node, bridge, ramp], topology="shared_nodes")
+    assert sorted(net.degree.tolist()) == [1, 1, 1, 1, 1, 3]
+
+
+def test_ways_drawn_twice_count_once_and_loops_are_split() -> None:
+    way = LineString([(0, 0), (50, 0), (100, 0)])
+    ring = LineString([(100, 0), (100, 50), (150, 50), (100, 0)])  # a loop back to its start
+    net = build_network([way, way, ring], topology="shared_nodes")
+    assert net.total_length == pytest.approx(100 + ring.length)
+    assert sorted(net.degree.tolist()) == [1, 3]
+
+
+def test_unknown_topology_is_refused() -> None:
+    with pytest.raises(ValueError, match="topology"):
+        build_network([LineString([(0, 0), (1, 0)])], topology="magic")
+
+
+def test_osm_streets_use_shared_nodes() -> None:
+    roads = city.roads()
+    assert street_topology(roads) == "crossings"
+    roads["road_id"] = [f"osm:w{i}" for i in range(len(roads))]
+    assert street_topology(roads) == "shared_nodes"
 
 
 def test_crossing_lines_are_noded_and_overlaps_counted_once() -> None:
@@ -94,16 +130,17 @@ def test_one_multi_source_pass_equals_the_minimum_of_single_searches(dests, orig
     assert multi == pytest.approx(each.min(axis=0))
 
 
-def test_intersections_within_12_m_are_one() -> None:
+def test_intersections_closer_than_twice_the_tolerance_are_one() -> None:
+    # the tolerance is a buffer radius, as in osmnx: buffers of 12 m overlap below 24 m
     lines = [
         LineString([(-100, 0), (100, 0)]),
         LineString([(0, -100), (0, 0)]),
-        LineString([(10, 0), (10, 100)]),  # offset T 10 m away: same intersection
-        LineString([(60, 0), (60, 100)]),  # 50 m away: another one
+        LineString([(20, 0), (20, 100)]),  # offset T 20 m away: same intersection
+        LineString([(70, 0), (70, 100)]),  # 50 m away: another one
     ]
     centres = consolidated_intersections(build_network(lines), tolerance_m=12)
-    assert sorted(centres[:, 0].tolist()) == [5.0, 60.0]
-    assert len(consolidated_intersections(build_network(lines), tolerance_m=5)) == 3
+    assert sorted(centres[:, 0].tolist()) == [10.0, 70.0]
+    assert len(consolidated_intersections(build_network(lines), tolerance_m=9)) == 3
 
 
 def test_meshedness_and_gamma_of_a_grid() -> None:

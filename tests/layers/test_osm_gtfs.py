@@ -97,6 +97,26 @@ def test_osm_respects_the_boundary_and_replaces_synthetic(
     assert _count(lp_engine, "SELECT count(*) FROM infrastructure.roads WHERE source <> 'OpenStreetMap'") == 0
 
 
+def test_osm_topology_survives_the_database(osm_loaded: list[dict[str, object]], lp_engine: Engine) -> None:
+    """Streets read back from PostGIS still meet at OSM's shared nodes: the same walking network
+    (intersections, bridges kept apart) as the extract read directly."""
+    from analysis.indicators.access import street_topology, walk_network
+    from analysis.indicators.network import consolidated_intersections
+    from analysis.inputs import read_vector
+    from layers.osm import read_osm
+
+    stored = read_vector(lp_engine, "roads")
+    assert stored is not None
+    crs = stored.estimate_utm_crs()
+    stored = stored.to_crs(crs)
+    direct = read_osm(OSM_PBF, boundary=gpd.read_file(BOUNDARY).to_crs(4326).union_all()).frames["roads"]
+    direct = direct.to_crs(crs)
+    assert street_topology(stored) == "shared_nodes"
+    from_db, from_file = walk_network(stored), walk_network(direct)
+    assert (len(from_db.nodes), len(from_db.u)) == (len(from_file.nodes), len(from_file.u))
+    assert len(consolidated_intersections(from_db)) == len(consolidated_intersections(from_file))
+
+
 def test_history_lists_the_osm_load(osm_loaded: list[dict[str, object]], lp_url: URL) -> None:
     rows = json.loads(_invoke(lp_url, "--json", "layers", "history", "roads"))
     assert rows[0]["source_path"].endswith("las_palmas_2023-02-21.osm.pbf")
