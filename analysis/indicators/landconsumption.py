@@ -319,7 +319,8 @@ def census_by_unit(
 def _population(
     inputs: Inputs, units: gpd.GeoDataFrame, p: Pairing
 ) -> tuple[pd.DataFrame, dict[int, str] | str]:
-    """Per-unit ``pop_t1``/``pop_t2`` (census) — or, with no census, current population points."""
+    """Per-unit ``pop_t1``/``pop_t2`` (census) — or, with no census series, the population points
+    (the admin units' latest census spread over cells) as ``pop_t2``."""
     census = inputs.get("population_census")
     if census is None or p.y1 is None or p.y2 is None:
         origins = population_origins(inputs)
