@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import partial
 
-from analysis.catalogue.common import POPULATION_INPUTS
 from analysis.indicators.form import building_form_recipe
 from analysis.indicators.landconsumption import lcrpgr_recipe
 from analysis.indicators.landuse import land_use_mix_recipe
@@ -285,7 +284,8 @@ SDG_11_3_1 = IndicatorSpec(
         "built-up per capita = Urb_t2 / Pop_y2"
     ),
     inputs=("admin_units", "built_up"),
-    optional_inputs=("population_census", *POPULATION_INPUTS),
+    # the census series; without it the per-capita figure uses the admin units' latest census
+    optional_inputs=("population_census",),
     levels=("city", "ward"),
     value_column="lcrpgr",
     precision=2,
@@ -371,7 +371,7 @@ SDG_11_3_1 = IndicatorSpec(
         "annual over its own period. A negative PGR (wards that lost population) gives a negative "
         "LCRPGR: built-up grew while population fell. Built-up cells are assigned to units by their "
         "centre; the raster must be in a metric CRS. Without land.population_census only LCR and "
-        "built-up per capita (current population) are computed."
+        "built-up per capita (the admin units' latest census) are computed."
     ),
     keywords_en=("SDG 11.3.1", "land consumption", "urban expansion", "population growth"),
     keywords_vi=("tiêu thụ đất", "đô thị hoá", "tăng dân số"),

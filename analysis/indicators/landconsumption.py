@@ -220,7 +220,13 @@ def lcrpgr(
         ratio = np.where(defined, lcr / np.where(defined, pgr, 1.0), np.nan)
     vi, en = _reasons(urb, pop, pgr, pairing)
     return pd.DataFrame(
-        {"lcr_pct": lcr * 100, "pgr_pct": pgr * 100, "lcrpgr": ratio, "reason_vi": vi, "reason_en": en}
+        {
+            "lcr_pct": lcr * 100,
+            "pgr_pct": pgr * 100,
+            "lcrpgr": ratio,
+            "reason_vi": pd.Series(vi, dtype=object),
+            "reason_en": pd.Series(en, dtype=object),
+        }
     )
 
 
@@ -289,7 +295,8 @@ def census_by_unit(
     """Population of ``year`` per unit (aligned to ``units``) and, per boundary vintage, how.
 
     Units of the census's boundary vintage take the counts by unit code; units of another vintage
-    by areal interpolation of the census units.  A unit code absent from the census stays NaN.
+    by areal interpolation of the census units (rounded to whole persons).  A unit code absent from
+    the census stays NaN.
     """
     rows = census[pd.to_numeric(census["census_year"]) == year]
     latest = int(pd.to_numeric(rows["vintage"]).max())
@@ -303,7 +310,8 @@ def census_by_unit(
             how[int(vintage)] = "by unit code"
         else:
             source = rows[pd.to_numeric(rows["vintage"]) == latest]
-            out[group.index] = areal_interpolation(source, group, column="population").to_numpy()
+            estimate = areal_interpolation(source, group, column="population")
+            out[group.index] = estimate.round().to_numpy()  # whole persons, as population_density
             how[int(vintage)] = f"areal interpolation from the {latest} census units"
     return out, how
 
@@ -311,7 +319,8 @@ def census_by_unit(
 def _population(
     inputs: Inputs, units: gpd.GeoDataFrame, p: Pairing
 ) -> tuple[pd.DataFrame, dict[int, str] | str]:
-    """Per-unit ``pop_t1``/``pop_t2`` (census) — or, with no census, current population points."""
+    """Per-unit ``pop_t1``/``pop_t2`` (census) — or, with no census series, the population points
+    (the admin units' latest census spread over cells) as ``pop_t2``."""
     census = inputs.get("population_census")
     if census is None or p.y1 is None or p.y2 is None:
         origins = population_origins(inputs)
