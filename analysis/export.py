@@ -2,7 +2,8 @@
 GeoJSON, FlatGeobuf or zipped Shapefile — the writers of :mod:`layers.export`, the format taken
 from the file's suffix.
 
-Any level and vintage the results table holds can be exported alone (``level``, ``vintage``);
+Values are rounded to the precision the indicator publishes them with (as in the level views and
+the API).  Any level and vintage the results table holds can be exported alone (``level``, ``vintage``);
 without them every row is written.  Whatever the levels are (city, ward, grid, block…), they are
 read from the table itself, not from a list kept here.
 """

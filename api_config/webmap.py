@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from analysis.registry import INDICATORS
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
 from analysis.units import unit_vi
+from api_config.indicator_collections import map_meta
 from gis.sqlfiles import load_sql
 from layers.catalog import LAYERS
 
@@ -88,6 +89,7 @@ def build_meta(engine: Engine, api_url: str) -> dict[str, Any]:
                         "unit_vi": unit_vi(ind.unit),
                         "value_column": ind.value_column,
                         "vintages": vintages,
+                        **map_meta(cur, ind),
                     }
                 )
     return {"api": api_url, "layers": layers, "indicators": indicators}

@@ -42,6 +42,7 @@ from pygeoapi.flask_app import api_ as pygeoapi_instance
 from pygeofilter.parsers.cql2_json import parse as parse_cql2_json
 from pygeofilter.parsers.cql2_text import parse as parse_cql2_text
 
+from api_config import crscache
 from api_config.assets import blueprint as assets_blueprint
 from api_config.clients import install as install_client_fixes
 from api_config.clients.scaled import ScaledCoverage
@@ -286,6 +287,7 @@ def create_app() -> WsgiApp:
     """pygeoapi's Flask app (configured from the environment) behind :class:`RequestGuard`,
     authentication and CORS (:mod:`api_config.security`)."""
     _declare_conformance()
+    crscache.install()
     itemtypes.get_collection_queryables = titled_queryables
     _gzip_level()
     FLASK_APP.register_blueprint(webmap_blueprint)

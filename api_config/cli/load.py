@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from api_config.cli.app import App, LazyChoice, cli, pass_app
-from layers.catalog import ADMIN_UNITS, LAYERS, TRANSIT_STOPS, get_layer
+from layers.catalog import LAYERS, TRANSIT_STOPS, get_layer
 
 if TYPE_CHECKING:
     import shapely
@@ -43,7 +43,7 @@ def load(app: App, what: str | None = None) -> None:
                                 [--mode replace|append|upsert] [--force]
       dothi load osm <extract.osm.pbf> [--boundary file]
       dothi load gtfs <feed.zip> [--date YYYY-MM-DD]
-      dothi load mytho          the bundled real Mỹ Tho boundaries and 2019 census
+      dothi load mytho          the bundled real Mỹ Tho boundaries and 2009/2019 censuses
 
     Formats: GeoPackage, GeoJSON, zipped Shapefile, GeoParquet, FlatGeobuf, CSV (lon/lat or WKT
     columns; needs --crs), KML.  Every load is validated first and written in one transaction.
@@ -194,20 +194,15 @@ def load_gtfs(app: App, source: Path, service_date: dt.datetime | None, force: b
 @load.command("mytho")
 @pass_app
 def load_mytho(app: App) -> None:
-    """The bundled real Mỹ Tho boundaries and 2019 census (17 + 5 units)."""
+    """The bundled real Mỹ Tho boundaries (17 + 5 units) and the 2009 and 2019 censuses."""
     _load_mytho(app)
 
 
 def _load_mytho(app: App) -> None:
-    from layers.load import load_frame
     from layers.sources import mytho
 
     started = time.monotonic()
-    reports = [
-        load_frame(app.engine(), ADMIN_UNITS, b.frame, source=b.source, scope=b.scope, progress=app.progress)
-        for b in mytho.admin_unit_bundles()
-    ]
-    _emit(app, reports, started)
+    _emit(app, mytho.load_bundles(app.engine(), progress=app.progress), started)
 
 
 # -- layers ---------------------------------------------------------------------------------
