@@ -2,7 +2,8 @@
 GeoJSON, FlatGeobuf or zipped Shapefile — the writers of :mod:`layers.export`, the format taken
 from the file's suffix.
 
-Any level and vintage the results table holds can be exported alone (``level``, ``vintage``);
+Values are rounded to the precision the indicator publishes them with (as in the level views and
+the API).  Any level and vintage the results table holds can be exported alone (``level``, ``vintage``);
 without them every row is written.  Whatever the levels are (city, ward, grid, block…), they are
 read from the table itself, not from a list kept here.
 """
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import sqlalchemy as sa
 from psycopg2 import sql
 from sqlalchemy.engine import Engine
@@ -61,9 +63,20 @@ def read_results(
         )
     with engine.connect() as conn:
         text = _composed(conn, "indicator_rows", spec)
-        return gpd.read_postgis(
+        frame = gpd.read_postgis(
             sa.text(text), conn, geom_col="geom", params={"level": level, "vintage": vintage}
         )
+    return rounded(frame, spec)
+
+
+def rounded(frame: gpd.GeoDataFrame, spec: IndicatorSpec) -> gpd.GeoDataFrame:
+    """Real result columns (``real`` in the registry, and the value column) as floats rounded to
+    the precision the indicator publishes them with."""
+    reals = {spec.value_column, *(c.name for c in spec.result_columns if c.type == "real")}
+    for column in sorted(reals & set(frame.columns)):
+        values = pd.to_numeric(frame[column], errors="coerce").astype(float)
+        frame[column] = values.round(spec.digits(column))
+    return frame
 
 
 def export_indicator(
