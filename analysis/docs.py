@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import inspect
 
-from analysis.indicators import grid, network, population
+from analysis.indicators import grid, landconsumption, network, population
 from analysis.registry import INDICATORS
 from analysis.spec import IndicatorSpec
 from layers.catalog import RASTERS, get_layer, get_raster
@@ -126,6 +126,7 @@ def render_markdown() -> str:
         _section("Walking network and accessibility", network.__doc__),
         _section("Population points", population.__doc__),
         _section("One level at a time, rounded, labelled when synthetic", LEVELS_AND_PROVENANCE),
+        _section("Land consumption and population growth (SDG 11.3.1)", landconsumption.__doc__),
         "## Contents\n",
         "\n".join(f"- `{s.id}` — {s.title_en}" for s in INDICATORS.values()) + "\n",
         *(indicator_markdown(s) for s in INDICATORS.values()),

@@ -56,9 +56,27 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
 @click.option("--only", help="Comma-separated indicator ids (default: all).")
 @click.option("--param", "param", multiple=True, help="ID.name=value, repeatable.")
 @click.option("--force", is_flag=True, help="Recompute even when nothing changed.")
+@click.option(
+    "--allow-skip",
+    is_flag=True,
+    help="Exit 0 even when some indicators were skipped (inputs missing or unusable).",
+)
 @pass_app
-def indicators_run(app: App, only: str | None, param: tuple[str, ...], force: bool) -> None:
-    """Compute indicators and store results with provenance (no-op when nothing changed)."""
+def indicators_run(app: App, only: str | None, param: tuple[str, ...], force: bool, allow_skip: bool) -> None:
+    """Compute indicators and store results with provenance (no-op when nothing changed).
+
+    Without --only every indicator runs; one whose inputs are missing or cannot support it is
+    skipped with the reason, the others still run.
+
+    \b
+    Exit codes / mã thoát:
+      0   every indicator computed or unchanged (or skips allowed with --allow-skip)
+      23  one or more indicators skipped (the reasons are printed)
+      20  an indicator failed (with --only)
+      21  a bad parameter (--param)
+      22  an input layer is missing or empty (with --only)
+    """
+    from analysis.errors import SkippedIndicatorsError
     from analysis.registry import get_indicator
     from analysis.runner import run_all
 
@@ -74,6 +92,12 @@ def indicators_run(app: App, only: str | None, param: tuple[str, ...], force: bo
         progress=app.progress,
     )
     app.output([r.__dict__ for r in reports], "\n".join(r.summary() for r in reports))
+    skipped = [r.indicator_id for r in reports if r.skipped]
+    if skipped and not allow_skip:
+        raise SkippedIndicatorsError(
+            f"{len(skipped)} chỉ số bị bỏ qua / indicator(s) skipped: {', '.join(skipped)}.",
+            hint="Load the missing layers (see the reasons above), or pass --allow-skip to accept it.",
+        )
 
 
 def _value(value: Any, digits: int = 2) -> str:
