@@ -42,7 +42,8 @@ def available(engine: Engine, spec: IndicatorSpec) -> list[tuple[str, int | None
 def read_results(
     engine: Engine, spec: IndicatorSpec, *, level: str | None = None, vintage: int | None = None
 ) -> gpd.GeoDataFrame:
-    """The indicator's result rows (of one level and vintage when given) in EPSG:4326."""
+    """The indicator's result rows (of one level and vintage when given) in EPSG:4326, real values
+    rounded to their published precision (:meth:`IndicatorSpec.digits`)."""
     present = available(engine, spec)
     if not present:
         raise IndicatorError(
@@ -61,9 +62,13 @@ def read_results(
         )
     with engine.connect() as conn:
         text = _composed(conn, "indicator_rows", spec)
-        return gpd.read_postgis(
+        frame = gpd.read_postgis(
             sa.text(text), conn, geom_col="geom", params={"level": level, "vintage": vintage}
         )
+    for column in spec.result_columns:  # the published precision, as in the API and the level views
+        if column.type == "real" and column.name in frame:
+            frame[column.name] = frame[column.name].round(spec.digits(column.name))
+    return frame
 
 
 def export_indicator(

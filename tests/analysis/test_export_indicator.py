@@ -54,7 +54,8 @@ def test_every_level_and_vintage_exports(loaded: Engine, tmp_path: Path, suffix:
         got = dict(zip(frame["unit_id"].astype(str), frame[SPEC.value_column], strict=True))
         expected = _values(loaded, level, vintage)
         assert got.keys() == expected.keys()
-        assert all(abs(got[k] - v) < 1e-6 for k, v in expected.items() if v is not None)
+        digits = SPEC.precision  # exported at the published precision
+        assert all(got[k] == round(v, digits) for k, v in expected.items() if v is not None)
         if suffix == ".csv":
             assert frame["wkt"].str.startswith("MULTIPOLYGON").all()
         else:
