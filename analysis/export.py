@@ -44,7 +44,8 @@ def available(engine: Engine, spec: IndicatorSpec) -> list[tuple[str, int | None
 def read_results(
     engine: Engine, spec: IndicatorSpec, *, level: str | None = None, vintage: int | None = None
 ) -> gpd.GeoDataFrame:
-    """The indicator's result rows (of one level and vintage when given) in EPSG:4326."""
+    """The indicator's result rows (of one level and vintage when given) in EPSG:4326, real values
+    rounded to their published precision (:meth:`IndicatorSpec.digits`)."""
     present = available(engine, spec)
     if not present:
         raise IndicatorError(

@@ -29,6 +29,7 @@ from analysis.tables import KEY_COLUMNS
 from analysis.units import unit_vi
 from api_config.providers.db import engine_for
 from api_config.security.identity import current
+from layers.notices import SYNTHETIC_RESULT
 
 AOI = "area_of_interest"
 GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
@@ -130,6 +131,8 @@ class IndicatorProcessor(BaseProcessor):
             "published": False,
             "published_run_id": published_run(engine, self.spec, computed.fingerprint),
         }
+        if computed.synthetic_inputs:
+            result["notice"] = dict(SYNTHETIC_RESULT)
         if self.collection_url:
             result["links"] = [
                 {"rel": "collection", "type": "application/json", "href": self.collection_url},
@@ -163,6 +166,9 @@ def _feature_collection(spec: IndicatorSpec, rows: gpd.GeoDataFrame, area: Any) 
     columns = [c for c in KEY_COLUMNS if c not in ("result_id", "run_id")]
     columns += [c.name for c in spec.result_columns]
     frame = rows[[*columns, rows.geometry.name]].set_index(rows["level"] + ":" + rows["unit_id"])
+    for column in spec.result_columns:  # the published precision, as in the level collections
+        if column.type == "real":
+            frame[column.name] = frame[column.name].round(spec.digits(column.name))
     collection = json.loads(frame.iloc[:MAX_FEATURES].to_json(na="null", drop_id=False))
     return {
         "type": "FeatureCollection",

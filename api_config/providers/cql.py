@@ -108,6 +108,11 @@ class SqlFilter:
         if field is None:
             known = ", ".join(sorted(self.fields))
             raise FilterError(f"unknown property {node.name!r}; queryable properties: {known}.")
+        if field.type == "array":
+            raise FilterError(
+                f"property {node.name!r} is a list and cannot be filtered with CQL2 here; "
+                f"use the query parameter {node.name}=VALUE (items whose list holds VALUE)."
+            )
         return sql.SQL("t.{}").format(sql.Identifier(node.name)), field
 
     def _scalar(self, node: Any, like: Field | None = None) -> sql.Composable:

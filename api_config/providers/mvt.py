@@ -21,7 +21,7 @@ from pygeoapi.provider.mvt_postgresql import MVTPostgreSQLProvider
 from pygeoapi.provider.tile import ProviderTileNotFoundError
 
 from api_config.providers.db import engine_for
-from api_config.providers.postgis import PooledCursor
+from api_config.providers.postgis import PooledCursor, published_value
 from api_config.providers.tables import TableInfo, describe
 from api_config.providers.tilecache import process_cache
 from gis.crs import STORAGE_SRID
@@ -117,7 +117,10 @@ class PostGISTileProvider(MVTPostgreSQLProvider):
         in_range = zoom["min"] <= z <= zoom["max"] and x >= 0 and y >= 0
         if not schemes or not in_range or not self.is_in_limits(schemes[0], z, x, y):
             raise ProviderTileNotFoundError
-        columns = sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(n)) for n in self.info.fields)
+        columns = sql.SQL(", ").join(
+            sql.SQL("{} AS {}").format(published_value(self.info, n), sql.Identifier(n))
+            for n in self.info.fields
+        )
         statement = sql.SQL(load_sql("api_config.providers", "tile")).format(
             table=sql.Identifier(self.info.schema, self.info.table),
             geom=sql.Identifier(self.geom),

@@ -253,7 +253,7 @@ class PostGISProvider(BaseProvider):
         names = [n for n in self.info.fields if not select or n in select]
         if not names:
             return sql.SQL("'{}'::json")
-        pairs = [sql.SQL("{}, t.{}").format(sql.Literal(n), sql.Identifier(n)) for n in names]
+        pairs = [sql.SQL("{}, {}").format(sql.Literal(n), published_value(self.info, n)) for n in names]
         return sql.SQL("json_build_object({})").format(sql.SQL(", ").join(pairs))
 
     def _identifier(self, identifier: str) -> Any:
@@ -301,6 +301,16 @@ class PostGISProvider(BaseProvider):
 
     def __repr__(self) -> str:
         return f"<PostGISProvider> {self.info.schema}.{self.info.table}"
+
+
+def published_value(info: TableInfo, name: str) -> sql.Composable:
+    """Column ``name`` of alias ``t`` as published: rounded to its stated precision (indicators)."""
+    digits = info.digits.get(name)
+    if digits is None:
+        return sql.SQL("t.{}").format(sql.Identifier(name))
+    return sql.SQL(load_sql("api_config.providers", "rounded")).format(
+        column=sql.Identifier(name), digits=sql.Literal(digits)
+    )
 
 
 class PooledCursor:

@@ -7,7 +7,7 @@ English) and the time dimension all come from the one declaration of the layer o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Literal
 
@@ -55,6 +55,8 @@ class TableInfo:
     """``schema.table`` whose change version keys the tile cache (a view's base table)."""
     level_order: bool = False
     """Order items wards first (newest vintage first), then the city, then grid cells."""
+    digits: Mapping[str, int] = field(default_factory=dict)
+    """Decimal places each real column is published with (indicators: the registry's precision)."""
 
     @property
     def version_table(self) -> str:
@@ -115,7 +117,8 @@ def describe(kind: Kind, name: str) -> TableInfo:
         "synthetic_inputs": ("Lớp đầu vào tổng hợp", "Synthetic input layers", None),
     }
     info = _info(result_table(ind), "result_id", "MultiPolygon", titles)
-    return replace(_with_enums(info, {"level": ind.levels}), level_order=True)
+    digits = {c.name: ind.digits(c.name) for c in ind.result_columns if c.type == "real"}
+    return replace(_with_enums(info, {"level": ind.levels}), level_order=True, digits=digits)
 
 
 def _with_enums(info: TableInfo, enums: Mapping[str, tuple[str | int, ...] | None]) -> TableInfo:

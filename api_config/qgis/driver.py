@@ -91,6 +91,8 @@ def build(plan: dict[str, Any], conn: dict[str, Any], project: QgsProject) -> li
         group.setItemVisibilityChecked(group_spec["visible"])
         for spec in group_spec["layers"]:
             layer = make_layer(spec, conn)
+            if spec.get("abstract"):
+                layer.setAbstract(spec["abstract"])
             project.addMapLayer(layer, False)
             node = group.addLayer(layer)
             node.setItemVisibilityChecked(spec["visible"])

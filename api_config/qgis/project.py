@@ -20,7 +20,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from sqlalchemy.engine import URL, Engine
 
 from analysis.registry import INDICATORS, IndicatorSpec
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
+from api_config.qgis.results import indicator_abstract
 from api_config.qgis.store import PACKAGE, table_exists, table_has_rows
 from api_config.qgis.styles import layer_style
 from gis.crs import DEFAULT_ANALYSIS_SRID, STORAGE_SRID
@@ -70,6 +71,7 @@ class LayerPlan:
     source: dict[str, Any]
     visible: bool = True
     qml: str | None = None
+    abstract: str | None = None
 
 
 @dataclass
@@ -180,15 +182,19 @@ def _indicator_layers(cur: Any) -> list[LayerPlan]:
     plans: list[LayerPlan] = []
     for ind in INDICATORS.values():
         if table_has_rows(cur, ANALYSIS_SCHEMA, ind.table):
-            plans += _postgres_layers(
-                cur,
-                schema=ANALYSIS_SCHEMA,
-                table=ind.table,
-                key="result_id",
-                geometry="MultiPolygon",
-                title=_indicator_title(ind),
-                ward_only=True,
-            )
+            abstract = indicator_abstract(cur, ind)
+            plans += [
+                replace(plan, abstract=abstract)
+                for plan in _postgres_layers(
+                    cur,
+                    schema=ANALYSIS_SCHEMA,
+                    table=ind.table,
+                    key="result_id",
+                    geometry="MultiPolygon",
+                    title=_indicator_title(ind),
+                    ward_only=True,
+                )
+            ]
     return plans
 
 

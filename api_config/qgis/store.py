@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from analysis.registry import INDICATORS
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
 from api_config.qgis.breaks import Method
+from api_config.qgis.results import result_styles
 from api_config.qgis.styles import Style, indicator_style, layer_style
 from gis.sqlfiles import load_sql
 from layers.catalog import LAYERS
@@ -77,7 +78,7 @@ def build_styles(cur: Any, *, method: Method = "jenks", classes: int = 5) -> tup
                 "no ward values to classify (run `dothi indicators run`)"
             )
             continue
-        styles.append(indicator_style(ind, values, method=method, classes=classes))
+        styles += result_styles(cur, ind, indicator_style(ind, values, method=method, classes=classes))
     return styles, report
 
 

@@ -88,12 +88,19 @@ def test_read_file_of_the_ward_collection_gives_the_wards(demo_api_server: str, 
     assert frame["population"].map(lambda v: v == round(v)).all()  # persons: whole numbers
 
 
-def test_the_combined_collection_starts_with_whole_wards(demo_api_server: str) -> None:
+def test_the_combined_collection_starts_with_whole_wards(demo_api_server: str, demo_engine: Engine) -> None:
     first = _get(demo_api_server, f"/collections/{ID}/items", limit=10)["features"]
     assert [(f["properties"]["level"], f["properties"]["vintage"]) for f in first[:5]] == [("ward", 2025)] * 5
     frame = gpd.read_file(f"{demo_api_server}/collections/{ID}/items?f=json&limit=1000")
     levels = list(frame["level"])
     assert levels.index("grid") > max(i for i, lv in enumerate(levels) if lv in ("ward", "city"))
+    # the combined collection is rounded too (the table under it keeps full precision)
+    unrounded = (
+        "SELECT count(*) FROM analysis.health_access WHERE population::numeric <> round(population::numeric)"
+    )
+    assert _scalar(demo_engine, unrounded) > 0
+    assert frame["population"].map(lambda v: v == round(v)).all()
+    assert frame[HEALTH_ACCESS.value_column].dropna().map(lambda v: v == round(v, 1)).all()
 
 
 def test_synthetic_results_say_so_everywhere(demo_api_server: str) -> None:
@@ -198,3 +205,18 @@ def test_tiles_of_a_level_view_follow_changes_of_its_table(
                 sa.text("UPDATE analysis.population_density SET density_per_km2 = density_per_km2 - 1000")
             )
     assert densities() == before
+
+
+def test_the_list_of_synthetic_inputs_is_queryable_and_never_a_500(demo_api_server: str) -> None:
+    base = f"{demo_api_server}/collections/{ID}-ward-2025/items"
+    holding = _get(
+        demo_api_server, f"/collections/{ID}-ward-2025/items", synthetic_inputs="infrastructure.roads"
+    )
+    assert holding["numberMatched"] == 5
+    none = _get(demo_api_server, f"/collections/{ID}-ward-2025/items", synthetic_inputs="land.admin_units")
+    assert none["numberMatched"] == 0
+    for cql in ("synthetic_inputs > 5", "synthetic_inputs = 'x'"):
+        bad = requests.get(base, params={"f": "json", "filter": cql}, timeout=60)
+        assert bad.status_code == 400 and "synthetic_inputs" in bad.json()["description"]
+    flagged = _get(demo_api_server, f"/collections/{ID}/items", filter="synthetic = true", limit=1)
+    assert flagged["numberReturned"] == 1

@@ -67,6 +67,10 @@ def test_sync_execution_with_area_of_interest(
             {"i": "population_density"},
         ).scalar()
     assert run["published_run_id"] == published  # same inputs and parameters as the published run
+    assert run["synthetic"] is False and run["synthetic_inputs"] == [] and "notice" not in body
+    values = [f["properties"]["density_per_km2"] for f in body["features"]]
+    assert values and all(v == round(v) for v in values)  # published precision: whole people/km²
+    assert any(f["properties"]["area_km2"] != round(f["properties"]["area_km2"], 2) for f in body["features"])
 
 
 def test_bad_process_inputs_are_400(api_server: str, api_keys: dict[str, str]) -> None:

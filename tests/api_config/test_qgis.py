@@ -144,7 +144,11 @@ def test_layer_styles_table_is_qgis_own_and_writing_is_idempotent(styled: Engine
         report = write_styles(styled)
         cur.execute("SELECT count(*) FROM public.layer_styles")
         assert cur.fetchone()[0] == before
-        assert len(report.written) == len(LAYERS) + 1
+        # every layer, the density table and its two ward views (2019 and 2025 boundaries)
+        assert len(report.written) == len(LAYERS) + 3
+        assert {"analysis.population_density_ward_2019", "analysis.population_density_ward_2025"} <= set(
+            report.written
+        )
         cur.execute(
             "SELECT stylename, useasdefault FROM public.layer_styles WHERE f_table_name = 'admin_units' "
             "ORDER BY stylename"
@@ -171,7 +175,8 @@ def test_postgis_layers_load_in_qgis_with_their_default_styles(styled: Engine, t
     request = {
         "connection": connection(test_url),
         "postgres": [{"schema": s.schema, "table": s.table, "key": s.id_field} for s in LAYERS.values()]
-        + [{"schema": "analysis", "table": POPULATION_DENSITY.table, "key": "result_id"}],
+        + [{"schema": "analysis", "table": POPULATION_DENSITY.table, "key": "result_id"}]
+        + [{"schema": "analysis", "table": f"{POPULATION_DENSITY.table}_ward_2025", "key": "result_id"}],
     }
     result = run_driver(DRIVERS / "check_layers.py", request, test_url)["postgres"]
     for spec in LAYERS.values():
@@ -190,6 +195,9 @@ def test_postgis_layers_load_in_qgis_with_their_default_styles(styled: Engine, t
     assert "'ward'" in density["class_attribute"]
     assert len(density["ranges"]) == 5
     assert density["ranges"][0]["color"] != density["ranges"][-1]["color"]
+    view = result["analysis.population_density_ward_2025"]  # the level view opens styled, 2025 wards only
+    assert view["valid"] and view["renderer"] == "graduatedSymbol"
+    assert view["ranges"] == density["ranges"]
     raw = styled.raw_connection()
     try:
         cur = raw.cursor()
@@ -197,8 +205,11 @@ def test_postgis_layers_load_in_qgis_with_their_default_styles(styled: Engine, t
             "SELECT min(density_per_km2), max(density_per_km2) FROM analysis.population_density WHERE level = 'ward'"
         )
         low, high = cur.fetchone()
+        cur.execute("SELECT count(*) FROM land.admin_units WHERE level = 'ward' AND vintage = 2025")
+        wards_2025 = cur.fetchone()[0]
     finally:
         raw.close()
+    assert view["feature_count"] == wards_2025
     assert density["ranges"][0]["lower"] <= low < density["ranges"][0]["upper"]
     assert density["ranges"][-1]["lower"] < high <= density["ranges"][-1]["upper"]
 
