@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from analysis.registry import INDICATORS
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
+from api_config.styling.document import indicator_classes
 from gis.sqlfiles import load_sql
 from layers.catalog import LAYERS
 
@@ -85,6 +86,7 @@ def build_meta(engine: Engine, api_url: str) -> dict[str, Any]:
                         "unit": ind.unit,
                         "value_column": ind.value_column,
                         "vintages": vintages,
+                        "classes": indicator_classes(cur, ind),  # api_config.styling: one classification
                     }
                 )
     return {"api": api_url, "layers": layers, "indicators": indicators}

@@ -53,6 +53,7 @@ from api_config.limits.middleware import Limits, LimitSettings
 from api_config.providers.cql import FILTER_CONFORMANCE
 from api_config.providers.tables import describe
 from api_config.security.wiring import secure
+from api_config.styling import endpoint as styles_endpoint
 from api_config.webmap import blueprint as webmap_blueprint
 from gis.settings import ApiSettings
 
@@ -288,6 +289,7 @@ def create_app() -> WsgiApp:
     _gzip_level()
     FLASK_APP.register_blueprint(webmap_blueprint)
     FLASK_APP.register_blueprint(assets_blueprint)
+    styles_endpoint.register(FLASK_APP)  # OGC API – Styles (api_config.styling)
     cors = bool(pygeoapi_instance.config["server"].get("cors", False))
     lean = (FastItems(pygeoapi_instance, cors=cors), FastTiles(pygeoapi_instance, cors=cors))
     unavailable.register(FLASK_APP)

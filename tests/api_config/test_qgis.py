@@ -23,10 +23,10 @@ import pytest
 from sqlalchemy.engine import URL, Engine
 
 from analysis.registry import POPULATION_DENSITY
-from api_config.qgis.breaks import classify, jenks_breaks, nice_edges, quantile_breaks
 from api_config.qgis.project import QgisError, connection, plan_project, run_driver, write_project
 from api_config.qgis.store import write_styles
 from api_config.qgis.styles import indicator_style, layer_style
+from api_config.styling.breaks import classify, jenks_breaks, nice_edges, quantile_breaks
 from gis.errors import ConfigError
 from gis.settings import ApiSettings
 from layers.catalog import ADMIN_UNITS, LAYERS, ROADS
