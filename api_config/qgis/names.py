@@ -15,7 +15,7 @@ from layers.catalog.types import RasterSpec
 #: Indicator id → (Vietnamese, English) short name.
 INDICATOR_SHORT: dict[str, tuple[str, str]] = {
     "population_density": ("Mật độ dân số", "Population density"),
-    "sdg_11_3_1": ("Tiêu thụ đất / tăng dân số", "Land consumption / population growth"),
+    "sdg_11_3_1": ("Tiêu thụ đất (SDG 11.3.1)", "Land consumption (SDG 11.3.1)"),
     "transit_access": ("Tiếp cận xe buýt", "Transit access"),
     "health_access": ("Tiếp cận y tế", "Health access"),
     "health_beds_2sfca": ("Giường bệnh / 1.000 dân", "Hospital beds / 1,000"),
