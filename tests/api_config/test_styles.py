@@ -119,9 +119,7 @@ def test_styles_are_listed_and_linked(api_server: str) -> None:
     collection = _get(f"{api_server}/collections/population_density", f="json").json()
     rels = {link["rel"]: link["href"] for link in collection["links"]}
     assert rels[STYLES_REL].endswith("/collections/population_density/styles?f=json")
-    assert any(
-        link["rel"] == "describedby" and link["type"] == MAPBOX_MEDIA for link in collection["links"]
-    )
+    assert any(link["rel"] == "describedby" and link["type"] == MAPBOX_MEDIA for link in collection["links"])
     everything = _get(f"{api_server}/collections", f="json").json()
     linked = {c["id"] for c in everything["collections"] if any(la["rel"] == STYLES_REL for la in c["links"])}
     assert {"admin_units", "population_density"} <= linked
