@@ -20,7 +20,12 @@ from sqlalchemy.engine import Engine
 
 from analysis.registry import INDICATORS
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
+<<<<<<< HEAD
 from api_config.styling.document import indicator_classes
+=======
+from analysis.units import unit_vi
+from api_config.indicator_collections import map_meta
+>>>>>>> main
 from gis.sqlfiles import load_sql
 from layers.catalog import LAYERS
 
@@ -84,9 +89,15 @@ def build_meta(engine: Engine, api_url: str) -> dict[str, Any]:
                         "title_vi": ind.title_vi,
                         "title_en": ind.title_en,
                         "unit": ind.unit,
+                        "unit_en": ind.unit,
+                        "unit_vi": unit_vi(ind.unit),
                         "value_column": ind.value_column,
                         "vintages": vintages,
+<<<<<<< HEAD
                         "classes": indicator_classes(cur, ind),  # api_config.styling: one classification
+=======
+                        **map_meta(cur, ind),
+>>>>>>> main
                     }
                 )
     return {"api": api_url, "layers": layers, "indicators": indicators}

@@ -48,6 +48,7 @@ const state = {
 
 function t(key) { return TEXT[state.lang][key]; }
 function title(obj) { return obj["title_" + state.lang] || obj.title_en || obj.id; }
+function unit(obj) { return obj["unit_" + state.lang] || obj.unit; }
 function fmt(v) {
   if (v === null || v === undefined || Number.isNaN(v)) return t("nodata");
   return Number(v).toLocaleString(state.lang === "vi" ? "vi-VN" : "en-GB", { maximumFractionDigits: 1 });
@@ -146,7 +147,7 @@ function renderIndicatorChoices() {
   state.meta.indicators.forEach((ind) => {
     const opt = document.createElement("option");
     opt.value = ind.id;
-    opt.textContent = `${title(ind)} (${ind.unit})`;
+    opt.textContent = `${title(ind)} (${unit(ind)})`;
     select.appendChild(opt);
   });
   select.value = state.indicator.id;
@@ -171,7 +172,7 @@ function renderLegend() {
   for (let i = 0; i < edges.length - 1; i += 1) {
     const row = document.createElement("div");
     row.className = "legend-row";
-    row.innerHTML = `<span class="swatch" style="background:${RAMP[i]}"></span>${fmt(edges[i])} – ${fmt(edges[i + 1])} ${state.indicator.unit}`;
+    row.innerHTML = `<span class="swatch" style="background:${RAMP[i]}"></span>${fmt(edges[i])} – ${fmt(edges[i + 1])} ${unit(state.indicator)}`;
     legend.appendChild(row);
   }
 }
@@ -236,7 +237,7 @@ function setupPopup() {
     const feature = map.forEachFeatureAtPixel(evt.pixel, (f) => f, { layerFilter: (l) => l === choropleth });
     if (!feature) { popup.hidden = true; return; }
     const name = state.lang === "vi" ? feature.get("name_vi") : (feature.get("name_en") || feature.get("name_vi"));
-    popup.innerHTML = `<b>${name}</b><br>${title(state.indicator)}: ${fmt(feature.get(state.indicator.value_column))} ${state.indicator.unit}`;
+    popup.innerHTML = `<b>${name}</b><br>${title(state.indicator)}: ${fmt(feature.get(state.indicator.value_column))} ${unit(state.indicator)}`;
     popup.hidden = false;
     overlay.setPosition(evt.coordinate);
   });
