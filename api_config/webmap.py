@@ -20,12 +20,9 @@ from sqlalchemy.engine import Engine
 
 from analysis.registry import INDICATORS
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
-<<<<<<< HEAD
-from api_config.styling.document import indicator_classes
-=======
 from analysis.units import unit_vi
 from api_config.indicator_collections import map_meta
->>>>>>> main
+from api_config.styling.document import indicator_classes
 from gis.sqlfiles import load_sql
 from layers.catalog import LAYERS
 
@@ -93,11 +90,8 @@ def build_meta(engine: Engine, api_url: str) -> dict[str, Any]:
                         "unit_vi": unit_vi(ind.unit),
                         "value_column": ind.value_column,
                         "vintages": vintages,
-<<<<<<< HEAD
-                        "classes": indicator_classes(cur, ind),  # api_config.styling: one classification
-=======
                         **map_meta(cur, ind),
->>>>>>> main
+                        "classes": indicator_classes(cur, ind),  # api_config.styling: one classification
                     }
                 )
     return {"api": api_url, "layers": layers, "indicators": indicators}

@@ -228,6 +228,16 @@ def _raster_layers(cur: Any, data_dir: Path) -> list[LayerPlan]:
     return plans
 
 
+def _indicator_source(cur: Any, table: str, vintage: int | None) -> dict[str, Any]:
+    """The ward view of one boundary vintage (``analysis.<table>_ward_2025``, published by the
+    runner, values rounded as the API serves them), or the combined table with a filter."""
+    view = f"{table}_ward_{vintage}"
+    if vintage is not None and table_exists(cur, ANALYSIS_SCHEMA, view):
+        return _source(ANALYSIS_SCHEMA, view, "result_id", "MultiPolygon", [])
+    where = ["level = 'ward'"] + ([] if vintage is None else [f"vintage = {int(vintage)}"])
+    return _source(ANALYSIS_SCHEMA, table, "result_id", "MultiPolygon", where)
+
+
 def _indicator_layers(cur: Any, *, method: Method, classes: int) -> tuple[list[LayerPlan], list[LayerPlan]]:
     """(layers of the newest ward vintage, layers of older vintages), all off but one."""
     current: list[LayerPlan] = []
@@ -244,12 +254,11 @@ def _indicator_layers(cur: Any, *, method: Method, classes: int) -> tuple[list[L
             else None
         )
         for vintage in _vintages(cur, ANALYSIS_SCHEMA, ind.table):
-            where = ["level = 'ward'"] + ([] if vintage is None else [f"vintage = {int(vintage)}"])
             newest = vintage is None or vintage >= CURRENT_VINTAGE
             plan = LayerPlan(
                 "postgres",
                 indicator_name(ind, vintage),
-                _source(ANALYSIS_SCHEMA, ind.table, "result_id", "MultiPolygon", where),
+                _indicator_source(cur, ind.table, vintage),
                 visible=newest and ind.id == VISIBLE_INDICATOR,
                 qml=style,
                 opacity=INDICATOR_OPACITY,
@@ -268,11 +277,23 @@ def _api_title(model: StyleModel) -> str:
     return f"{model.title_vi} / {model.title_en}"
 
 
+def _in_project(cid: str, ids: set[str]) -> bool:
+    """An indicator's newest-ward collection (``<id>-ward-2025``) stands for it in the project; the
+    combined collection and the older vintage stay in the API."""
+    if "-ward-" in cid:
+        return cid.endswith(f"-ward-{CURRENT_VINTAGE}")
+    return f"{cid}-ward-{CURRENT_VINTAGE}" not in ids
+
+
 def _api_layers(cur: Any, api_url: str) -> tuple[list[LayerPlan], list[LayerPlan]]:
     """OGC API Features layers (styled with the collection's QML) and vector-tile layers (drawn with
     the collection's MapLibre style, the one ``/collections/{id}/styles/default`` serves)."""
     features, tiles = [], []
-    for model in collection_models(cur):
+    models = collection_models(cur)
+    ids = {m.id for m in models}
+    for model in models:
+        if not _in_project(model.id, ids):
+            continue
         cid, title = model.id, _api_title(model)
         features.append(
             LayerPlan("oapif", title, {"url": api_url, "typename": cid}, visible=False, qml=model_qml(model))

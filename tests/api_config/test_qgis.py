@@ -266,7 +266,8 @@ def test_project_plan_groups_by_domain(loaded: Engine, tmp_path: Path) -> None:
                      ("OGC API Tiles (dothi serve)", False)]  # fmt: skip
     (density,) = plan.groups[0]["layers"]
     assert density.name == "Mật độ dân số / Population density (2025)" and density.visible
-    assert density.source["subset"] == "level = 'ward' AND vintage = 2025"
+    # the runner's ward view of the 2025 boundaries (results helper), no filter needed
+    assert (density.source["table"], density.source["subset"]) == ("population_density_ward_2025", "")
     assert not any(layer.visible for layer in plan.groups[2]["layers"])
     assert all(len(layer.name) <= 70 for layer in plan.layers())
     public = plan_project(loaded, ApiSettings(public_url="https://bando.example.vn/api/"), data_dir=tmp_path)
@@ -280,7 +281,7 @@ def test_project_plan_groups_by_domain(loaded: Engine, tmp_path: Path) -> None:
     tiles = [layer for layer in plan.layers() if layer.kind == "vectortile"]
     assert {t.source["url"] for t in tiles} == {
         f"http://127.0.0.1:5999/collections/{cid}/tiles/WebMercatorQuad/{{z}}/{{y}}/{{x}}?f=mvt"
-        for cid in ("admin_units", "population_density")
+        for cid in ("admin_units", "population_density-ward-2025")
     }
     land = plan.groups[1]["layers"]
     assert [(p.source["subset"], p.visible) for p in land] == [

@@ -138,6 +138,8 @@ def test_one_classification_everywhere(api_server: str, loaded: Engine) -> None:
     qml = ET.fromstring(_get(f"{base}/default", f="qml").text.split("\n", 1)[1])  # noqa: S314 - ours
     ranges = qml.findall("renderer-v2/ranges/range")
     assert [float(ranges[0].get("lower", "nan"))] + [float(r.get("upper", "nan")) for r in ranges] == edges
+    ward = _get(f"{api_server}/collections/population_density-ward-2025/styles").json()  # results' views
+    assert ward["styles"][0]["classification"]["edges"] == edges
     meta = _get(f"{api_server}/map/meta.json").json()
     density = next(i for i in meta["indicators"] if i["id"] == POPULATION_DENSITY.id)
     assert density["classes"]["edges"] == edges
@@ -198,8 +200,9 @@ def _check(api_server: str, test_url: URL, cid: str, layer: dict[str, str]) -> d
 
 def test_qgis_reads_the_served_styles(api_server: str, test_url: URL, loaded: Engine) -> None:
     edges = _edges(loaded)
-    layer = {"schema": "analysis", "table": POPULATION_DENSITY.table, "key": "result_id"}
-    result = _check(api_server, test_url, "population_density", layer)
+    # the 2025 ward view and its collection (per-level collections of the results helper)
+    layer = {"schema": "analysis", "table": f"{POPULATION_DENSITY.table}_ward_2025", "key": "result_id"}
+    result = _check(api_server, test_url, "population_density-ward-2025", layer)
     qml = result["qml"]
     assert qml["renderer"] == "graduatedSymbol"
     assert [r["lower"] for r in qml["ranges"]] + [qml["ranges"][-1]["upper"]] == edges
