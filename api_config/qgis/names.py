@@ -37,6 +37,7 @@ LAYER_SHORT: dict[str, tuple[str, str]] = {
     "water_bodies": ("Sông, kênh, hồ", "Water bodies"),
     "markets": ("Chợ", "Markets"),
     "transit_stops": ("Điểm dừng xe buýt", "Transit stops"),
+    "population_census": ("Dân số các kỳ điều tra", "Census population"),
 }
 
 
