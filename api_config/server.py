@@ -18,6 +18,7 @@ from api_config.config import build_config, password_env, validate, write_config
 from api_config.oas import contract
 from api_config.oas.bundle import bundle
 from api_config.security.openapi import declare_security
+from api_config.styling.document import write_document as write_styles_document
 from api_config.webmap import META_ENV, write_meta
 from gis.errors import ConfigError
 from gis.logins import ApiLogins, check_logins
@@ -56,6 +57,7 @@ def generate(engine: Engine, logins: ApiLogins, api: ApiSettings, data_dir: Path
     tmp.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
     tmp.replace(files.openapi)
     meta = write_meta(engine, api.url, folder)
+    write_styles_document(engine, api.url, folder)  # OGC API – Styles (api_config.styling)
     return ApiFiles(files.config, files.openapi, meta)
 
 

@@ -22,6 +22,7 @@ from analysis.registry import INDICATORS
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
 from analysis.units import unit_vi
 from api_config.indicator_collections import map_meta
+from api_config.styling.document import indicator_classes
 from gis.sqlfiles import load_sql
 from layers.catalog import LAYERS
 
@@ -90,6 +91,7 @@ def build_meta(engine: Engine, api_url: str) -> dict[str, Any]:
                         "value_column": ind.value_column,
                         "vintages": vintages,
                         **map_meta(cur, ind),
+                        "classes": indicator_classes(cur, ind),  # api_config.styling: one classification
                     }
                 )
     return {"api": api_url, "layers": layers, "indicators": indicators}

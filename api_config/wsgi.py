@@ -56,6 +56,7 @@ from api_config.limits.middleware import Limits, LimitSettings
 from api_config.providers.cql import FILTER_CONFORMANCE
 from api_config.providers.tables import describe
 from api_config.security.wiring import secure
+from api_config.styling import endpoint as styles_endpoint
 from api_config.webmap import blueprint as webmap_blueprint
 from gis.settings import ApiSettings
 
@@ -292,6 +293,7 @@ def create_app() -> WsgiApp:
     _gzip_level()
     FLASK_APP.register_blueprint(webmap_blueprint)
     FLASK_APP.register_blueprint(assets_blueprint)
+    styles_endpoint.register(FLASK_APP)  # OGC API – Styles (api_config.styling)
     cors = bool(pygeoapi_instance.config["server"].get("cors", False))
     install_client_fixes()  # api_config.clients: what GDAL, OWSLib and QGIS need from the answers
     lean = (

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from api_config.cli.app import App, cli, pass_app
-from api_config.qgis.breaks import METHODS
+from api_config.styling.breaks import METHODS
 
 _method = click.option(
     "--method",
@@ -63,7 +63,14 @@ def qgis_project(app: App, path: Path | None, no_database: bool, method: str, cl
     target.parent.mkdir(parents=True, exist_ok=True)
     app.progress("QGIS đang dựng dự án / QGIS is building the project")
     result = build_project(
-        engine, app.url, app.api, data_dir=app.db.data_dir, path=target, to_database=not no_database
+        engine,
+        app.url,
+        app.api,
+        data_dir=app.db.data_dir,
+        path=target,
+        to_database=not no_database,
+        method=method,  # type: ignore[arg-type]
+        classes=classes,
     )
     bad = [f"  ! {layer['name']} ({layer['kind']})" for layer in result["layers"] if not layer["valid"]]
     note = (

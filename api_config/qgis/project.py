@@ -20,7 +20,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,16 +28,24 @@ from typing import Any
 from psycopg2 import sql
 from sqlalchemy.engine import URL, Engine
 
-from analysis.registry import INDICATORS, IndicatorSpec
+from analysis.registry import INDICATORS, POPULATION_DENSITY
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
+from api_config.qgis.layout import print_layout
+from api_config.qgis.names import indicator_name, layer_name
+from api_config.qgis.rasterstyle import raster_style
 from api_config.qgis.results import indicator_abstract
-from api_config.qgis.store import PACKAGE, table_exists, table_has_rows
-from api_config.qgis.styles import layer_style
+from api_config.qgis.store import PACKAGE, table_exists, table_has_rows, ward_values
+from api_config.qgis.styles import indicator_style, layer_style, model_qml
+from api_config.styling.breaks import Method
+from api_config.styling.document import collection_models
+from api_config.styling.encode import mapbox_style
+from api_config.styling.model import StyleModel
 from gis.crs import DEFAULT_ANALYSIS_SRID, STORAGE_SRID
 from gis.errors import ConfigError, DothiError
 from gis.settings import ApiSettings
 from gis.sqlfiles import load_sql
 from layers.catalog import LAYERS, RASTERS, LayerSpec
+from layers.notices import SYNTHETIC_DATA
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 PROJECT_NAME = "dothi"
@@ -46,13 +54,37 @@ TILE_TEMPLATE = "{api}/collections/{id}/tiles/WebMercatorQuad/{{z}}/{{y}}/{{x}}?
 GROUP_TITLES = {
     "infrastructure": "Hạ tầng / Infrastructure",
     "environment": "Môi trường / Environment",
-    "indicators": "Chỉ số / Indicators",
+    "indicators": "Chỉ số 2025 / Indicators 2025",
+    "rasters": "Lưới raster / Raster grids",
     "land": "Đất đai / Land",
+    "indicators_old": "Chỉ số 2019 / Indicators 2019",
     "oapif": "OGC API Features (dothi serve)",
-    "tiles": "OGC API Tiles — vector tiles (dothi serve)",
+    "tiles": "OGC API Tiles (dothi serve)",
 }
 #: Drawing order, top to bottom: points and lines over themes over the base.
-GROUP_ORDER = ("infrastructure", "environment", "indicators", "land", "oapif", "tiles")
+GROUP_ORDER = (
+    "infrastructure",
+    "environment",
+    "indicators",
+    "rasters",
+    "land",
+    "indicators_old",
+    "oapif",
+    "tiles",
+)
+#: Groups switched on when the project opens.
+VISIBLE_GROUPS = frozenset({"infrastructure", "environment", "indicators", "land"})
+#: Layers drawn when the project opens: the wards, streets, water, green and daily services; the
+#: rest (land use, buildings, flood zones, …) is one click away, so the map is readable on open.
+VISIBLE_LAYERS = frozenset(
+    {"admin_units", "roads", "water_bodies", "green_spaces", "schools", "health_facilities", "markets"}
+)
+#: The one indicator drawn on open (newest ward vintage).
+VISIBLE_INDICATOR = POPULATION_DENSITY.id
+INDICATOR_OPACITY = 0.8
+RASTER_OPACITY = 0.75
+#: Newest ward boundaries: indicator layers of this vintage go in the main indicator group.
+CURRENT_VINTAGE = 2025
 _GEOMETRY_RANK = {"Point": 0, "MultiPoint": 0, "MultiLineString": 1, "MultiPolygon": 2}
 
 
@@ -71,7 +103,8 @@ class LayerPlan:
     source: dict[str, Any]
     visible: bool = True
     qml: str | None = None
-    abstract: str | None = None
+    opacity: float = 1.0
+    abstract: str = ""
 
 
 @dataclass
@@ -82,6 +115,7 @@ class ProjectPlan:
     crs: str
     extent_crs84: list[float] | None
     groups: list[dict[str, Any]] = field(default_factory=list)
+    layout: dict[str, Any] | None = None
 
     def layers(self) -> Iterator[LayerPlan]:
         for group in self.groups:
@@ -108,31 +142,18 @@ def _vintages(cur: Any, schema: str, table: str) -> list[int | None]:
     return list(found) or [None]
 
 
-def _postgres_layers(
-    cur: Any, *, schema: str, table: str, key: str, geometry: str, title: str, ward_only: bool = False
-) -> list[LayerPlan]:
-    """One layer per boundary vintage (the newest visible), or one layer when there is none."""
-    out = []
-    has_vintage = _has_column(cur, schema, table, "vintage")
-    vintages = _vintages(cur, schema, table) if has_vintage else [None]
-    for i, vintage in enumerate(vintages):
-        # A QGIS layer filter stored in the project (QGIS sends it as the WHERE of its queries);
-        # built from constants and an int only, nothing user-given.
-        where = ["level = 'ward'"] if ward_only else []
-        if vintage is not None:
-            where.append(f"vintage = {int(vintage)}")
-        source = {
-            "schema": schema,
-            "table": table,
-            "geom": "geom",
-            "key": key,
-            "geometry": geometry,
-            "srid": STORAGE_SRID,
-            "subset": " AND ".join(where),
-        }
-        name = title if vintage is None else f"{title} ({vintage})"
-        out.append(LayerPlan("postgres", name, source, visible=i == 0))
-    return out
+def _source(schema: str, table: str, key: str, geometry: str, where: list[str]) -> dict[str, Any]:
+    # A QGIS layer filter stored in the project (QGIS sends it as the WHERE of its queries);
+    # built from constants and ints only, nothing user-given.
+    return {
+        "schema": schema,
+        "table": table,
+        "geom": "geom",
+        "key": key,
+        "geometry": geometry,
+        "srid": STORAGE_SRID,
+        "subset": " AND ".join(where),
+    }
 
 
 def _has_column(cur: Any, schema: str, table: str, column: str) -> bool:
@@ -145,96 +166,149 @@ def _layer_sort_key(spec: LayerSpec) -> tuple[int, int]:
     return _GEOMETRY_RANK.get(spec.geometry, 2), -order.index(spec.name)
 
 
-def _domain_layers(cur: Any, domain: str, data_dir: Path) -> list[LayerPlan]:
+def _abstract(vi: str, en: str, *, synthetic: bool = False) -> str:
+    notice = f"\n\n{SYNTHETIC_DATA['vi']} / {SYNTHETIC_DATA['en']}" if synthetic else ""
+    return f"{vi}\n\n{en}{notice}"
+
+
+def _catalog_layers(cur: Any, spec: LayerSpec) -> list[LayerPlan]:
+    """One layer per boundary vintage (the newest visible), or one layer when there is none."""
+    vintages = (
+        _vintages(cur, spec.schema, spec.table)
+        if _has_column(cur, spec.schema, spec.table, "vintage")
+        else [None]
+    )
+    style = layer_style(spec).qml
+    out = []
+    for i, vintage in enumerate(vintages):
+        where = [] if vintage is None else [f"vintage = {int(vintage)}"]
+        out.append(
+            LayerPlan(
+                "postgres",
+                layer_name(spec, vintage),
+                _source(spec.schema, spec.table, spec.id_field, spec.geometry, where),
+                visible=i == 0 and spec.name in VISIBLE_LAYERS,
+                qml=style,
+                abstract=_abstract(spec.description_vi, spec.description_en),
+            )
+        )
+    return out
+
+
+def _domain_layers(cur: Any, domain: str) -> list[LayerPlan]:
     plans: list[LayerPlan] = []
     specs = sorted((s for s in LAYERS.values() if s.domain == domain), key=_layer_sort_key)
     for spec in specs:
         if table_has_rows(cur, spec.schema, spec.table):
-            title = f"{spec.title_vi} / {spec.title_en}"
-            plans += _postgres_layers(
-                cur,
-                schema=spec.schema,
-                table=spec.table,
-                key=spec.id_field,
-                geometry=spec.geometry,
-                title=title,
-            )
-    return plans + _raster_layers(cur, domain, data_dir)
+            plans += _catalog_layers(cur, spec)
+    return plans
 
 
-def _raster_layers(cur: Any, domain: str, data_dir: Path) -> list[LayerPlan]:
+def _raster_layers(cur: Any, data_dir: Path) -> list[LayerPlan]:
     if not table_exists(cur, "catalog", "rasters"):
         return []
     cur.execute(load_sql(PACKAGE, "rasters"))
-    plans, seen = [], set()
+    plans = []
     for qualified, year, path in cur.fetchall():
         spec = RASTERS.get(str(qualified).split(".", 1)[-1])
-        if spec is None or spec.domain != domain:
+        if spec is None:
             continue
-        name = f"{spec.title_vi} / {spec.title_en}" + (f" ({year})" if year else "")
         full = Path(path) if Path(path).is_absolute() else data_dir / path
-        plans.append(LayerPlan("raster", name, {"path": str(full)}, visible=spec.name not in seen))
-        seen.add(spec.name)
+        source = {"path": str(full), "style": raster_style(spec.name, full)}
+        abstract = _abstract(spec.description_vi, spec.description_en)
+        plans.append(
+            LayerPlan(
+                "raster",
+                layer_name(spec, year),
+                source,
+                visible=False,
+                opacity=RASTER_OPACITY,
+                abstract=abstract,
+            )
+        )
     return plans
 
 
-def _indicator_layers(cur: Any) -> list[LayerPlan]:
-    plans: list[LayerPlan] = []
+def _indicator_source(cur: Any, table: str, vintage: int | None) -> dict[str, Any]:
+    """The ward view of one boundary vintage (``analysis.<table>_ward_2025``, published by the
+    runner, values rounded as the API serves them), or the combined table with a filter."""
+    view = f"{table}_ward_{vintage}"
+    if vintage is not None and table_exists(cur, ANALYSIS_SCHEMA, view):
+        return _source(ANALYSIS_SCHEMA, view, "result_id", "MultiPolygon", [])
+    where = ["level = 'ward'"] + ([] if vintage is None else [f"vintage = {int(vintage)}"])
+    return _source(ANALYSIS_SCHEMA, table, "result_id", "MultiPolygon", where)
+
+
+def _indicator_layers(cur: Any, *, method: Method, classes: int) -> tuple[list[LayerPlan], list[LayerPlan]]:
+    """(layers of the newest ward vintage, layers of older vintages), all off but one."""
+    current: list[LayerPlan] = []
+    older: list[LayerPlan] = []
     for ind in INDICATORS.values():
-        if table_has_rows(cur, ANALYSIS_SCHEMA, ind.table):
-            abstract = indicator_abstract(cur, ind)
-            plans += [
-                replace(plan, abstract=abstract)
-                for plan in _postgres_layers(
-                    cur,
-                    schema=ANALYSIS_SCHEMA,
-                    table=ind.table,
-                    key="result_id",
-                    geometry="MultiPolygon",
-                    title=_indicator_title(ind),
-                    ward_only=True,
-                )
-            ]
-    return plans
+        if not table_has_rows(cur, ANALYSIS_SCHEMA, ind.table):
+            continue
+        values = ward_values(cur, ind.table, ind.value_column)
+        abstract = indicator_abstract(cur, ind)
+        style = (
+            indicator_style(
+                ind, values.newest, method=method, classes=classes, span=(values.low, values.high)
+            ).qml
+            if values is not None
+            else None
+        )
+        for vintage in _vintages(cur, ANALYSIS_SCHEMA, ind.table):
+            newest = vintage is None or vintage >= CURRENT_VINTAGE
+            plan = LayerPlan(
+                "postgres",
+                indicator_name(ind, vintage),
+                _indicator_source(cur, ind.table, vintage),
+                visible=newest and ind.id == VISIBLE_INDICATOR,
+                qml=style,
+                opacity=INDICATOR_OPACITY,
+                abstract=abstract,  # the synthetic-result notice first when it applies
+            )
+            (current if newest else older).append(plan)
+    return current, older
 
 
-def _indicator_title(ind: IndicatorSpec) -> str:
-    return f"{ind.title_vi} / {ind.title_en} [{ind.unit}]"
+def _api_title(model: StyleModel) -> str:
+    if model.id in LAYERS:
+        return layer_name(LAYERS[model.id])
+    base, _, vintage = model.id.partition("-ward-")
+    if base in INDICATORS:
+        return indicator_name(INDICATORS[base], int(vintage) if vintage.isdigit() else None)
+    return f"{model.title_vi} / {model.title_en}"
 
 
-def _published(cur: Any) -> list[tuple[str, str, LayerSpec | None]]:
-    """(collection id, title, layer spec) of what `dothi serve` publishes: tables with rows."""
-    out: list[tuple[str, str, LayerSpec | None]] = []
-    for spec in LAYERS.values():
-        if table_has_rows(cur, spec.schema, spec.table):
-            out.append((spec.name, f"{spec.title_vi} / {spec.title_en}", spec))
-    for ind in INDICATORS.values():
-        if table_has_rows(cur, ANALYSIS_SCHEMA, ind.table):
-            out.append((ind.id, _indicator_title(ind), None))
-    return out
+def _in_project(cid: str, ids: set[str]) -> bool:
+    """An indicator's newest-ward collection (``<id>-ward-2025``) stands for it in the project; the
+    combined collection and the older vintage stay in the API."""
+    if "-ward-" in cid:
+        return cid.endswith(f"-ward-{CURRENT_VINTAGE}")
+    return f"{cid}-ward-{CURRENT_VINTAGE}" not in ids
 
 
 def _api_layers(cur: Any, api_url: str) -> tuple[list[LayerPlan], list[LayerPlan]]:
+    """OGC API Features layers (styled with the collection's QML) and vector-tile layers (drawn with
+    the collection's MapLibre style, the one ``/collections/{id}/styles/default`` serves)."""
     features, tiles = [], []
-    for cid, title, spec in _published(cur):
-        qml = layer_style(spec).qml if spec is not None else None
-        features.append(LayerPlan("oapif", title, {"url": api_url, "typename": cid}, visible=False, qml=qml))
-        hint = spec.style if spec is not None else None
-        tiles.append(
-            LayerPlan(
-                "vectortile",
-                title,
-                {
-                    "url": TILE_TEMPLATE.format(api=api_url, id=cid),
-                    "zmin": 0,
-                    "zmax": 16,
-                    "fill": (hint.fill if hint else None) or "#fdbb84",
-                    "stroke": hint.stroke if hint else "#555555",
-                    "width": hint.stroke_width if hint else 0.3,
-                },
-                visible=False,
-            )
+    models = collection_models(cur)
+    ids = {m.id for m in models}
+    for model in models:
+        if not _in_project(model.id, ids):
+            continue
+        cid, title = model.id, _api_title(model)
+        features.append(
+            LayerPlan("oapif", title, {"url": api_url, "typename": cid}, visible=False, qml=model_qml(model))
         )
+        url = TILE_TEMPLATE.format(api=api_url, id=cid)
+        source = {
+            "url": url,
+            "zmin": 0,
+            "zmax": 16,
+            "style_url": f"{api_url}/collections/{cid}/styles/default?f=mapbox",
+            "mapbox": mapbox_style(model, tiles=url, source_layer=cid),
+        }
+        tiles.append(LayerPlan("vectortile", title, source, visible=False))
     return features, tiles
 
 
@@ -248,13 +322,23 @@ def _extent(cur: Any) -> list[float] | None:
     return None
 
 
-def plan_project(engine: Engine, api: ApiSettings, *, data_dir: Path) -> ProjectPlan:
+def _groups(
+    cur: Any, api: ApiSettings, data_dir: Path, *, method: Method, classes: int
+) -> dict[str, list[LayerPlan]]:
+    layers = {d: _domain_layers(cur, d) for d in ("infrastructure", "environment", "land")}
+    layers["indicators"], layers["indicators_old"] = _indicator_layers(cur, method=method, classes=classes)
+    layers["rasters"] = _raster_layers(cur, data_dir)
+    layers["oapif"], layers["tiles"] = _api_layers(cur, api.url)
+    return layers
+
+
+def plan_project(
+    engine: Engine, api: ApiSettings, *, data_dir: Path, method: Method = "jenks", classes: int = 5
+) -> ProjectPlan:
     """The project for what the database holds now (only tables with rows)."""
     with engine.connect() as conn:
         cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        layers = {d: _domain_layers(cur, d, data_dir) for d in ("infrastructure", "environment", "land")}
-        layers["indicators"] = _indicator_layers(cur)
-        layers["oapif"], layers["tiles"] = _api_layers(cur, api.url)
+        layers = _groups(cur, api, data_dir, method=method, classes=classes)
         extent = _extent(cur)
     plan = ProjectPlan(
         title="dothi — Mỹ Tho: dữ liệu và chỉ số quy hoạch / planning data and indicators",
@@ -264,13 +348,14 @@ def plan_project(engine: Engine, api: ApiSettings, *, data_dir: Path) -> Project
     for key in GROUP_ORDER:
         if layers[key]:
             plan.groups.append(
-                {"name": GROUP_TITLES[key], "visible": key not in {"oapif", "tiles"}, "layers": layers[key]}
+                {"name": GROUP_TITLES[key], "visible": key in VISIBLE_GROUPS, "layers": layers[key]}
             )
     if not any(True for _ in plan.layers()):
         raise ConfigError(
             "Nothing to put in the QGIS project: no layer or indicator table holds data.",
             hint="Load data and compute indicators first (`dothi demo --no-serve`).",
         )
+    plan.layout = print_layout(plan)
     return plan
 
 
@@ -349,8 +434,16 @@ def write_project(
 
 
 def build_project(
-    engine: Engine, url: URL, api: ApiSettings, *, data_dir: Path, path: Path | None, to_database: bool = True
+    engine: Engine,
+    url: URL,
+    api: ApiSettings,
+    *,
+    data_dir: Path,
+    path: Path | None,
+    to_database: bool = True,
+    method: Method = "jenks",
+    classes: int = 5,
 ) -> dict[str, Any]:
     """Plan the project for what the database holds now and have QGIS write it."""
-    plan = plan_project(engine, api, data_dir=data_dir)
+    plan = plan_project(engine, api, data_dir=data_dir, method=method, classes=classes)
     return write_project(plan, url, path=path, to_database=to_database)

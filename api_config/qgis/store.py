@@ -9,16 +9,16 @@ replaced, other users' styles are kept (no longer the default, as when QGIS save
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from psycopg2 import sql
 from sqlalchemy.engine import Engine
 
 from analysis.registry import INDICATORS
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
-from api_config.qgis.breaks import Method
 from api_config.qgis.results import result_styles
 from api_config.qgis.styles import Style, indicator_style, layer_style
+from api_config.styling.breaks import Method
 from gis.sqlfiles import load_sql
 from layers.catalog import LAYERS
 
@@ -49,13 +49,27 @@ def table_has_rows(cur: Any, schema: str, table: str) -> bool:
     return bool(cur.fetchone()[0])
 
 
-def ward_values(cur: Any, table: str, value_column: str) -> list[float]:
-    """The current ward values of an indicator's results table."""
+class WardValues(NamedTuple):
+    """What an indicator's classes are computed from: the ward values of the newest boundary
+    vintage (the map shown first), and the range of all ward values (older vintages included), so
+    the outer classes cover every ward of every vintage."""
+
+    newest: list[float]
+    low: float
+    high: float
+
+
+def ward_values(cur: Any, table: str, value_column: str) -> WardValues | None:
+    """The ward values of an indicator's results table (``None`` when it has none)."""
     query = sql.SQL(load_sql(PACKAGE, "ward_values")).format(
         table=sql.Identifier(ANALYSIS_SCHEMA, table), value=sql.Identifier(value_column)
     )
     cur.execute(query)
-    return [float(row[0]) for row in cur.fetchall()]
+    rows = [(float(value), bool(newest)) for value, newest in cur.fetchall()]
+    if not rows:
+        return None
+    every = [v for v, _ in rows]
+    return WardValues([v for v, newest in rows if newest] or every, min(every), max(every))
 
 
 def build_styles(cur: Any, *, method: Method = "jenks", classes: int = 5) -> tuple[list[Style], StylesReport]:
@@ -73,12 +87,16 @@ def build_styles(cur: Any, *, method: Method = "jenks", classes: int = 5) -> tup
             report.skipped[f"{ANALYSIS_SCHEMA}.{ind.table}"] = "table missing (run `dothi db upgrade`)"
             continue
         values = ward_values(cur, ind.table, ind.value_column)
-        if not values:
+        if values is None:
             report.skipped[f"{ANALYSIS_SCHEMA}.{ind.table}"] = (
                 "no ward values to classify (run `dothi indicators run`)"
             )
             continue
-        styles += result_styles(cur, ind, indicator_style(ind, values, method=method, classes=classes))
+        style = indicator_style(
+            ind, values.newest, method=method, classes=classes, span=(values.low, values.high)
+        )
+        # the table's and each ward view's default style, with the synthetic notice when it applies
+        styles += result_styles(cur, ind, style)
     return styles, report
 
 

@@ -1,10 +1,11 @@
-"""QGIS styles (QML) generated from the layer catalog's style hints and the indicator registry.
+"""QGIS styles (QML) of dothi's layers and indicators, written from the shared
+:class:`api_config.styling.model.StyleModel` (the same model gives the SLD and MapLibre styles of
+the OGC API – Styles endpoint, so QGIS and the web draw the same classes).
 
-Vector layers get a single-symbol renderer (fill, stroke, stroke width from :class:`StyleHint`) and,
-when the hint names a label field, simple labels.  Indicators get a graduated ward choropleth of
-their value column: the classification expression keeps ``level = 'ward'`` rows only (the city row
-has no value to draw), the class edges come from :func:`api_config.qgis.breaks.classify` on the
-current values, the colours from a ColorBrewer ramp chosen by the indicator's theme.
+Single-symbol layers take the catalog's style hint; land use is categorised by national code and
+streets by class (:mod:`api_config.styling.palette`); indicators get a graduated ward choropleth of
+their value column (the classification expression keeps ``level = 'ward'`` rows only: the city row
+has no value to draw), with the class edges of :mod:`api_config.styling.breaks`.
 
 The QML is written from string templates (QGIS 3.22 format, read by every later 3.x), so no QGIS
 installation is needed to generate it.
@@ -14,32 +15,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Literal
 from xml.sax.saxutils import quoteattr
 
 from analysis.registry import IndicatorSpec
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
-from api_config.qgis.breaks import Method, classify
+from api_config.styling.breaks import Method
+from api_config.styling.model import (
+    MARKER_SIZE_MM,
+    Labels,
+    StyleModel,
+    Symbol,
+    format_number,
+    indicator_model,
+    layer_model,
+)
 from layers.catalog import LayerSpec
 
 QGIS_VERSION = "3.22.16-Białowieża"
 GEOMETRY_COLUMN = "geom"
 STYLE_PREFIX = "dothi"
 SymbolType = Literal["fill", "line", "marker"]
-
-#: 5-class ColorBrewer ramps (light to dark) by indicator theme.
-RAMPS: dict[str, tuple[str, ...]] = {
-    "land": ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),  # YlOrRd
-    "health": ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"),  # Reds
-    "education": ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"),  # Blues
-    "safety": ("#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"),  # Purples
-    "mobility": ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),  # YlGnBu
-    "environment": ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"),  # Greens
-}
-#: Light strokes (roads drawn in white) get a grey casing so they show on a white canvas.
-CASING = "#9a9a9a"
-MARKER_SIZE_MM = 2.6
+_RENDERERS = {"single": "singleSymbol", "categorized": "categorizedSymbol", "graduated": "graduatedSymbol"}
 
 
 @dataclass(frozen=True)
@@ -51,22 +48,18 @@ class Style:
     name: str
     description: str
     qml: str
-    renderer: Literal["singleSymbol", "graduatedSymbol"]
+    renderer: Literal["singleSymbol", "categorizedSymbol", "graduatedSymbol"]
     geometry_column: str = GEOMETRY_COLUMN
 
 
 def rgba(colour: str, *, alpha: int = 255) -> str:
-    """``#rrggbb`` → QGIS's ``r,g,b,a``."""
+    """``#rrggbb`` (or ``#rrggbbaa``) → QGIS's ``r,g,b,a``."""
     text = colour.lstrip("#")
-    if len(text) != 6:
+    if len(text) not in (6, 8):
         raise ValueError(f"colour {colour!r} is not #rrggbb")
     r, g, b = (int(text[i : i + 2], 16) for i in (0, 2, 4))
-    return f"{r},{g},{b},{alpha}"
-
-
-def _luminance(colour: str) -> float:
-    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    a = int(text[6:8], 16) if len(text) == 8 else alpha
+    return f"{r},{g},{b},{a}"
 
 
 def _options(props: dict[str, str]) -> str:
@@ -95,12 +88,12 @@ def fill_layer(fill: str | None, stroke: str, width: float) -> str:
     )
 
 
-def line_layer(stroke: str, width: float) -> str:
+def line_layer(stroke: str, width: float, *, dashed: bool = False) -> str:
     return _symbol_layer(
         "SimpleLine",
         {
             "line_color": rgba(stroke),
-            "line_style": "solid",
+            "line_style": "dash" if dashed else "solid",
             "line_width": f"{width:g}",
             "line_width_unit": "MM",
             "capstyle": "round",
@@ -132,109 +125,115 @@ def symbol(kind: SymbolType, layers: Sequence[str], *, name: str = "0") -> str:
     )
 
 
-def hint_symbol(spec: LayerSpec) -> str:
-    """The symbol a layer's style hint describes."""
-    hint = spec.style
-    if spec.geometry.endswith("Polygon"):
-        return symbol("fill", [fill_layer(hint.fill, hint.stroke, hint.stroke_width)])
-    if spec.geometry.endswith("LineString"):
-        parts = [line_layer(hint.stroke, hint.stroke_width)]
-        if _luminance(hint.stroke) > 0.9:
-            parts.insert(0, line_layer(CASING, hint.stroke_width + 0.4))
-        return symbol("line", parts)
-    return symbol("marker", [marker_layer(hint.fill or "#666666", hint.stroke, hint.stroke_width)])
+def model_symbol(kind: SymbolType, sym: Symbol, *, name: str = "0") -> str:
+    """The QML ``<symbol>`` of a model symbol (a line's casing is a wider line below it)."""
+    if kind == "fill":
+        return symbol(kind, [fill_layer(sym.fill, sym.stroke, sym.width)], name=name)
+    if kind == "line":
+        parts = [line_layer(sym.stroke, sym.width, dashed=sym.dashed)]
+        if sym.casing:
+            parts.insert(0, line_layer(sym.casing, sym.width + 0.4))
+        return symbol(kind, parts, name=name)
+    return symbol(kind, [marker_layer(sym.fill or "#666666", sym.stroke, sym.width)], name=name)
 
 
 #: QgsPalLayerSettings placement: OverPoint for polygons, Line for lines, AroundPoint for points.
 _PLACEMENT = {"fill": "1", "line": "2", "marker": "0"}
 
 
-def labeling(field: str, kind: SymbolType) -> str:
-    """Simple labels of ``field`` with a white halo."""
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def label_expression(labels: Labels) -> tuple[str, bool]:
+    """(field or expression, is an expression) of the labels."""
+    if not labels.only_field or not labels.only_values:
+        return labels.field, False
+    values = ", ".join("'" + v.replace("'", "''") + "'" for v in labels.only_values)
+    return f"CASE WHEN {_quote(labels.only_field)} IN ({values}) THEN {_quote(labels.field)} END", True
+
+
+def labeling(labels: Labels, kind: SymbolType) -> str:
+    """Labels with a white halo (lines: along the line, merged per street)."""
+    text, is_expression = label_expression(labels)
+    size = "9" if kind == "fill" else "8"
+    weight = "63" if kind == "fill" else "50"
     return (
         '<labeling type="simple"><settings calloutType="simple">'
-        f'<text-style fieldName={quoteattr(field)} isExpression="0" fontSize="8" fontSizeUnit="Point" '
-        'textColor="40,40,40,255" textOpacity="1" fontWeight="50" namedStyle="" blendMode="0" '
-        'multilineHeight="1" allowHtml="0">'
+        f'<text-style fieldName={quoteattr(text)} isExpression="{int(is_expression)}" fontSize="{size}" '
+        f'fontSizeUnit="Point" textColor="40,40,40,255" textOpacity="1" fontWeight="{weight}" '
+        'namedStyle="" blendMode="0" multilineHeight="1" allowHtml="0">'
         '<text-buffer bufferDraw="1" bufferSize="0.7" bufferSizeUnits="MM" '
         'bufferColor="255,255,255,255" bufferOpacity="1" bufferNoFill="1" bufferJoinStyle="128"/>'
         "</text-style>"
         f'<placement placement="{_PLACEMENT[kind]}" dist="1" distUnits="MM" priority="5" '
-        'placementFlags="10" polygonPlacementFlags="2"/>'
+        'placementFlags="10" polygonPlacementFlags="2" repeatDistance="0"/>'
         '<rendering drawLabels="1" obstacle="1" obstacleType="1" displayAll="0" '
-        'upsidedownLabels="0" labelPerPart="0" mergeLines="1" scaleVisibility="0"/>'
+        'upsidedownLabels="0" labelPerPart="0" mergeLines="1" scaleVisibility="0" minFeatureSize="0"/>'
         "</settings></labeling>"
     )
 
 
-def qml(renderer: str, *, label: str | None = None, kind: SymbolType = "fill") -> str:
+def qml(renderer: str, *, labels: Labels | None = None, kind: SymbolType = "fill") -> str:
     """A complete QML document (symbology and labels)."""
-    labels = labeling(label, kind) if label else ""
+    text = labeling(labels, kind) if labels else ""
     return (
         "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
         f'<qgis version="{QGIS_VERSION}" styleCategories="Symbology|Labeling" '
-        f'labelsEnabled="{1 if label else 0}">'
-        f"{renderer}{labels}</qgis>\n"
+        f'labelsEnabled="{1 if labels else 0}">'
+        f"{renderer}{text}</qgis>\n"
     )
 
 
-def _kind(spec: LayerSpec) -> SymbolType:
-    if spec.geometry.endswith("Polygon"):
-        return "fill"
-    return "line" if spec.geometry.endswith("LineString") else "marker"
-
-
-def layer_style(spec: LayerSpec) -> Style:
-    """The default style of a catalog layer, from its style hint."""
-    renderer = (
-        '<renderer-v2 type="singleSymbol" symbollevels="0" forceraster="0" enableorderby="0">'
-        f"<symbols>{hint_symbol(spec)}</symbols><rotation/><sizescale/></renderer-v2>"
-    )
-    return Style(
-        schema=spec.schema,
-        table=spec.table,
-        name=f"{STYLE_PREFIX}: {spec.title_vi} / {spec.title_en}",
-        description=(
-            f"Kiểu mặc định của dothi cho lớp {spec.qualified_name} (từ danh mục lớp). / "
-            f"dothi default style of {spec.qualified_name} (from the layer catalog)."
-        ),
-        qml=qml(renderer, label=spec.style.label, kind=_kind(spec)),
-        renderer="singleSymbol",
-    )
-
-
-def format_number(value: float) -> str:
-    """``23000.0`` → ``23 000``; keeps the decimals a rounded edge has."""
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", " ")
-    return f"{value:,.6g}".replace(",", " ")
+def where_expression(model: StyleModel, column: str) -> str:
+    """QGIS expression: the value where the model's conditions hold, NULL elsewhere."""
+    if not model.where:
+        return _quote(column)
+    test = " AND ".join(f"{_quote(k)} = '" + v.replace("'", "''") + "'" for k, v in model.where)
+    return f"CASE WHEN {test} THEN {_quote(column)} END"
 
 
 def ward_expression(value_column: str) -> str:
     """QGIS expression: the value on ward rows, NULL elsewhere (so the city row is not drawn)."""
-    column = '"' + value_column.replace('"', '""') + '"'
-    return f"CASE WHEN \"level\" = 'ward' THEN {column} END"
+    return f"CASE WHEN \"level\" = 'ward' THEN {_quote(value_column)} END"
 
 
-def _ramp_colours(theme: str, classes: int) -> list[str]:
-    ramp = RAMPS.get(theme, RAMPS["land"])
-    if classes == 1:
-        return [ramp[-1]]
-    return [ramp[round(i * (len(ramp) - 1) / (classes - 1))] for i in range(classes)]
+def _single(model: StyleModel) -> str:
+    return (
+        '<renderer-v2 type="singleSymbol" symbollevels="0" forceraster="0" enableorderby="0">'
+        f"<symbols>{model_symbol(model.geometry, model.default)}</symbols>"
+        "<rotation/><sizescale/></renderer-v2>"
+    )
 
 
-def graduated_renderer(
-    expression: str, edges: Sequence[float], colours: Sequence[str], unit: str, *, method: Method = "jenks"
-) -> str:
-    """A QGIS graduated renderer with the given class edges and colours."""
-    ranges, symbols = [], []
-    for i, (lower, upper) in enumerate(pairwise(edges)):
-        label = f"{format_number(lower)} – {format_number(upper)} {unit}"
-        ranges.append(
-            f'<range lower="{lower!r}" upper="{upper!r}" symbol="{i}" '
+def _categorized(model: StyleModel) -> str:
+    cats, symbols = [], []
+    for i, cls in enumerate(model.classes):
+        label = f"{cls.label_vi} / {cls.label_en.split(' – ', 1)[-1]}"
+        cats.append(
+            f'<category value={quoteattr(cls.value or "")} symbol="{i}" '
             f'label={quoteattr(label)} render="true"/>'
         )
-        symbols.append(symbol("fill", [fill_layer(colours[i], "#555555", 0.26)], name=str(i)))
+        symbols.append(model_symbol(model.geometry, cls.symbol, name=str(i)))
+    level = "1" if model.geometry == "line" else "0"  # casings under every street, then the streets
+    return (
+        f'<renderer-v2 type="categorizedSymbol" attr={quoteattr(model.attribute or "")} '
+        f'symbollevels="{level}" forceraster="0" enableorderby="0">'
+        f"<categories>{''.join(cats)}</categories><symbols>{''.join(symbols)}</symbols>"
+        f"<source-symbol>{model_symbol(model.geometry, model.default)}</source-symbol>"
+        "<rotation/><sizescale/></renderer-v2>"
+    )
+
+
+def _graduated(model: StyleModel) -> str:
+    ranges, symbols = [], []
+    for i, cls in enumerate(model.classes):
+        ranges.append(
+            f'<range lower="{cls.lower!r}" upper="{cls.upper!r}" symbol="{i}" '
+            f'label={quoteattr(cls.label_vi)} render="true"/>'
+        )
+        symbols.append(model_symbol("fill", cls.symbol, name=str(i)))
+    colours = [c.symbol.fill or "#000000" for c in model.classes]
     stops = ":".join(f"{i / (len(colours) - 1):.3f};{rgba(c)}" for i, c in enumerate(colours[1:-1], start=1))
     ramp = _options(
         {
@@ -245,13 +244,15 @@ def graduated_renderer(
             "stops": stops,
         }
     )
+    method = "Quantile" if model.method == "quantile" else "Jenks"
+    attr = quoteattr(where_expression(model, model.attribute or ""))
     return (
-        f'<renderer-v2 type="graduatedSymbol" attr={quoteattr(expression)} graduatedMethod="GraduatedColor" '
-        'symbollevels="0" forceraster="0" enableorderby="0">'
+        f'<renderer-v2 type="graduatedSymbol" attr={attr} '
+        'graduatedMethod="GraduatedColor" symbollevels="0" forceraster="0" enableorderby="0">'
         f"<ranges>{''.join(ranges)}</ranges><symbols>{''.join(symbols)}</symbols>"
-        f"<source-symbol>{symbol('fill', [fill_layer(colours[0], '#555555', 0.26)])}</source-symbol>"
+        f"<source-symbol>{model_symbol('fill', model.classes[0].symbol)}</source-symbol>"
         f'<colorramp type="gradient" name="[source]">{ramp}</colorramp>'
-        f'<classificationMethod id="{"Jenks" if method == "jenks" else "Quantile"}">'
+        f'<classificationMethod id="{method}">'
         '<symmetricMode enabled="0" symmetrypoint="0" astride="0"/>'
         '<labelFormat format="%1 – %2" labelprecision="0" trimtrailingzeroes="1"/>'
         "<parameters><Option/></parameters><extraInformation/></classificationMethod>"
@@ -259,15 +260,40 @@ def graduated_renderer(
     )
 
 
-def indicator_style(
-    spec: IndicatorSpec, values: Sequence[float | None], *, method: Method = "jenks", classes: int = 5
-) -> Style:
-    """The ward choropleth of an indicator, classed on its current ward values."""
-    edges = classify(values, method=method, classes=classes)
-    colours = _ramp_colours(spec.theme, len(edges) - 1)
-    renderer = graduated_renderer(
-        ward_expression(spec.value_column), edges, colours, spec.unit, method=method
+def model_qml(model: StyleModel) -> str:
+    """The QML document of a style model."""
+    renderer = {"single": _single, "categorized": _categorized, "graduated": _graduated}[model.kind](model)
+    return qml(renderer, labels=model.labels, kind=model.geometry)
+
+
+def layer_style(spec: LayerSpec) -> Style:
+    """The default style of a catalog layer (land use by code, streets by class, others by hint)."""
+    model = layer_model(spec)
+    return Style(
+        schema=spec.schema,
+        table=spec.table,
+        name=f"{STYLE_PREFIX}: {spec.title_vi} / {spec.title_en}",
+        description=(
+            f"Kiểu mặc định của dothi cho lớp {spec.qualified_name} (từ danh mục lớp). / "
+            f"dothi default style of {spec.qualified_name} (from the layer catalog)."
+        ),
+        qml=model_qml(model),
+        renderer=_RENDERERS[model.kind],  # type: ignore[arg-type]
     )
+
+
+def indicator_style(
+    spec: IndicatorSpec,
+    values: Sequence[float | None],
+    *,
+    method: Method = "jenks",
+    classes: int = 5,
+    span: tuple[float, float] | None = None,
+) -> Style:
+    """The ward choropleth of an indicator, classed on its current ward values (the outer edges
+    widened to ``span``, the range of every vintage, when given)."""
+    model = indicator_model(spec, values, method=method, classes=classes, span=span)
+    edges = model.edges
     how = {"jenks": "Jenks (ngắt tự nhiên / natural breaks)", "quantile": "phân vị / quantiles"}[method]
     return Style(
         schema=ANALYSIS_SCHEMA,
@@ -278,6 +304,6 @@ def indicator_style(
             f"{len(edges) - 1} lớp, {how}. / Ward choropleth of {spec.title_en} [{spec.unit}], "
             f"{len(edges) - 1} classes. Edges: {', '.join(format_number(e) for e in edges)}."
         ),
-        qml=qml(renderer, label="name_vi", kind="fill"),
+        qml=model_qml(model),
         renderer="graduatedSymbol",
     )

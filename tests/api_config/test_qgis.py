@@ -23,13 +23,16 @@ import pytest
 from sqlalchemy.engine import URL, Engine
 
 from analysis.registry import POPULATION_DENSITY
-from api_config.qgis.breaks import classify, jenks_breaks, nice_edges, quantile_breaks
 from api_config.qgis.project import QgisError, connection, plan_project, run_driver, write_project
 from api_config.qgis.store import write_styles
 from api_config.qgis.styles import indicator_style, layer_style
+from api_config.styling.breaks import classify, jenks_breaks, nice_edges, quantile_breaks
+from api_config.styling.model import layer_model
 from gis.errors import ConfigError
 from gis.settings import ApiSettings
-from layers.catalog import ADMIN_UNITS, LAYERS, ROADS
+from layers.catalog import ADMIN_UNITS, LAND_USE, LAYERS, ROADS, WATER_BODIES
+from layers.catalog.landuse_codes import LAND_USE_CODES
+from layers.notices import SYNTHETIC_DATA
 
 ROOT = Path(__file__).resolve().parents[2]
 DRIVERS = ROOT / "tests" / "qgis_driver"
@@ -83,6 +86,8 @@ def _options(element: ET.Element) -> dict[str, str]:
 
 def test_layer_qml_carries_the_style_hint() -> None:
     for spec in LAYERS.values():
+        if spec in (LAND_USE, ROADS):
+            continue  # categorised (below)
         root = _parse(layer_style(spec))
         assert root.find("renderer-v2").get("type") == "singleSymbol", spec.name
         top = root.findall(".//symbol/layer")[-1]
@@ -91,8 +96,23 @@ def test_layer_qml_carries_the_style_hint() -> None:
         r, g, b = (int(spec.style.stroke[i : i + 2], 16) for i in (1, 3, 5))
         assert stroke == f"{r},{g},{b},255", spec.name
         assert (root.get("labelsEnabled") == "1") == bool(spec.style.label), spec.name
+    water = _parse(layer_style(WATER_BODIES))
+    assert len(water.findall(".//symbol/layer")) == 1
+
+
+def test_land_use_and_roads_qml_are_categorised() -> None:
+    land = _parse(layer_style(LAND_USE)).find("renderer-v2")
+    assert land.get("type") == "categorizedSymbol" and land.get("attr") == "code"
+    assert [c.get("value") for c in land.findall("categories/category")] == list(LAND_USE_CODES)
     roads = _parse(layer_style(ROADS))
-    assert len(roads.findall(".//symbol/layer")) == 2  # white road on a grey casing
+    renderer = roads.find("renderer-v2")
+    assert renderer.get("type") == "categorizedSymbol" and renderer.get("attr") == "road_class"
+    assert renderer.get("symbollevels") == "1"  # every casing under every street
+    primary = next(c for c in renderer.findall("categories/category") if c.get("value") == "primary")
+    symbol = renderer.find(f"symbols/symbol[@name='{primary.get('symbol')}']")
+    assert len(symbol.findall("layer")) == 2  # a coloured street on a darker casing
+    text = roads.find("labeling/settings/text-style")
+    assert text.get("isExpression") == "1" and "'primary'" in text.get("fieldName")
 
 
 def test_indicator_qml_is_a_ward_choropleth() -> None:
@@ -179,7 +199,13 @@ def test_postgis_layers_load_in_qgis_with_their_default_styles(styled: Engine, t
         + [{"schema": "analysis", "table": f"{POPULATION_DENSITY.table}_ward_2025", "key": "result_id"}],
     }
     result = run_driver(DRIVERS / "check_layers.py", request, test_url)["postgres"]
+    for spec in (LAND_USE, ROADS):
+        got = result[spec.qualified_name]
+        assert got["valid"] and got["renderer"] == "categorizedSymbol", spec.qualified_name
+        assert len(got["categories"]) == len(layer_model(spec).classes)
     for spec in LAYERS.values():
+        if spec in (LAND_USE, ROADS):
+            continue
         got = result[spec.qualified_name]
         assert got["valid"], spec.qualified_name
         assert got["renderer"] == "singleSymbol", spec.qualified_name
@@ -244,14 +270,29 @@ def test_vector_tile_layer_loads_and_draws_from_the_running_server(api_server: s
 
 def test_project_plan_groups_by_domain(loaded: Engine, tmp_path: Path) -> None:
     plan = plan_project(loaded, ApiSettings(port=5999), data_dir=tmp_path)
-    names = [g["name"] for g in plan.groups]
+    names = [(g["name"], g["visible"]) for g in plan.groups]
     # the test database holds admin units and the density indicator only (tables with rows)
-    assert names == ["Chỉ số / Indicators", "Đất đai / Land", "OGC API Features (dothi serve)",
-                     "OGC API Tiles — vector tiles (dothi serve)"]  # fmt: skip
+    assert names == [("Chỉ số 2025 / Indicators 2025", True), ("Đất đai / Land", True),
+                     ("Chỉ số 2019 / Indicators 2019", False), ("OGC API Features (dothi serve)", False),
+                     ("OGC API Tiles (dothi serve)", False)]  # fmt: skip
+    (density,) = plan.groups[0]["layers"]
+    assert density.name == "Mật độ dân số / Population density (2025)" and density.visible
+    # the runner's ward view of the 2025 boundaries (results helper), no filter needed
+    assert (density.source["table"], density.source["subset"]) == ("population_density_ward_2025", "")
+    assert not any(layer.visible for layer in plan.groups[2]["layers"])
+    assert all(len(layer.name) <= 70 for layer in plan.layers())
+    public = plan_project(loaded, ApiSettings(public_url="https://bando.example.vn/api/"), data_dir=tmp_path)
+    api_sources = [la.source for la in public.layers() if la.kind in ("oapif", "vectortile")]
+    assert api_sources and all(
+        str(s.get("url", "")).startswith("https://bando.example.vn/api/collections/")
+        or s.get("url") == "https://bando.example.vn/api"
+        for s in api_sources
+    )
+    assert plan.layout is not None and SYNTHETIC_DATA["en"] in plan.layout["notice"]
     tiles = [layer for layer in plan.layers() if layer.kind == "vectortile"]
     assert {t.source["url"] for t in tiles} == {
         f"http://127.0.0.1:5999/collections/{cid}/tiles/WebMercatorQuad/{{z}}/{{y}}/{{x}}?f=mvt"
-        for cid in ("admin_units", "population_density")
+        for cid in ("admin_units", "population_density-ward-2025")
     }
     land = plan.groups[1]["layers"]
     assert [(p.source["subset"], p.visible) for p in land] == [
@@ -289,12 +330,14 @@ def project_file(
     return path
 
 
-def _check_project(source: str, png: Path | None, url: URL) -> dict[str, Any]:
-    request = {"source": source, "png": str(png) if png else None, "width": 900, "height": 700}
+def _check_project(source: str, png: Path | None, url: URL, **extra: str) -> dict[str, Any]:
+    request = {"source": source, "png": str(png) if png else None, "width": 900, "height": 700, **extra}
     return run_driver(DRIVERS / "check_project.py", request, url)
 
 
-def test_project_file_loads_and_renders(project_file: Path, test_url: URL, tmp_path: Path) -> None:
+def test_project_file_loads_and_renders(
+    project_file: Path, test_url: URL, tmp_path: Path, api_server: str
+) -> None:
     text = project_file.read_text(encoding="utf-8")
     assert test_url.password and test_url.password not in text
     png = tmp_path / "qgis-project.png"
@@ -313,11 +356,16 @@ def test_project_file_loads_and_renders(project_file: Path, test_url: URL, tmp_p
     assert len(tiles) == 2 and all(
         "WebMercatorQuad" in t["source"] and "type=xyz" in t["source"] for t in tiles
     )
+    # DOTHI_API_PORT (the running server's) is where the project's OGC API layers point
+    port = urlparse(api_server).port
+    sources = [la["source"] for la in by_kind["OAPIF"] + tiles]
+    assert all(f"127.0.0.1:{port}" in s and ":5000" not in s for s in sources), sources
+    visible = [la["name"] for la in result["layers"] if la["visible"]]
+    assert "Mật độ dân số / Population density (2025)" in visible
+    assert "Mật độ dân số / Population density (2019)" not in visible
     image = result["image"]
     assert png.stat().st_size > 10_000
     assert image["non_background"] > 0.2 and image["colours"] > 10 and image["stddev"] > 10
-    README_PNG.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(png, README_PNG)
 
 
 def test_project_stored_in_the_database_opens(project_file: Path, test_url: URL, tmp_path: Path) -> None:
@@ -341,7 +389,7 @@ def test_project_stored_in_the_database_opens(project_file: Path, test_url: URL,
     uri = f"postgresql://{conn['user']}@{conn['host']}:{conn['port']}?sslmode=disable&dbname={conn['dbname']}&schema=public&project=dothi"
     result = _check_project(uri, tmp_path / "from-db.png", test_url)
     assert result["read"]
-    assert result["groups"][:2] == ["Chỉ số / Indicators", "Đất đai / Land"]
+    assert result["groups"][:2] == ["Chỉ số 2025 / Indicators 2025", "Đất đai / Land"]
     assert all(la["valid"] for la in result["layers"] if la["provider"] == "postgres")
     assert result["image"]["non_background"] > 0.2
 
@@ -401,10 +449,65 @@ def test_rasters_of_the_catalog_go_into_the_project(loaded: Engine, test_url: UR
         cur.execute("DELETE FROM catalog.rasters WHERE checksum = 'test'")
         raw.commit()
         raw.close()
-    environment = next(g for g in plan.groups if g["name"] == "Môi trường / Environment")
-    (raster,) = environment["layers"]
-    assert raster.kind == "raster" and raster.source["path"] == str(cog) and raster.visible
+    rasters = next(g for g in plan.groups if g["name"] == "Lưới raster / Raster grids")
+    (raster,) = rasters["layers"]
+    assert raster.kind == "raster" and raster.source["path"] == str(cog) and not raster.visible
+    stops = raster.source["style"]["stops"]
+    assert raster.source["style"]["type"] == "interpolated" and len(stops) == 5
+    assert 0 <= stops[0][0] < stops[-1][0] <= 399  # the ramp spans the raster's values
     result = write_project(plan, test_url, path=tmp_path / "with-raster.qgs", to_database=False)
     loaded_raster = next(la for la in result["layers"] if la["kind"] == "raster")
-    assert loaded_raster["valid"]
+    assert loaded_raster["valid"] and loaded_raster["renderer"] == "singlebandpseudocolor"
     assert result["written"] == {"file": str(tmp_path / "with-raster.qgs")}
+
+
+# --- the whole demo: what a planner sees on open ---------------------------------------------------
+
+
+def test_demo_project_is_readable_on_open_and_prints(
+    demo_url: URL, demo_data_dir: Path, tmp_path: Path
+) -> None:
+    """The project of the full demo: every layer valid, one indicator and no raster drawn on open,
+    a map not dominated by one colour (nor dark), and an A3 layout exported to PDF headlessly."""
+    from gis.engine import create_engine
+
+    eng = create_engine(demo_url)
+    try:
+        write_styles(eng)
+        plan = plan_project(eng, ApiSettings(port=5999), data_dir=demo_data_dir)
+    finally:
+        eng.dispose()
+    path = tmp_path / "demo.qgs"
+    written = write_project(plan, demo_url, path=path, to_database=False)
+    local = [la for la in written["layers"] if la["kind"] in ("postgres", "raster")]
+    assert local and all(la["valid"] for la in local), [la["name"] for la in local if not la["valid"]]
+    by_name = {la["name"]: la for la in local}
+    assert by_name["Sử dụng đất / Land use"]["renderer"] == "categorizedSymbol"
+    assert by_name["Mạng lưới đường / Street network"]["renderer"] == "categorizedSymbol"
+    rasters = [la for la in local if la["kind"] == "raster"]
+    assert {la["renderer"] for la in rasters} == {"singlebandpseudocolor"}
+    png, pdf, page = tmp_path / "demo.png", tmp_path / "demo.pdf", tmp_path / "demo-layout.png"
+    result = _check_project(str(path), png, demo_url, layout_pdf=str(pdf), layout_png=str(page))
+    visible = [la for la in result["layers"] if la["visible"]]
+    indicators = [la for la in visible if "analysis" in (la["source"] or "")]
+    assert [la["name"] for la in indicators] == ["Mật độ dân số / Population density (2025)"]
+    assert not any(la["provider"] == "gdal" for la in visible)  # rasters are off
+    assert max(len(la["name"]) for la in result["layers"]) <= 70
+    image = result["image"]
+    assert image["non_background"] > 0.3 and image["colours"] > 50, image
+    assert image["dominant"] < 0.35 and image["dark"] < 0.1, image  # not one colour, not black
+    (layout,) = result["layouts"]
+    assert layout["page_mm"] == [420, 297]  # A3 landscape
+    assert {
+        "QgsLayoutItemMap",
+        "QgsLayoutItemLegend",
+        "QgsLayoutItemScaleBar",
+        "QgsLayoutItemPicture",
+    } <= set(layout["items"])
+    labels = "\n".join(layout["labels"])
+    assert SYNTHETIC_DATA["vi"] in labels and SYNTHETIC_DATA["en"] in labels and "Nguồn / Sources" in labels
+    assert layout["pdf"] and pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 50_000
+    assert layout["image"]["non_background"] > 0.2 and layout["image"]["dominant"] < 0.35
+    README_PNG.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(png, README_PNG)
+    shutil.copyfile(page, README_PNG.with_name("qgis-layout.png"))

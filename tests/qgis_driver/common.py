@@ -49,6 +49,12 @@ def renderer_info(layer: Any) -> dict[str, Any]:
             }
             for r in renderer.ranges()
         ]
+    if renderer.type() == "categorizedSymbol":
+        info["class_attribute"] = renderer.classAttribute()
+        info["categories"] = [
+            {"value": c.value(), "color": c.symbol().color().name(), "label": c.label()}
+            for c in renderer.categories()
+        ]
     info["labels_enabled"] = layer.labelsEnabled()
     labeling = layer.labeling()
     info["label_field"] = (

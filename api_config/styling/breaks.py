@@ -1,16 +1,24 @@
-"""Class breaks for choropleths: Jenks natural breaks or quantiles, rounded to sensible numbers.
+"""Class breaks of dothi's choropleths, computed once here and used by every client: the QGIS
+styles, the OGC API – Styles documents (MapLibre, QML, SLD) and the web map's ``meta.json``.
 
-Pure functions on a list of numbers (no database, no QGIS), so they are checked on tiny hand-made
-examples.  A classification is a list of ``k + 1`` edges ``[lower, b1, …, upper]``: class *i* holds
-the values in ``(edges[i], edges[i + 1]]`` (the first class also holds ``lower``).
+The classification itself is :mod:`mapclassify` (Fisher–Jenks natural breaks or quantiles); this
+module only cleans the input and rounds the edges to sensible numbers.  Pure functions on a list
+of numbers (no database, no QGIS), so they are checked on tiny hand-made examples.
+
+A classification is a list of ``k + 1`` edges ``[lower, b1, …, upper]``: class *i* holds the values
+in ``(edges[i], edges[i + 1]]`` (the first class also holds ``lower``).
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from itertools import pairwise
 from typing import Literal
+
+import mapclassify
+import numpy as np
 
 from gis.errors import ConfigError
 
@@ -25,8 +33,14 @@ def _clean(values: Sequence[float | None]) -> list[float]:
     return out
 
 
+def _edges(bins: Sequence[float], data: list[float]) -> list[float]:
+    """``[min, *bins]``; the first class may hold the minimum only (``min == bins[0]``)."""
+    return [data[0], *_dedupe([float(b) for b in bins])]
+
+
 def jenks_breaks(values: Sequence[float | None], *, classes: int = 5) -> list[float]:
-    """Fisher–Jenks natural breaks: the edges minimising the within-class sum of squares.
+    """Fisher–Jenks natural breaks (:class:`mapclassify.FisherJenks`): the edges minimising the
+    within-class sum of squares.
 
     Parameters
     ----------
@@ -47,38 +61,17 @@ def jenks_breaks(values: Sequence[float | None], *, classes: int = 5) -> list[fl
     """
     data = _clean(values)
     k = max(1, min(classes, len(set(data))))
-    n = len(data)
-    prefix = [0.0]
-    prefix_sq = [0.0]
-    for v in data:
-        prefix.append(prefix[-1] + v)
-        prefix_sq.append(prefix_sq[-1] + v * v)
-
-    def ssd(i: int, j: int) -> float:  # sum of squared deviations of data[i:j]
-        total = prefix[j] - prefix[i]
-        return prefix_sq[j] - prefix_sq[i] - total * total / (j - i)
-
-    inf = float("inf")
-    # cost[c][j]: best cost of splitting data[:j] into c classes; cut[c][j]: start of the last class
-    cost = [[inf] * (n + 1) for _ in range(k + 1)]
-    cut = [[0] * (n + 1) for _ in range(k + 1)]
-    cost[0][0] = 0.0
-    for c in range(1, k + 1):
-        for j in range(c, n + 1):
-            for i in range(c - 1, j):
-                candidate = cost[c - 1][i] + ssd(i, j)
-                if candidate < cost[c][j]:
-                    cost[c][j], cut[c][j] = candidate, i
-    uppers: list[float] = []
-    j = n
-    for c in range(k, 0, -1):
-        uppers.append(data[j - 1])
-        j = cut[c][j]
-    return [data[0], *reversed(uppers)]
+    if k == 1:
+        return [data[0], data[-1]]
+    with warnings.catch_warnings():  # without numba mapclassify warns and runs in pure Python:
+        warnings.simplefilter("ignore", UserWarning)  # fine for the tens of wards classified here
+        bins = mapclassify.FisherJenks(np.asarray(data), k=k).bins
+    return _edges(bins, data)
 
 
 def quantile_breaks(values: Sequence[float | None], *, classes: int = 5) -> list[float]:
-    """Edges holding (about) the same number of values per class (linear interpolation).
+    """Edges holding (about) the same number of values per class (:class:`mapclassify.Quantiles`,
+    linear interpolation).
 
     Examples
     --------
@@ -87,13 +80,12 @@ def quantile_breaks(values: Sequence[float | None], *, classes: int = 5) -> list
     """
     data = _clean(values)
     k = max(1, min(classes, len(set(data))))
-    edges = []
-    for q in range(k + 1):
-        pos = q * (len(data) - 1) / k
-        lo = math.floor(pos)
-        hi = min(lo + 1, len(data) - 1)
-        edges.append(data[lo] + (data[hi] - data[lo]) * (pos - lo))
-    return _dedupe(edges)
+    if k == 1:
+        return [data[0], data[-1]]
+    with warnings.catch_warnings():  # mapclassify warns when quantiles coincide; _dedupe merges them
+        warnings.simplefilter("ignore", UserWarning)
+        bins = mapclassify.Quantiles(np.asarray(data), k=k).bins
+    return _edges(bins, data)
 
 
 def _dedupe(edges: list[float]) -> list[float]:
@@ -153,3 +145,22 @@ def classify(values: Sequence[float | None], *, method: Method = "jenks", classe
         else quantile_breaks(values, classes=classes)
     )
     return nice_edges(raw)
+
+
+def widen(edges: Sequence[float], low: float, high: float) -> list[float]:
+    """``edges`` with the first lowered to ``low`` and the last raised to ``high`` when they lie
+    outside, rounded outwards to the unit of the edges.
+
+    Examples
+    --------
+    >>> widen([0.0, 2000.0, 7000.0, 24000.0], -3.2, 31234.5)
+    [-100.0, 2000.0, 7000.0, 31300.0]
+    """
+    out = [float(e) for e in edges]
+    span = max(out[-1], high) - min(out[0], low)
+    unit = 10.0 ** (math.floor(math.log10(span)) - 2) if span > 0 else 1.0
+    if low < out[0]:
+        out[0] = _tidy(math.floor(low / unit) * unit, unit)
+    if high > out[-1]:
+        out[-1] = _tidy(math.ceil(high / unit) * unit, unit)
+    return out
