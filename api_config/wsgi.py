@@ -46,6 +46,7 @@ from api_config import crscache
 from api_config.assets import blueprint as assets_blueprint
 from api_config.config import LANGUAGES
 from api_config.fastitem import FastItems, FastTiles
+from api_config.fastpage import FastPages
 from api_config.guard import logs, unavailable
 from api_config.guard.banner import hide_server_banner
 from api_config.guard.inputs import InputGuard
@@ -168,7 +169,7 @@ class RequestGuard:
     """WSGI middleware refusing bad parameters with an OGC exception (HTTP 400), and answering
     plain single-feature requests itself (:mod:`api_config.fastitem`)."""
 
-    def __init__(self, app: WsgiApp, lean: Iterable[FastItems | FastTiles] = ()) -> None:
+    def __init__(self, app: WsgiApp, lean: Iterable[FastItems | FastTiles | FastPages] = ()) -> None:
         self.app = app
         self.lean = tuple(lean)
 
@@ -183,7 +184,7 @@ class RequestGuard:
                 answer = path.respond(environ)
                 if answer is not None:
                     status, headers, data = answer
-                    start_response(status, headers)
+                    _plain_json(start_response, _link_header(environ))(status, headers)
                     return [data]
             return self.app(environ, _plain_json(start_response, _link_header(environ)))
         body = json.dumps(
@@ -291,7 +292,11 @@ def create_app() -> WsgiApp:
     FLASK_APP.register_blueprint(webmap_blueprint)
     FLASK_APP.register_blueprint(assets_blueprint)
     cors = bool(pygeoapi_instance.config["server"].get("cors", False))
-    lean = (FastItems(pygeoapi_instance, cors=cors), FastTiles(pygeoapi_instance, cors=cors))
+    lean = (
+        FastItems(pygeoapi_instance, cors=cors),
+        FastPages(pygeoapi_instance, cors=cors),
+        FastTiles(pygeoapi_instance, cors=cors),
+    )
     unavailable.register(FLASK_APP)
     logs.configure()
     hide_server_banner()
