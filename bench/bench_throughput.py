@@ -4,7 +4,8 @@ For each read case, ``wrk`` (8 connections, 2 threads, keep-alive, ``Accept-Enco
 rotates over many distinct requests (a Lua script cycling through a URL list: different bboxes,
 offsets, ids, tiles) against dothi and tipg, each with the same number of workers; ``pgbench``
 (8 clients, 2 threads, prepared statements) runs the statements dothi sends for the same request,
-with the same rotation (pgbench random variables) — PostgreSQL's own rate, the floor no HTTP server
+with the same rotation (pgbench random variables; ``-M simple`` as psycopg2 sends them, and
+``-M prepared``) — PostgreSQL's own rate, the floor no HTTP server
 on top of it can beat.  Rounds are interleaved (dothi, tipg, dothi, tipg…) so that a machine shared
 with other work slows all servers alike.
 
@@ -228,12 +229,12 @@ def _tile_statement(template: str) -> str:
     return " ".join(body.split()) + ";"
 
 
-def run_pgbench(url: URL, script: str, seconds: int) -> dict[str, float]:
+def run_pgbench(url: URL, script: str, seconds: int, *, mode: str = "simple") -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as fh:
         fh.write(script + "\n")
     env = dict(os.environ, PGPASSWORD=url.password or "")
     cmd = [
-        "pgbench", "-n", "-M", "prepared", "-c", str(CONNECTIONS), "-j", str(THREADS), "-T", str(seconds),
+        "pgbench", "-n", "-M", mode, "-c", str(CONNECTIONS), "-j", str(THREADS), "-T", str(seconds),
         "-h", str(url.host), "-p", str(url.port), "-U", str(url.username), "-f", fh.name, str(url.database),
     ]  # fmt: skip
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
@@ -270,7 +271,9 @@ def main() -> None:
     prepare(url, generate=not args.skip_generate)
     wanted = [c for c in args.cases.split(",") if c]
     names = [n for n in paths("ours") if not wanted or any(n.startswith(w) for w in wanted)]
-    rates: dict[str, dict[str, list[float]]] = {n: {"dothi": [], "tipg": [], "PostgreSQL": []} for n in names}
+    rates: dict[str, dict[str, list[float]]] = {
+        n: {"dothi": [], "tipg": [], "PostgreSQL": [], "prepared": []} for n in names
+    }
     scripts = pgbench_scripts()
     for _ in range(args.rounds):
         for kind in ("dothi", "tipg"):
@@ -278,6 +281,9 @@ def main() -> None:
                 serve(kind, url, args, names, rates)
         for name in names if "PostgreSQL" in args.servers else []:
             rates[name]["PostgreSQL"].append(run_pgbench(url, scripts[name], args.seconds)["rate"])
+            rates[name]["prepared"].append(
+                run_pgbench(url, scripts[name], args.seconds, mode="prepared")["rate"]
+            )
         print(rates)
     section = render(rates, args)
     print(section)
@@ -292,12 +298,15 @@ def serve(
     """Start one server, measure every case on it, stop it."""
     port = 5108 if kind == "dothi" else 5109
     ensure_free(port)
-    if kind == "dothi":
-        os.environ["DOTHI_API_TILE_CACHE_MB"] = "0"  # tiles: the uncached rate (the case's name)
-        proc = start_ours(url, port, args.workers, keep_alive=args.keep_alive)
-    else:
-        proc = start_tipg(url, port, args.workers)
-    assert proc is not None
+    os.environ["DOTHI_API_TILE_CACHE_MB"] = "0"  # dothi's tiles: the uncached rate (the case's name)
+    started = (
+        start_ours(url, port, args.workers, keep_alive=args.keep_alive)
+        if kind == "dothi"
+        else start_tipg(url, port, args.workers)
+    )
+    if started is None:
+        raise SystemExit(f"{kind} is not installed: run `make bench-peers`")
+    proc = started
     try:
         wait(f"http://127.0.0.1:{port}/conformance", proc)
         urls = paths("tipg" if kind == "tipg" else "ours")
@@ -319,25 +328,31 @@ def render(rates: dict[str, dict[str, list[float]]], args: argparse.Namespace) -
         f"## Throughput under concurrency (issue 15) — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"`.venv/bin/python bench/bench_throughput.py --seconds {args.seconds} --rounds {args.rounds}"
-        f"{' --skip-generate' if args.skip_generate else ''} --record` on {platform.node()} "
+        f"{' --skip-generate' if args.skip_generate else ''}{' --record' if args.record else ''}` "
+        f"on {platform.node()} "
         f"({os.cpu_count()} cores, **shared with other agents' work: load average {load:.1f} at the end**; "
         "figures to be rerun on a quiet machine). 1,000,000 synthetic polygons (`land.buildings`, bench "
         f"database). HTTP: `wrk -t {THREADS} -c {CONNECTIONS} -d {args.seconds}s`, keep-alive, "
         f"`Accept-Encoding: gzip`, a Lua script cycling through {DISTINCT} distinct requests per case "
         f"(every z16 tile of the grid for tiles); {args.workers} workers each (dothi: gunicorn gthread, "
-        "tile cache off; tipg: uvicorn). PostgreSQL: `pgbench -M prepared "
-        f"-c {CONNECTIONS} -j {THREADS}` running the statements dothi sends for one request "
-        "(count/estimate included), with random inputs of the same kind. Requests per second, best of "
+        "tile cache off; tipg: uvicorn). "
+        f"PostgreSQL alone: `pgbench -c {CONNECTIONS} -j {THREADS}` running "
+        "the statements dothi sends for one request (count/estimate included) with random inputs of the "
+        "same kind, `-M simple` (statement text with values, as psycopg2 sends it: planned every time, "
+        "the floor for dothi's statements) and `-M prepared` (planned once: what a server could reach "
+        "with prepared statements). Requests per second, best of "
         f"{args.rounds} interleaved rounds.",
         "",
-        "| case | dothi | tipg | PostgreSQL alone | dothi / tipg | dothi / PostgreSQL |",
-        "|---|---|---|---|---|---|",
+        "| case | dothi | tipg | PostgreSQL alone (simple) | (prepared) "
+        "| dothi / tipg | dothi / PostgreSQL (simple) | (prepared) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, by in rates.items():
-        ours, tipg, pg = _best(by["dothi"]), _best(by["tipg"]), _best(by["PostgreSQL"])
+        ours, tipg, pg, prep = (_best(by[k]) for k in ("dothi", "tipg", "PostgreSQL", "prepared"))
         lines.append(
-            f"| {name} | {ours:,.0f} | {tipg:,.0f} | {pg:,.0f} | "
-            f"{ours / tipg if tipg else 0:.2f}× | {ours / pg if pg else 0:.2f} |"
+            f"| {name} | {ours:,.0f} | {tipg:,.0f} | {pg:,.0f} | {prep:,.0f} | "
+            f"{ours / tipg if tipg else 0:.2f}× | {ours / pg if pg else 0:.2f} "
+            f"| {ours / prep if prep else 0:.2f} |"
         )
     lines.append("")
     return "\n".join(lines)
