@@ -184,3 +184,13 @@ def test_guards_still_apply(api_server: str) -> None:
     )
     assert lean.headers["X-Dothi-Path"] == "lean"
     assert _headers(lean) == _headers(slow)
+
+
+@pytest.mark.parametrize("value", ["Phường 1", "á<b>&c", "x%2By"])
+def test_values_in_links_escaped_as_pygeoapi(api_server: str, value: str) -> None:
+    """Non-ASCII, ``<``/``>`` (pygeoapi writes ``&lt;``/``&gt;``) and ``+`` in a filter value."""
+    path = f"/collections/admin_units/items?f=json&name_vi={requests.utils.quote(value, safe='%')}"
+    lean, slow = _both(api_server, path)
+    assert lean.headers.get("X-Dothi-Path") == "lean"
+    assert lean.status_code == slow.status_code == 200
+    assert _body(lean) == _body(slow)
