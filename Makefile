@@ -24,7 +24,7 @@ VENV         := .venv
 DOTHI        := $(VENV)/bin/dothi
 STAMP        := $(VENV)/.dothi-installed
 
-.PHONY: install sysdeps testdeps uv venv web db demo notebook test lint pytest bench bench-peers test-fast clean distclean help
+.PHONY: install sysdeps testdeps uv venv web db demo notebook test lint pytest bench bench-peers bench-tools test-fast clean distclean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -111,13 +111,22 @@ test: install lint pytest  ## quality gates and the tests (real PostGIS, real HT
 test-fast: venv  ## while you work: the pure tier only (no database, no server); -m db|http|browser for the others
 	@$(VENV)/bin/pytest -m pure -q
 
-bench: install bench-peers  ## benchmarks (slow; writes bench/RESULTS.md)
+bench: install bench-peers bench-tools  ## benchmarks (slow; writes bench/RESULTS.md)
 	@$(VENV)/bin/python -m bench
 
 PEERS := bench/.venv-tipg
 bench-peers: uv  ## the peers the API benchmark compares with (tipg, pinned in bench/peers/requirements.txt)
 	@[ -x $(PEERS)/bin/python ] || $(UV) venv -q --python 3.12 $(PEERS)
 	@VIRTUAL_ENV=$(PEERS) $(UV) pip sync -q bench/peers/requirements.txt
+
+bench-tools:  ## wrk and pgbench for bench/bench_throughput.py (apt, when root; else says what to install)
+	@if ! command -v wrk >/dev/null || ! command -v pgbench >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk postgresql-15 >/dev/null; \
+	  else \
+	    echo "Missing wrk or pgbench; run: sudo apt-get install -y wrk postgresql-15"; exit 1; \
+	  fi; \
+	fi
 
 clean:  ## stop the database and remove generated files (keeps the database)
 	-@[ -x $(DOTHI) ] && $(DOTHI) db down || true

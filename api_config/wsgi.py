@@ -48,6 +48,7 @@ from api_config.clients import install as install_client_fixes
 from api_config.clients.scaled import ScaledCoverage
 from api_config.config import LANGUAGES
 from api_config.fastitem import FastItems, FastTiles
+from api_config.fastpage import FastPages
 from api_config.guard import logs, unavailable
 from api_config.guard.banner import hide_server_banner
 from api_config.guard.inputs import InputGuard
@@ -171,7 +172,9 @@ class RequestGuard:
     """WSGI middleware refusing bad parameters with an OGC exception (HTTP 400), and answering
     plain single-feature requests itself (:mod:`api_config.fastitem`)."""
 
-    def __init__(self, app: WsgiApp, lean: Iterable[FastItems | FastTiles | ScaledCoverage] = ()) -> None:
+    def __init__(
+        self, app: WsgiApp, lean: Iterable[FastItems | FastPages | FastTiles | ScaledCoverage] = ()
+    ) -> None:
         self.app = app
         self.lean = tuple(lean)
 
@@ -186,7 +189,7 @@ class RequestGuard:
                 answer = path.respond(environ)
                 if answer is not None:
                     status, headers, data = answer
-                    start_response(status, headers)
+                    _plain_json(start_response, _link_header(environ))(status, headers)
                     return [data]
             return self.app(environ, _plain_json(start_response, _link_header(environ)))
         body = json.dumps(
@@ -298,6 +301,7 @@ def create_app() -> WsgiApp:
     install_client_fixes()  # api_config.clients: what GDAL, OWSLib and QGIS need from the answers
     lean = (
         FastItems(pygeoapi_instance, cors=cors),
+        FastPages(pygeoapi_instance, cors=cors),
         FastTiles(pygeoapi_instance, cors=cors),
         ScaledCoverage(pygeoapi_instance, cors=cors),
     )

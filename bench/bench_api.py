@@ -88,12 +88,17 @@ def wait(url: str, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"server for {url} did not start")
 
 
-def start_ours(url: URL, port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_ours(
+    url: URL, port: int, workers: int, *, keep_alive: int | None = None
+) -> subprocess.Popen[bytes]:
     api = ApiSettings(port=port, workers=workers)
     logins = api_logins(DatabaseSettings(), url)
     files = server.generate(create_engine(url), logins, api, OUT / "ours")
+    command = server.gunicorn_command(api)
+    if keep_alive is not None:
+        command[-1:-1] = ["--keep-alive", str(keep_alive)]
     return subprocess.Popen(
-        server.gunicorn_command(api),
+        command,
         env=server.server_env(files, logins),
         stdout=(OUT / "ours.log").open("w"),
         stderr=subprocess.STDOUT,

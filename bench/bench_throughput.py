@@ -1,0 +1,362 @@
+"""Throughput under concurrency (issue 15): dothi vs tipg vs PostgreSQL's own rate, same table.
+
+For each read case, ``wrk`` (8 connections, 2 threads, keep-alive, ``Accept-Encoding: gzip``)
+rotates over many distinct requests (a Lua script cycling through a URL list: different bboxes,
+offsets, ids, tiles) against dothi and tipg, each with the same number of workers; ``pgbench``
+(8 clients, 2 threads, prepared statements) runs the statements dothi sends for the same request,
+with the same rotation (pgbench random variables; ``-M simple`` as psycopg2 sends them, and
+``-M prepared``) — PostgreSQL's own rate, the floor no HTTP server
+on top of it can beat.  Rounds are interleaved (dothi, tipg, dothi, tipg…) so that a machine shared
+with other work slows all servers alike.
+
+    .venv/bin/python bench/bench_throughput.py [--seconds 10] [--rounds 2] [--record]
+
+Needs ``wrk`` and ``pgbench`` (``make bench-tools``) and tipg (``make bench-peers``); a missing
+one stops the benchmark with the command that installs it.  The table is bench_api.py's
+(1,000,000 synthetic polygons in the ``<db>_bench`` database; ``--skip-generate`` reuses it).
+"""
+
+# pgbench scripts are SQL text by nature (pgbench binds its own :variables); built from constants only
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.engine import URL
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from api_config.providers.mvt import BUFFER, DEFAULT_MAX_FEATURES, EXTENT  # noqa: E402
+from api_config.providers.tables import describe  # noqa: E402
+from bench.bench_api import (  # noqa: E402
+    OUT,
+    TIPG,
+    ensure_free,
+    prepare,
+    start_ours,
+    start_tipg,
+    stop,
+    tile_of,
+    wait,
+)
+from gis.engine import database_url  # noqa: E402
+from gis.settings import DatabaseSettings  # noqa: E402
+
+CONNECTIONS = 8
+THREADS = 2
+#: The generated grid (bench/sql/generate_buildings.sql): 1000 × 1000 squares from (106.28, 10.30),
+#: every 0.00016°, each 0.0001° wide; building i is column i % 1000, row i / 1000.
+X0, Y0, STEP, SIDE, ROWS = 106.28, 10.30, 0.00016, 0.0001, 1000
+DISTINCT = 400  # distinct requests per case
+
+
+def small_bbox(k: int, side: int = 10) -> tuple[float, float, float, float]:
+    """A bbox of ``side`` × ``side`` buildings, the k-th of a scatter over the grid."""
+    col, row = (k * 37) % (ROWS - side), (k * 91) % (ROWS - side)
+    minx, miny = X0 + col * STEP, Y0 + row * STEP
+    return minx, miny, minx + (side - 1) * STEP + SIDE / 2, miny + (side - 1) * STEP + SIDE / 2
+
+
+def z16_tiles() -> list[tuple[int, int]]:
+    """Every z16 tile inside the grid."""
+    x0, y1 = tile_of(X0, Y0, 16)
+    x1, y0 = tile_of(X0 + ROWS * STEP, Y0 + ROWS * STEP, 16)
+    return [(x, y) for x in range(x0 + 1, x1) for y in range(y0 + 1, y1)]
+
+
+def paths(kind: str) -> dict[str, list[str]]:
+    """The cases, each as DISTINCT request paths (tipg spells collections, GeoJSON and tiles its way)."""
+    coll = "/collections/land.buildings" if kind == "tipg" else "/collections/buildings"
+    f = "geojson" if kind == "tipg" else "json"
+    bboxes = [",".join(f"{v:.6f}" for v in small_bbox(k)) for k in range(DISTINCT)]
+    larger = [",".join(f"{v:.6f}" for v in small_bbox(k, 32)) for k in range(DISTINCT)]
+    tiles = z16_tiles()
+    if kind == "tipg":
+        tile = [f"{coll}/tiles/WebMercatorQuad/16/{x}/{y}" for x, y in tiles]
+    else:
+        tile = [f"{coll}/tiles/WebMercatorQuad/16/{y}/{x}?f=mvt" for x, y in tiles]
+    return {
+        "page of 100 in a small bbox": [f"{coll}/items?f={f}&limit=100&bbox={b}" for b in bboxes],
+        "page of 1,000 in a larger bbox": [f"{coll}/items?f={f}&limit=1000&bbox={b}" for b in larger],
+        "single feature": [f"{coll}/items/b{(k * 104_729) % 1_000_000:07d}?f={f}" for k in range(DISTINCT)],
+        "vector tile z16, no cache": tile,
+    }
+
+
+def lua(urls: list[str]) -> str:
+    """A wrk script cycling through ``urls`` (each thread from its own starting point)."""
+    quoted = ",\n".join(f'  "{u}"' for u in urls)
+    return f"""local paths = {{
+{quoted}
+}}
+local i = 0
+setup = function(thread) thread:set("start", math.random(#paths)) end
+init = function(args) i = tonumber(start) or 0 end
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i], {{["Accept-Encoding"] = "gzip"}})
+end
+"""
+
+
+def run_wrk(base: str, urls: list[str], seconds: int) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(lua(urls))
+    cmd = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--timeout", "30s"]
+    out = subprocess.run([*cmd, "-s", fh.name, base], capture_output=True, text=True, check=True).stdout
+    Path(fh.name).unlink()
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    if bad or errors:  # a figure with failed requests compares nothing
+        raise SystemExit(f"wrk on {base}{urls[0]}: errors\n{out}")
+    return {"rate": rate}
+
+
+# -- PostgreSQL's own rate: the statements dothi sends for the same requests ------------------------
+_ID = "'b' || lpad(:i::text, 7, '0')"
+#: The properties dothi publishes for land.buildings, in its order (the id is one of them).
+_COLS = tuple(describe("layer", "buildings").fields)
+
+
+def _props() -> str:
+    parts = [
+        ("'{' || " if n == 0 else "|| ',' || ") + f"""'"{c}":' || coalesce(to_json(t.{c})::text, 'null')"""
+        for n, c in enumerate(_COLS)
+    ]
+    return "(" + " ".join(parts) + " || '}')"
+
+
+def _page(where: str, order_limit: str) -> str:
+    feature = (
+        """'{"type":"Feature","id":' || to_json(t.building_id)::text || ',"geometry":' """
+        f"""|| coalesce(ST_AsGeoJSON(t.geom, 7, 0), 'null') || ',"properties":' || {_props()} || '}}'"""
+    )
+    return (
+        f"WITH page AS (SELECT t.building_id AS fid FROM land.buildings AS t WHERE {where} "
+        f"ORDER BY t.building_id {order_limit}) "
+        f"SELECT count(*), coalesce(string_agg({feature}, ',' ORDER BY t.building_id), '') "
+        "FROM page JOIN land.buildings AS t ON t.building_id = page.fid;"
+    )
+
+
+def pgbench_scripts() -> dict[str, str]:
+    """pgbench scripts of the cases (one line per statement, pgbench variables rotate the input)."""
+    where, larger = _bbox_where(10), _bbox_where(32)
+    x0, y1 = tile_of(X0, Y0, 16)
+    x1, y0 = tile_of(X0 + ROWS * STEP, Y0 + ROWS * STEP, 16)
+    tile = (ROOT / "api_config" / "providers" / "sql" / "tile.sql").read_text()
+    return {
+        "page of 100 in a small bbox": "\n".join(
+            [
+                f"\\set c random(0, {ROWS - 11})",
+                f"\\set r random(0, {ROWS - 11})",
+                f"EXPLAIN (FORMAT JSON) SELECT 1 FROM land.buildings AS t WHERE {where};",
+                f"SELECT count(*) FROM land.buildings AS t WHERE {where};",
+                _page(where, "LIMIT 100 OFFSET 0"),
+            ]
+        ),
+        "page of 1,000 in a larger bbox": "\n".join(
+            [
+                f"\\set c random(0, {ROWS - 33})",
+                f"\\set r random(0, {ROWS - 33})",
+                f"EXPLAIN (FORMAT JSON) SELECT 1 FROM land.buildings AS t WHERE {larger};",
+                f"SELECT count(*) FROM land.buildings AS t WHERE {larger};",
+                _page(larger, "LIMIT 1000 OFFSET 0"),
+            ]
+        ),
+        "single feature": "\n".join(
+            [
+                "\\set i random(0, 999999)",
+                "SELECT json_build_object('type', 'Feature', 'id', t.building_id, 'geometry', "
+                "ST_AsGeoJSON(t.geom, 7, 0)::json, 'properties', json_build_object("
+                + ", ".join(f"'{c}', t.{c}" for c in _COLS)
+                + f")) FROM land.buildings AS t WHERE t.building_id = {_ID};",
+            ]
+        ),
+        "vector tile z16, no cache": "\n".join(
+            [
+                f"\\set x random({x0 + 1}, {x1 - 1})",
+                f"\\set y random({y0 + 1}, {y1 - 1})",
+                _tile_statement(tile),
+            ]
+        ),
+    }
+
+
+def _bbox_where(side: int) -> str:
+    """The bbox filter of :func:`small_bbox` with pgbench variables ``:c`` and ``:r``."""
+    span = (side - 1) * STEP + SIDE / 2
+    env = (
+        f"ST_MakeEnvelope({X0} + :c * {STEP}, {Y0} + :r * {STEP}, "
+        f"{X0} + :c * {STEP} + {span}, {Y0} + :r * {STEP} + {span}, 4326)"
+    )
+    return f"ST_Intersects(t.geom, {env})"
+
+
+def _tile_statement(template: str) -> str:
+    """tile.sql as dothi runs it at z16 (linear mapping, no simplification, its columns)."""
+    body = "\n".join(line.split("--", 1)[0] for line in template.splitlines())
+    values = {
+        "linear": "true",
+        "simplify": "false",
+        "tolerance": "0",
+        "z": "16",
+        "x": ":x",
+        "y": ":y",
+        "margin": str(BUFFER / EXTENT),
+        "extent": str(EXTENT),
+        "buffer": str(BUFFER),
+        "cap": str(DEFAULT_MAX_FEATURES),
+        "layer": "'buildings'",
+        "table_key": "'land.buildings'",
+    }
+    for key, value in values.items():
+        body = body.replace(f"%({key})s", value)
+    body = body.replace("{geom}", "geom").replace("{table}", "land.buildings")
+    body = body.replace("{columns}", ", ".join(f"t.{c}" for c in _COLS))
+    return " ".join(body.split()) + ";"
+
+
+def run_pgbench(url: URL, script: str, seconds: int, *, mode: str = "simple") -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as fh:
+        fh.write(script + "\n")
+    env = dict(os.environ, PGPASSWORD=url.password or "")
+    cmd = [
+        "pgbench", "-n", "-M", mode, "-c", str(CONNECTIONS), "-j", str(THREADS), "-T", str(seconds),
+        "-h", str(url.host), "-p", str(url.port), "-U", str(url.username), "-f", fh.name, str(url.database),
+    ]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    Path(fh.name).unlink()
+    found = re.search(r"tps = ([\d.]+)", done.stdout)
+    failed = re.search(r"number of failed transactions: (\d+)", done.stdout)
+    if done.returncode or not found or (failed and int(failed.group(1))):
+        raise SystemExit(f"pgbench failed:\n{done.stdout}\n{done.stderr}")
+    return {"rate": float(found.group(1))}
+
+
+def check_tools() -> None:
+    for tool in ("wrk", "pgbench"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"{tool} is not installed: run `make bench-tools`")
+    if not TIPG.is_file():
+        raise SystemExit("tipg is not installed: run `make bench-peers`")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--keep-alive", type=int, default=None, help="gunicorn --keep-alive for dothi")
+    parser.add_argument("--skip-generate", action="store_true")
+    parser.add_argument("--servers", default="dothi,tipg,PostgreSQL", help="comma-separated subset")
+    parser.add_argument("--cases", default="", help="comma-separated subset of case names (prefixes)")
+    parser.add_argument("--record", action="store_true", help="append the section to bench/RESULTS.md")
+    args = parser.parse_args()
+    check_tools()
+    OUT.mkdir(parents=True, exist_ok=True)
+    url = database_url(DatabaseSettings()).set(database=f"{DatabaseSettings().db_name}_bench")
+    prepare(url, generate=not args.skip_generate)
+    wanted = [c for c in args.cases.split(",") if c]
+    names = [n for n in paths("ours") if not wanted or any(n.startswith(w) for w in wanted)]
+    rates: dict[str, dict[str, list[float]]] = {
+        n: {"dothi": [], "tipg": [], "PostgreSQL": [], "prepared": []} for n in names
+    }
+    scripts = pgbench_scripts()
+    for _ in range(args.rounds):
+        for kind in ("dothi", "tipg"):
+            if kind in args.servers:
+                serve(kind, url, args, names, rates)
+        for name in names if "PostgreSQL" in args.servers else []:
+            rates[name]["PostgreSQL"].append(run_pgbench(url, scripts[name], args.seconds)["rate"])
+            rates[name]["prepared"].append(
+                run_pgbench(url, scripts[name], args.seconds, mode="prepared")["rate"]
+            )
+        print(rates)
+    section = render(rates, args)
+    print(section)
+    if args.record:
+        with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as fh:
+            fh.write(section)
+
+
+def serve(
+    kind: str, url: URL, args: argparse.Namespace, names: list[str], rates: dict[str, dict[str, list[float]]]
+) -> None:
+    """Start one server, measure every case on it, stop it."""
+    port = 5108 if kind == "dothi" else 5109
+    ensure_free(port)
+    os.environ["DOTHI_API_TILE_CACHE_MB"] = "0"  # dothi's tiles: the uncached rate (the case's name)
+    started = (
+        start_ours(url, port, args.workers, keep_alive=args.keep_alive)
+        if kind == "dothi"
+        else start_tipg(url, port, args.workers)
+    )
+    if started is None:
+        raise SystemExit(f"{kind} is not installed: run `make bench-peers`")
+    proc = started
+    try:
+        wait(f"http://127.0.0.1:{port}/conformance", proc)
+        urls = paths("tipg" if kind == "tipg" else "ours")
+        for name in names:
+            run_wrk(f"http://127.0.0.1:{port}", urls[name][:20], 2)  # warm the workers' pools
+            rates[name][kind].append(run_wrk(f"http://127.0.0.1:{port}", urls[name], args.seconds)["rate"])
+    finally:
+        stop(proc, url)
+
+
+def _best(values: list[float]) -> float:
+    return max(values) if values else 0.0
+
+
+def render(rates: dict[str, dict[str, list[float]]], args: argparse.Namespace) -> str:
+    load = os.getloadavg()[0]
+    lines = [
+        "",
+        f"## Throughput under concurrency (issue 15) — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"`.venv/bin/python bench/bench_throughput.py --seconds {args.seconds} --rounds {args.rounds}"
+        f"{' --skip-generate' if args.skip_generate else ''}{' --record' if args.record else ''}` "
+        f"on {platform.node()} "
+        f"({os.cpu_count()} cores, **shared with other agents' work: load average {load:.1f} at the end**; "
+        "figures to be rerun on a quiet machine). 1,000,000 synthetic polygons (`land.buildings`, bench "
+        f"database). HTTP: `wrk -t {THREADS} -c {CONNECTIONS} -d {args.seconds}s`, keep-alive, "
+        f"`Accept-Encoding: gzip`, a Lua script cycling through {DISTINCT} distinct requests per case "
+        f"(every z16 tile of the grid for tiles); {args.workers} workers each (dothi: gunicorn gthread, "
+        "tile cache off; tipg: uvicorn). "
+        f"PostgreSQL alone: `pgbench -c {CONNECTIONS} -j {THREADS}` running "
+        "the statements dothi sends for one request (count/estimate included) with random inputs of the "
+        "same kind, `-M simple` (statement text with values, as psycopg2 sends it: planned every time, "
+        "the floor for dothi's statements) and `-M prepared` (planned once: what a server could reach "
+        "with prepared statements). Requests per second, best of "
+        f"{args.rounds} interleaved rounds.",
+        "",
+        "| case | dothi | tipg | PostgreSQL alone (simple) | (prepared) "
+        "| dothi / tipg | dothi / PostgreSQL (simple) | (prepared) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, by in rates.items():
+        ours, tipg, pg, prep = (_best(by[k]) for k in ("dothi", "tipg", "PostgreSQL", "prepared"))
+        lines.append(
+            f"| {name} | {ours:,.0f} | {tipg:,.0f} | {pg:,.0f} | {prep:,.0f} | "
+            f"{ours / tipg if tipg else 0:.2f}× | {ours / pg if pg else 0:.2f} "
+            f"| {ours / prep if prep else 0:.2f} |"
+        )
+    lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
