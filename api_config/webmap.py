@@ -13,13 +13,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, send_from_directory
+from flask import Blueprint, abort, redirect, request, send_from_directory
 from flask.typing import ResponseReturnValue
 from psycopg2 import sql
 from sqlalchemy.engine import Engine
 
 from analysis.registry import INDICATORS
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
+from api_config.mapextras import extras, send_static
 from gis.sqlfiles import load_sql
 from layers.catalog import LAYERS
 
@@ -87,7 +88,7 @@ def build_meta(engine: Engine, api_url: str) -> dict[str, Any]:
                         "vintages": vintages,
                     }
                 )
-    return {"api": api_url, "layers": layers, "indicators": indicators}
+    return {"api": api_url, "layers": layers, "indicators": indicators, **extras()}
 
 
 def write_meta(engine: Engine, api_url: str, folder: Path) -> Path:
@@ -99,10 +100,16 @@ def write_meta(engine: Engine, api_url: str, folder: Path) -> Path:
     return path
 
 
-@blueprint.route("/map")
+@blueprint.route("/map", strict_slashes=True)
+def no_slash() -> ResponseReturnValue:
+    """``/map`` → ``/map/`` (the page's relative asset URLs resolve under ``/map/``)."""
+    query = request.query_string.decode("latin-1")
+    return redirect("/map/" + (f"?{query}" if query else ""), code=308)
+
+
 @blueprint.route("/map/")
 def index() -> ResponseReturnValue:
-    return send_from_directory(STATIC_DIR, "index.html")
+    return send_static(STATIC_DIR / "index.html")
 
 
 @blueprint.route("/map/meta.json")
@@ -120,9 +127,12 @@ def vendor(name: str) -> ResponseReturnValue:
         abort(404)
     if not path.is_file():
         abort(503, description="web libraries not installed: run `make` (npm ci in api_config/web)")
-    return send_from_directory(path.parent, path.name)
+    return send_static(path)
 
 
 @blueprint.route("/map/<path:name>")
 def static_file(name: str) -> ResponseReturnValue:
-    return send_from_directory(STATIC_DIR, name)
+    path = (STATIC_DIR / name).resolve()
+    if STATIC_DIR.resolve() not in path.parents:
+        abort(404)
+    return send_static(path)
