@@ -12,24 +12,36 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html
+import json
 import threading
 from pathlib import Path
 from typing import Any
 
 from flask import Response, abort, request
+from psycopg2 import sql
+from sqlalchemy.engine import Engine
 
+from gis.sqlfiles import load_sql
+from layers.catalog import LAYERS
 from layers.catalog.infrastructure import ROAD_CLASSES
 from layers.catalog.landuse_codes import LAND_USE_CODES
 from layers.notices import SCENARIO_RESULT, SYNTHETIC_DATA, SYNTHETIC_RESULT
 
+#: Layers drawn as the basemap, on when the page opens (the page reads them from ``meta.json``).
+#: The ward outlines and names are drawn from the indicator's ward features, for the vintage shown.
+BASEMAP_LAYERS = ("water_bodies", "green_spaces", "buildings", "roads")
+NOTICE_SLOT = '<p id="notice" role="status" hidden></p>'
 MEDIA = {".js": "text/javascript", ".css": "text/css", ".html": "text/html", ".json": "application/json"}
 _CACHE: dict[Path, tuple[float, bytes, bytes, str]] = {}
 _LOCK = threading.Lock()
 
 
-def extras() -> dict[str, Any]:
-    """The constant part of ``meta.json``."""
+def extras(engine: Engine | None = None) -> dict[str, Any]:
+    """The part of ``meta.json`` that is not about layers and indicators (with ``engine``: the
+    city's extent, so the page opens on the city without waiting for any data)."""
     return {
+        "extent": _city_extent(engine) if engine is not None else None,
         "notices": {
             "synthetic_data": SYNTHETIC_DATA,
             "synthetic_result": SYNTHETIC_RESULT,
@@ -40,7 +52,56 @@ def extras() -> dict[str, Any]:
         },
         "road_classes": list(ROAD_CLASSES),
         "routes": {"lookup": "/lookup", "search": "/search", "process": "/processes/lookup"},
+        "basemap": list(BASEMAP_LAYERS),
     }
+
+
+def _city_extent(engine: Engine) -> list[float] | None:
+    spec = LAYERS["admin_units"]
+    with engine.connect() as conn:
+        cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cur.execute("SELECT to_regclass(%(t)s)", {"t": spec.qualified_name})
+        if cur.fetchone()[0] is None:
+            return None
+        cur.execute(
+            sql.SQL(load_sql("api_config.lookup", "city_extent")).format(
+                admin=sql.Identifier(spec.schema, spec.table)
+            )
+        )
+        row = cur.fetchone()
+    return None if row is None or row[0] is None else [round(float(v), 6) for v in row]
+
+
+def notice_html(meta: dict[str, Any], lang: str = "vi") -> str:
+    """The synthetic-data banner as the page shows it on opening (basemap layers on): rendered
+    into the page by the server so that it is there at first paint, not after the scripts."""
+    shown = [
+        layer
+        for layer in meta.get("layers", [])
+        if layer["id"] in BASEMAP_LAYERS and layer["features"] > 0 and layer["synthetic_features"] > 0
+    ]
+    if not shown:
+        return NOTICE_SLOT
+    names = ", ".join(html.escape(layer[f"title_{lang}"]) for layer in shown)
+    text = html.escape(SYNTHETIC_DATA[lang])
+    return f'<p id="notice" role="status"><strong>{text}</strong>: {names}</p>'
+
+
+def send_index(path: Path, meta_path: Path | None) -> Response:
+    """The page with the banner filled in from ``meta.json`` (when it has been generated)."""
+    page = path.read_text(encoding="utf-8")
+    if meta_path is not None and meta_path.is_file():
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        page = page.replace(NOTICE_SLOT, notice_html(meta))
+    raw = page.encode("utf-8")
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = Response(gzip.compress(raw, compresslevel=6), mimetype="text/html")
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(raw, mimetype="text/html")
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 def _load(path: Path) -> tuple[bytes, bytes, str]:

@@ -20,13 +20,18 @@ from sqlalchemy.engine import Engine
 
 from analysis.registry import INDICATORS
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
-from api_config.mapextras import extras, send_static
+from api_config.mapextras import extras, send_index, send_static
 from gis.sqlfiles import load_sql
 from layers.catalog import LAYERS
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
 STATIC_DIR = WEB_DIR / "static"
-VENDOR_FILES = {"ol.js": WEB_DIR / "node_modules/ol/dist/ol.js", "ol.css": WEB_DIR / "node_modules/ol/ol.css"}
+VENDOR_FILES = {
+    "ol.js": WEB_DIR / "node_modules/ol/dist/ol.js",
+    "ol.css": WEB_DIR / "node_modules/ol/ol.css",
+    # the parts of OpenLayers the map uses (npm run build, see web/src/ol-map.js)
+    "ol-map.js": WEB_DIR / "dist/ol-map.js",
+}
 META_ENV = "DOTHI_MAP_META"
 
 blueprint = Blueprint("dothi_map", __name__)
@@ -88,7 +93,7 @@ def build_meta(engine: Engine, api_url: str) -> dict[str, Any]:
                         "vintages": vintages,
                     }
                 )
-    return {"api": api_url, "layers": layers, "indicators": indicators, **extras()}
+    return {"api": api_url, "layers": layers, "indicators": indicators, **extras(engine)}
 
 
 def write_meta(engine: Engine, api_url: str, folder: Path) -> Path:
@@ -109,7 +114,8 @@ def no_slash() -> ResponseReturnValue:
 
 @blueprint.route("/map/")
 def index() -> ResponseReturnValue:
-    return send_static(STATIC_DIR / "index.html")
+    meta_path = os.environ.get(META_ENV)
+    return send_index(STATIC_DIR / "index.html", Path(meta_path) if meta_path else None)
 
 
 @blueprint.route("/map/meta.json")

@@ -90,14 +90,14 @@ const TEXT = {
   },
 };
 const RAMP = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"];
-/** Layers drawn as the basemap (on by default), bottom to top. */
-const BASEMAP = ["water_bodies", "green_spaces", "buildings", "roads", "admin_units"];
+/** Layers drawn as the basemap (on by default): meta.json's "basemap". */
+let BASEMAP = [];
 const Z = { water_bodies: 1, green_spaces: 2, land_use: 3, flood_zones: 3.5, parcels: 4, choropleth: 4.5, buildings: 5, roads: 6, utilities: 6.5, admin_units: 8, labels: 9, points: 10, marker: 20 };
 const MIN_ZOOM = { buildings: 15, parcels: 15 };
 /** Road classes: colour, width at z16, minimum zoom at which they are drawn. */
 const ROAD = {
   motorway: ["#e892a2", 7, 0], trunk: ["#f9b29c", 7, 0], primary: ["#fcd6a4", 6.5, 0], secondary: ["#f7fabf", 6, 0],
-  tertiary: ["#ffffff", 5.5, 12], residential: ["#ffffff", 4.5, 14], unclassified: ["#ffffff", 4.5, 14],
+  tertiary: ["#ffffff", 5.5, 13.4], residential: ["#ffffff", 4.5, 14], unclassified: ["#ffffff", 4.5, 14],
   living_street: ["#ffffff", 4, 14], service: ["#ffffff", 2.5, 15], pedestrian: ["#e4e4ee", 3, 15],
   track: ["#c8b48c", 1.5, 15], path: ["#e0806f", 1.2, 16], footway: ["#e0806f", 1.2, 16], cycleway: ["#6a6aff", 1.2, 16],
   steps: ["#e0806f", 1.5, 16],
@@ -166,6 +166,7 @@ const wardLabels = new ol.layer.Vector({
     const name = state.lang === "vi" ? feature.get("name_vi") : (feature.get("name_en") || feature.get("name_vi"));
     if (!labelStyleCache[name]) {
       labelStyleCache[name] = new ol.style.Style({
+        stroke: new ol.style.Stroke({ color: "#7a4b94", width: 1.6, lineDash: [6, 4] }),
         text: new ol.style.Text({
           text: name, font: "600 13px system-ui, sans-serif", overflow: true,
           fill: new ol.style.Fill({ color: "#3d2150" }), stroke: new ol.style.Stroke({ color: "#fff", width: 3 }),
@@ -205,21 +206,11 @@ function roadStyle(feature, resolution) {
   if (zoom < spec[2]) return null;
   const scale = Math.max(0.35, Math.min(1.6, 2 ** ((zoom - 16) * 0.6)));
   const width = Math.max(1, spec[1] * scale);
-  const label = zoom >= 15 ? feature.get("name") : "";
-  const key = `${feature.get("road_class")}|${width.toFixed(1)}|${label || ""}`;
+  const key = `${feature.get("road_class")}|${width.toFixed(1)}`;
   if (!roadStyles[key]) {
     const styles = [];
     if (width >= 2.5) styles.push(new ol.style.Style({ stroke: new ol.style.Stroke({ color: "#a8a29a", width: width + 1.5 }), zIndex: 0 }));
     styles.push(new ol.style.Style({ stroke: new ol.style.Stroke({ color: spec[0], width, lineCap: "round" }), zIndex: 1 }));
-    if (label) {
-      styles.push(new ol.style.Style({
-        text: new ol.style.Text({
-          text: label, placement: "line", font: "12px system-ui, sans-serif",
-          fill: new ol.style.Fill({ color: "#333" }), stroke: new ol.style.Stroke({ color: "#fff", width: 3 }),
-        }),
-        zIndex: 2,
-      }));
-    }
     roadStyles[key] = styles;
   }
   return roadStyles[key];
@@ -271,20 +262,55 @@ function zFor(layer) {
   return layer.geometry === "Point" ? Z.points : layer.geometry.includes("Line") ? 6.5 : 3;
 }
 
+const streetLabelStyles = {};
+function streetLabelStyle(feature) {
+  const name = feature.get("name");
+  if (!name) return null;
+  if (!streetLabelStyles[name]) {
+    streetLabelStyles[name] = new ol.style.Style({
+      text: new ol.style.Text({
+        text: name, placement: "line", font: "12px system-ui, sans-serif",
+        fill: new ol.style.Fill({ color: "#333" }), stroke: new ol.style.Stroke({ color: "#fff", width: 3 }),
+      }),
+    });
+  }
+  return streetLabelStyles[name];
+}
+
 function tileLayer(layer) {
-  return new ol.layer.VectorTile({
+  const source = new ol.source.VectorTile({
+    format: new ol.format.MVT(),
+    url: api(`collections/${layer.id}/tiles/WebMercatorQuad/{z}/{y}/{x}?f=mvt`),
+    maxZoom: 18,
+    transition: 0, // no fade-in: each fading tile would redraw the map for a quarter second
+    attributions: layer.attribution ? esc(layer.attribution) : undefined,
+  });
+  const drawn = new ol.layer.VectorTile({
     zIndex: zFor(layer),
-    declutter: layer.id === "roads",
     minZoom: MIN_ZOOM[layer.id] ? MIN_ZOOM[layer.id] - 0.01 : undefined,
     properties: { id: layer.id, meta: layer },
-    source: new ol.source.VectorTile({
-      format: new ol.format.MVT(),
-      url: api(`collections/${layer.id}/tiles/WebMercatorQuad/{z}/{y}/{x}?f=mvt`),
-      maxZoom: 18,
-      attributions: layer.attribution ? esc(layer.attribution) : undefined,
-    }),
+    source,
     style: basemapStyle(layer),
   });
+  if (layer.id !== "roads") return drawn;
+  // below z13.5 the street tiles would carry every lane of the city: the main roads are read once
+  // from the features API instead (a few hundred lines), the tiles take over when zoomed in
+  drawn.setMinZoom(13.49);
+  const filter = encodeURIComponent("road_class IN ('motorway','trunk','primary','secondary')");
+  const main = new ol.layer.Vector({
+    maxZoom: 13.5, zIndex: zFor(layer), properties: { id: layer.id, meta: layer }, style: roadStyle,
+    source: new ol.source.Vector({
+      format: new ol.format.GeoJSON(),
+      url: api(`collections/roads/items?f=json&limit=1000&properties=road_class,name&filter=${filter}`),
+    }),
+  });
+  // street names: decluttered labels from the same tiles, only where they can be read (z15+);
+  // decluttering the lines themselves would redo every tile on each frame
+  const labels = new ol.layer.VectorTile({
+    zIndex: Z.labels, declutter: true, minZoom: 14.99, source, style: streetLabelStyle,
+    properties: { id: "labels" },
+  });
+  return new ol.layer.Group({ layers: [main, drawn, labels], zIndex: zFor(layer), properties: { id: layer.id, meta: layer } });
 }
 
 function shownLayers() { return state.meta.layers.filter((l) => state.layers[l.id]); }
@@ -385,15 +411,17 @@ function renderNotice() {
   if (!state.meta) return;
   const synthetic = shownLayers().filter((l) => l.synthetic_features > 0);
   const parts = [];
-  if (synthetic.length) {
-    parts.push(`<strong>${esc(state.meta.notices.synthetic_data[state.lang])}</strong>: ${synthetic.map((l) => esc(title(l))).join(", ")}`);
-  }
+  if (synthetic.length) parts.push([state.meta.notices.synthetic_data[state.lang], synthetic.map(title).join(", ")]);
   if (state.choroplethOn && state.indicator && state.indicator.synthetic) {
-    parts.push(`<strong>${esc(title(state.indicator))}</strong>: ${esc(state.meta.notices.synthetic_result[state.lang])}`);
+    parts.push([title(state.indicator), state.meta.notices.synthetic_result[state.lang]]);
   }
-  notice.innerHTML = parts.join(" · ");
-  notice.hidden = parts.length === 0;
-  map.updateSize();
+  const text = parts.map(([a, b]) => `${a}: ${b}`).join(" · ");
+  // the server rendered the opening banner into the page: rewrite it only when it changes
+  if (notice.textContent !== text) notice.innerHTML = parts.map(([a, b]) => `<strong>${esc(a)}</strong>: ${esc(b)}`).join(" · ");
+  if (notice.hidden !== (parts.length === 0)) {
+    notice.hidden = parts.length === 0;
+    map.updateSize();
+  }
 }
 
 async function loadIndicator() {
@@ -636,13 +664,17 @@ async function runSearch(q) {
 async function main() {
   const response = await fetch("meta.json");
   state.meta = await response.json();
+  BASEMAP = state.meta.basemap || [];
   const inds = state.meta.indicators;
   state.indicator = inds.find((i) => i.id === params.get("ind")) || inds.find((i) => i.id === "population_density") || inds[0] || null;
   state.vintage = state.indicator ? (state.indicator.vintages.map(String).includes(params.get("v")) ? Number(params.get("v")) : state.indicator.vintages[0]) : null;
   state.restoring = true;
+  const restored = restoreView();
+  if (!restored && state.meta.extent) {
+    view.fit(ol.proj.transformExtent(state.meta.extent, "EPSG:4326", "EPSG:3857"), { padding: [10, 10, 10, 10] });
+  }
   const wanted = params.has("layers") ? params.get("layers").split(",").filter(Boolean) : BASEMAP;
   state.meta.layers.filter((l) => l.features > 0 && wanted.includes(l.id)).forEach((l) => toggleLayer(l, true));
-  const restored = restoreView();
   document.querySelectorAll(".lang button").forEach((b) => b.addEventListener("click", () => setLanguage(b.dataset.lang)));
   document.getElementById("sheet-toggle").addEventListener("click", () => setSheet(!document.getElementById("panel").classList.contains("open")));
   const onBox = document.getElementById("choropleth-on");
@@ -669,7 +701,6 @@ async function main() {
   if (state.indicator) {
     renderIndicatorChoices();
     await loadIndicator();
-    if (!restored && state.features.length) view.fit(choroplethSource.getExtent(), { padding: [10, 10, 10, 10], maxZoom: 14 });
   } else {
     document.getElementById("legend").innerHTML = `<div class="nodata">${t("nodata")}</div>`;
     document.body.dataset.loaded = "0";
@@ -679,7 +710,8 @@ async function main() {
   saveHash();
 }
 
-main().catch((err) => {
+// start after the first paint: the page (title, banner, panel) shows before the map's work begins
+requestAnimationFrame(() => setTimeout(() => main().catch((err) => {
   document.body.dataset.error = String(err);
   console.error(err);
-});
+}), 0));
