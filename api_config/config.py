@@ -25,8 +25,8 @@ from sqlalchemy.engine import URL, Engine
 
 from analysis.registry import INDICATORS, IndicatorSpec
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
-from api_config.processes.lookup import process_resource as lookup_process
 from api_config.assets import TEMPLATES_DIR
+from api_config.processes.lookup import process_resource as lookup_process
 from api_config.providers.crs import CRS84, CRS_URIS
 from api_config.providers.mvt import DEFAULT_MAX_FEATURES
 from api_config.providers.tables import TIME_COLUMN, Kind, describe
