@@ -12,10 +12,13 @@ import math
 from typing import Any
 
 from psycopg2 import sql
+from pyproj import Transformer
 
+from analysis.indicators.grid import DEFAULT_CELL_M
 from analysis.registry import INDICATORS
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
 from api_config.lookup.walking import PACKAGE, WALK_INDEX, Cached
+from gis.crs import DEFAULT_ANALYSIS_SRID, STORAGE_SRID
 from gis.sqlfiles import load_sql
 from layers.catalog import LAYERS
 from layers.catalog.landuse_codes import LAND_USE_CODES
@@ -24,6 +27,7 @@ from layers.notices import SYNTHETIC_DATA, SYNTHETIC_RESULT
 #: How far (degrees) outside the administrative units a point may be and still be looked up.
 EXTENT_MARGIN_DEG = 0.02
 LANGUAGES = ("vi", "en")
+_TO_METRIC = Transformer.from_crs(STORAGE_SRID, DEFAULT_ANALYSIS_SRID, always_xy=True)
 HAZARD = {
     "low": ("thấp", "low"),
     "medium": ("trung bình", "medium"),
@@ -152,11 +156,10 @@ def _flood_model(cur: Any, lon: float, lat: float, i: int) -> list[dict[str, Any
     spec = INDICATORS.get("flood_exposure")
     if spec is None:
         return []
-    cur.execute("SELECT to_regclass(%(t)s)", {"t": f"{ANALYSIS_SCHEMA}.{spec.table}"})
-    if cur.fetchone()[0] is None:
+    if f"{ANALYSIS_SCHEMA}.{spec.table}" not in PRESENT.get(cur):
         return []
     query = sql.SQL(load_sql(PACKAGE, "flood_cell")).format(table=sql.Identifier(ANALYSIS_SCHEMA, spec.table))
-    cur.execute(query, {"lon": lon, "lat": lat})
+    cur.execute(query, {"result_id": f"grid:{grid_cell(lon, lat)}"})
     row = cur.fetchone()
     if row is None:
         return []
@@ -193,6 +196,13 @@ def _flood_model(cur: Any, lon: float, lat: float, i: int) -> list[dict[str, Any
     return out
 
 
+def grid_cell(lon: float, lat: float, size: int = DEFAULT_CELL_M) -> str:
+    """The id of the reporting-grid cell (:func:`analysis.indicators.grid.cell_ids`) under a point,
+    without building a GeoSeries for one point (tested against ``cell_ids``)."""
+    x, y = _TO_METRIC.transform(lon, lat)
+    return f"{DEFAULT_ANALYSIS_SRID}-{size}m-E{math.floor(x / size) * size}N{math.floor(y / size) * size}"
+
+
 def _walking(cur: Any, lon: float, lat: float, i: int) -> dict[str, Any]:
     try:
         index = WALK_INDEX.get(cur)
@@ -212,33 +222,52 @@ def _walking(cur: Any, lon: float, lat: float, i: int) -> dict[str, Any]:
     return out
 
 
-def _indicators(cur: Any, units: list[str], i: int) -> list[dict[str, Any]]:
+def _present_tables(cur: Any) -> set[str]:
     cur.execute(
-        "SELECT to_regclass(t) IS NOT NULL, t FROM unnest(%(t)s::text[]) AS t",
+        "SELECT t FROM unnest(%(t)s::text[]) AS t WHERE to_regclass(t) IS NOT NULL",
         {"t": [f"{ANALYSIS_SCHEMA}.{ind.table}" for ind in INDICATORS.values()]},
     )
-    present = {name for ok, name in cur.fetchall() if ok}
-    out = []
-    for ind in INDICATORS.values():
-        if "ward" not in ind.levels or f"{ANALYSIS_SCHEMA}.{ind.table}" not in present:
-            continue
-        query = sql.SQL(load_sql(PACKAGE, "indicator_values")).format(
-            table=sql.Identifier(ANALYSIS_SCHEMA, ind.table), value=sql.Identifier(ind.value_column)
+    return {row[0] for row in cur.fetchall()}
+
+
+#: The indicator tables that exist (an indicator computed later appears after the next recheck).
+PRESENT = Cached((), _present_tables)
+
+
+def _indicators(cur: Any, units: list[str], i: int) -> list[dict[str, Any]]:
+    present = PRESENT.get(cur)
+    specs = [
+        ind
+        for ind in INDICATORS.values()
+        if "ward" in ind.levels and f"{ANALYSIS_SCHEMA}.{ind.table}" in present
+    ]
+    if not specs:
+        return []
+    template = load_sql(PACKAGE, "indicator_values")
+    query = sql.SQL(" UNION ALL ").join(
+        sql.SQL(template).format(
+            table=sql.Identifier(ANALYSIS_SCHEMA, ind.table),
+            value=sql.Identifier(ind.value_column),
+            position=sql.Literal(k),
         )
-        cur.execute(query, {"units": units})
-        ward_rows = {}
-        city = None
-        for level, unit_id, vintage, value, rank, of in cur.fetchall():
-            if level == "city":
-                city = _number(value)
-            else:
-                ward_rows[str(vintage)] = {
-                    "unit_id": unit_id,
-                    "value": _number(value),
-                    "rank": rank if value is not None else None,
-                    "of": of,
-                }
-        if not ward_rows and city is None:
+        for k, ind in enumerate(specs)
+    )
+    cur.execute(query, {"units": units})
+    ward_rows: dict[int, dict[str, Any]] = {k: {} for k in range(len(specs))}
+    city: dict[int, float | None] = {}
+    for position, level, unit_id, vintage, value, rank, of in cur.fetchall():
+        if level == "city":
+            city[position] = _number(value)
+        else:
+            ward_rows[position][str(vintage)] = {
+                "unit_id": unit_id,
+                "value": _number(value),
+                "rank": rank if value is not None else None,
+                "of": of,
+            }
+    out = []
+    for k, ind in enumerate(specs):
+        if not ward_rows[k] and city.get(k) is None:
             continue
         out.append(
             {
@@ -247,8 +276,8 @@ def _indicators(cur: Any, units: list[str], i: int) -> list[dict[str, Any]]:
                 "title_en": ind.title_en,
                 "label": (ind.title_vi, ind.title_en)[i],
                 "unit": ind.unit,
-                "ward": ward_rows,
-                "city": city,
+                "ward": ward_rows[k],
+                "city": city.get(k),
             }
         )
     return out

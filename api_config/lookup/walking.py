@@ -12,6 +12,7 @@ graph search is done once instead of per click — a look-up costs microseconds,
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -158,18 +159,29 @@ def data_version(cur: Any, layers: tuple[str, ...]) -> int:
     return int(cur.fetchone()[0])
 
 
+#: Seconds a cached value is used before the version of its tables is checked again.
+RECHECK_S = 5.0
+
+
 class Cached:
-    """A value built from the database, rebuilt when the version of its source tables changes."""
+    """A value built from the database, rebuilt when the version of its source tables changes
+    (checked at most every :data:`RECHECK_S` seconds)."""
 
     def __init__(self, layers: tuple[str, ...], build: Callable[[Any], Any]) -> None:
         self.layers = layers
         self.build = build
         self.version: int | None = None
         self.value: Any = None
+        self.checked = 0.0
         self.lock = threading.Lock()
 
     def get(self, cur: Any) -> Any:
-        version = data_version(cur, self.layers)
+        now = time.monotonic()
+        if self.value is not None and now - self.checked < RECHECK_S:
+            return self.value
+        # without source tables (e.g. which tables exist) the value is simply rebuilt on each recheck
+        version = data_version(cur, self.layers) if self.layers else int(now)
+        self.checked = now
         if self.version == version and self.value is not None:
             return self.value
         with self.lock:
