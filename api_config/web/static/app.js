@@ -594,7 +594,8 @@ function setSheet(open) {
   document.getElementById("sheet-toggle").setAttribute("aria-expanded", String(open));
   // on a phone the sheet covers the bottom of the map: keep what is centred above it
   const phone = getComputedStyle(document.getElementById("sheet-toggle")).display !== "none";
-  view.padding = [0, 0, phone ? panel.offsetHeight : 0, 0];
+  const bottom = phone ? panel.offsetHeight : 0;
+  if (!view.padding || view.padding[2] !== bottom) view.padding = [0, 0, bottom, 0];
 }
 
 // ---------------------------------------------------------------- search
