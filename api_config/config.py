@@ -354,7 +354,7 @@ def build_config(
             if temporal:
                 resources[item.id]["extents"]["temporal"] = temporal
     resources |= _processes(logins, api, published=set(resources), data_dir=data_dir)
-    resources |= lookup_process(_connection(logins.reader, PASSWORD_ENV), api.statement_timeout_ms)
+    resources |= lookup_process(_analyst(logins), api.statement_timeout_ms)
     resources[CATALOGUE_ID] = _catalogue(url, api)
     if data_dir is not None:
         resources |= _coverages(engine, data_dir)

@@ -66,7 +66,8 @@ METADATA: dict[str, Any] = {
 
 
 class LookupProcessor(BaseProcessor):
-    """``processor: {name: <this class>, data: {…reader login…}, options: {…}}``."""
+    """``processor: {name: <this class>, data: {…the processes' login…}, options: {…}}``; the
+    connection is read-only."""
 
     def __init__(self, processor_def: dict[str, Any]) -> None:
         super().__init__(processor_def, METADATA)
@@ -86,14 +87,14 @@ class LookupProcessor(BaseProcessor):
         return "application/json", answer
 
 
-def process_resource(reader: dict[str, Any], statement_timeout_ms: int) -> dict[str, Any]:
+def process_resource(login: dict[str, Any], statement_timeout_ms: int) -> dict[str, Any]:
     """The pygeoapi resource of the process (``resources[PROCESS_ID]``)."""
     return {
         PROCESS_ID: {
             "type": "process",
             "processor": {
                 "name": f"{__name__}.LookupProcessor",
-                "data": reader,
+                "data": login,
                 "options": {"statement_timeout_ms": statement_timeout_ms, "pool_size": 1, "max_overflow": 2},
             },
         }
