@@ -93,7 +93,7 @@ const RAMP = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"];
 /** Layers drawn as the basemap (on by default): meta.json's "basemap". */
 let BASEMAP = [];
 const Z = { water_bodies: 1, green_spaces: 2, land_use: 3, flood_zones: 3.5, parcels: 4, choropleth: 4.5, buildings: 5, roads: 6, utilities: 6.5, admin_units: 8, labels: 9, points: 10, marker: 20 };
-const MIN_ZOOM = { buildings: 15, parcels: 15 };
+const MIN_ZOOM = { buildings: 15, parcels: 15, green_spaces: 12.5 };
 /** Road classes: colour, width at z16, minimum zoom at which they are drawn. */
 const ROAD = {
   motorway: ["#e892a2", 7, 0], trunk: ["#f9b29c", 7, 0], primary: ["#fcd6a4", 6.5, 0], secondary: ["#f7fabf", 6, 0],
