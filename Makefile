@@ -24,7 +24,7 @@ VENV         := .venv
 DOTHI        := $(VENV)/bin/dothi
 STAMP        := $(VENV)/.dothi-installed
 
-.PHONY: install sysdeps testdeps uv venv web db demo test lint pytest bench clean distclean help
+.PHONY: install sysdeps testdeps uv venv web db demo notebook test lint pytest bench bench-peers test-fast clean distclean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -93,6 +93,10 @@ db: install  ## start the embedded database (dothi db up)
 demo: install  ## the main job: database up, data loaded, indicators computed, API served
 	@$(DOTHI) demo
 
+notebook: install  ## JupyterLab on notebooks/ (adds the `notebooks` extra: JupyterLab, folium, mapclassify)
+	@$(UV) sync --frozen --quiet --compile-bytecode --extra notebooks --inexact
+	@$(VENV)/bin/jupyter lab notebooks/
+
 lint: venv  ## ruff, mypy, import-linter contracts
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
@@ -104,8 +108,16 @@ pytest: install testdeps
 
 test: install lint pytest  ## quality gates and the tests (real PostGIS, real HTTP)
 
-bench: install  ## benchmarks (slow; writes bench/RESULTS.md)
+test-fast: venv  ## while you work: the pure tier only (no database, no server); -m db|http|browser for the others
+	@$(VENV)/bin/pytest -m pure -q
+
+bench: install bench-peers  ## benchmarks (slow; writes bench/RESULTS.md)
 	@$(VENV)/bin/python -m bench
+
+PEERS := bench/.venv-tipg
+bench-peers: uv  ## the peers the API benchmark compares with (tipg, pinned in bench/peers/requirements.txt)
+	@[ -x $(PEERS)/bin/python ] || $(UV) venv -q --python 3.12 $(PEERS)
+	@VIRTUAL_ENV=$(PEERS) $(UV) pip sync -q bench/peers/requirements.txt
 
 clean:  ## stop the database and remove generated files (keeps the database)
 	-@[ -x $(DOTHI) ] && $(DOTHI) db down || true

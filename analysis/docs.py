@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import inspect
 
-from analysis.indicators import grid, network, population
+from analysis.indicators import grid, landconsumption, network, population
 from analysis.registry import INDICATORS
 from analysis.spec import IndicatorSpec
 from layers.catalog import RASTERS, get_layer, get_raster
+from layers.notices import SYNTHETIC_RESULT
 
 HEADER = """# Planning indicators — methods / Chỉ số quy hoạch — phương pháp
 
@@ -26,6 +27,24 @@ boundary vintage, `unit_id` = `<vintage>-city`), `ward` (each admin unit of ever
 versions (load ids, raster checksums) of its inputs and the code version; running again with the same
 inputs and parameters does nothing.
 """
+
+
+LEVELS_AND_PROVENANCE = """
+    Each results table holds every level; each level (and, for wards, each boundary vintage) is
+    also published on its own: the view `analysis.<id>_ward_2025` (collection `<id>-ward-2025`, the
+    one to open), `analysis.<id>_ward_2019` (`<id>-ward-2019`), `analysis.<id>_city` (`<id>-city`,
+    one row per boundary vintage, named "Toàn thành phố (ranh giới 2025)" / "Whole city (2025
+    boundaries)") and `analysis.<id>_grid` (`<id>-grid`, cells named by their id). The views round
+    every value to the precision stated below for each indicator ("published precision"); infinite
+    or undefined values become empty. The combined table and collection `<id>` keep full precision,
+    wards first (newest vintage first), then the city, then grid cells. `dothi indicators show ID
+    --level ward --vintage 2025` shows one vintage and prints each row's vintage.
+
+    Every run records whether any input held generated (synthetic) data and which layers
+    (`synthetic`, `synthetic_inputs` in `analysis.indicator_runs` and on every result row); the
+    collections, the records catalogue, the QGIS layers and the web map then show the notice
+    "{vi} / {en}". Loading real data in place of the generated layer and running again clears it.
+""".format(**SYNTHETIC_RESULT)
 
 
 def _section(title: str, text: str | None) -> str:
@@ -58,6 +77,13 @@ def _columns(spec: IndicatorSpec) -> list[str]:
     return [*lines, ""]
 
 
+def _precision(spec: IndicatorSpec) -> str:
+    reals = [c.name for c in spec.result_columns if c.type == "real" and c.name != spec.value_column]
+    others = ", ".join(f"`{n}` {spec.digits(n)}" for n in reals)
+    head = f"`{spec.value_column}` {spec.precision} decimal(s)"
+    return f"{head}; {others}" if others else head
+
+
 def indicator_markdown(spec: IndicatorSpec) -> str:
     """The section of one indicator."""
     optional = ", ".join(map(_input_name, spec.optional_inputs)) or "—"
@@ -73,6 +99,7 @@ def indicator_markdown(spec: IndicatorSpec) -> str:
         f"- **Inputs / dữ liệu vào:** {', '.join(map(_input_name, spec.inputs))}",
         f"- **Optional inputs / dùng nếu có:** {optional}",
         f"- **Formula / công thức:** `{spec.formula}`",
+        f"- **Published precision / làm tròn:** {_precision(spec)}",
         "",
         spec.description_en.strip(),
         "",
@@ -98,6 +125,8 @@ def render_markdown() -> str:
         _section("Reporting grid", grid.__doc__),
         _section("Walking network and accessibility", network.__doc__),
         _section("Population points", population.__doc__),
+        _section("One level at a time, rounded, labelled when synthetic", LEVELS_AND_PROVENANCE),
+        _section("Land consumption and population growth (SDG 11.3.1)", landconsumption.__doc__),
         "## Contents\n",
         "\n".join(f"- `{s.id}` — {s.title_en}" for s in INDICATORS.values()) + "\n",
         *(indicator_markdown(s) for s in INDICATORS.values()),

@@ -25,3 +25,12 @@ class MissingInputError(IndicatorError):
     """An input layer the indicator needs is missing or empty."""
 
     exit_code = 22
+
+
+class SkippedIndicatorsError(IndicatorError):
+    """A run of every indicator skipped some (missing input, data that cannot support them).
+
+    ``dothi indicators run`` raises it after reporting, unless ``--allow-skip``.
+    """
+
+    exit_code = 23

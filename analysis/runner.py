@@ -30,8 +30,10 @@ from sqlalchemy.engine import Engine
 
 from analysis.errors import IndicatorError, MissingInputError, ParameterError
 from analysis.inputs import InputSet, input_set, qualified, read_rasters, read_vector
+from analysis.levels import publish_views
+from analysis.provenance import synthetic_inputs
 from analysis.registry import INDICATORS, IndicatorSpec, get_indicator
-from analysis.tables import KEY_COLUMNS, SCHEMA
+from analysis.tables import KEY_COLUMNS, PROVENANCE_COLUMNS, SCHEMA
 from gis.crs import STORAGE_SRID, utm_epsg_for
 from gis.pgcopy import copy_frame
 from gis.sqlfiles import dothi_version, load_sql
@@ -62,8 +64,9 @@ def _cursor(conn: Any) -> Any:
 
 def _read_inputs(
     engine: Engine, spec: IndicatorSpec, found: InputSet, data_dir: Path | None, cache: dict[str, Any]
-) -> tuple[dict[str, Any], int]:
-    """Vector inputs in the analysis CRS, rasters as arrays; the EPSG of the analysis CRS."""
+) -> tuple[dict[str, Any], int, list[str]]:
+    """Vector inputs in the analysis CRS, rasters as arrays; the EPSG of the analysis CRS; the
+    inputs read that hold generated data."""
     vectors: dict[str, gpd.GeoDataFrame] = {}
     inputs: dict[str, Any] = {}
     for name in (*spec.inputs, *spec.optional_inputs):
@@ -78,9 +81,10 @@ def _read_inputs(
         if cache[key] is None:
             continue
         (inputs if name in RASTERS else vectors)[name] = cache[key]
+    synthetic = synthetic_inputs({**inputs, **vectors}, found)
     epsg = analysis_epsg(vectors.values())
     inputs.update({name: _valid(frame.to_crs(epsg=epsg)) for name, frame in vectors.items()})
-    return inputs, epsg
+    return inputs, epsg, synthetic
 
 
 def analysis_epsg(frames: Iterable[gpd.GeoDataFrame]) -> int:
@@ -128,18 +132,35 @@ def _write(engine: Engine, spec: IndicatorSpec, computed: Computed) -> int:
         "rows": len(computed.rows),
         "started_at": computed.started_at,
         "dothi_version": dothi_version(),
+        "synthetic": bool(computed.synthetic_inputs),
+        "synthetic_inputs": computed.synthetic_inputs,
     }
     with engine.begin() as conn:
         cur = _cursor(conn)
         cur.execute(load_sql("analysis", "insert_run"), meta)
         run_id = int(cur.fetchone()[0])
         rows = computed.rows.assign(
-            run_id=run_id, result_id=computed.rows["level"] + ":" + computed.rows["unit_id"]
+            run_id=run_id,
+            result_id=computed.rows["level"] + ":" + computed.rows["unit_id"],
+            synthetic=bool(computed.synthetic_inputs),
+            synthetic_inputs=_pg_array(computed.synthetic_inputs),
         )
         cur.execute(sql.SQL("DELETE FROM {}").format(table))
-        columns = [*KEY_COLUMNS, *(c.name for c in spec.result_columns)]
+        columns = [*KEY_COLUMNS, *(c.name for c in spec.result_columns), *PROVENANCE_COLUMNS]
         copy_frame(cur, table, rows, columns)
+        publish_views(cur, spec)
     return run_id
+
+
+def _pg_array(names: list[str]) -> str:
+    """A text[] literal for COPY (layer names hold no quote or backslash)."""
+    return "{" + ",".join(f'"{n}"' for n in names) + "}"
+
+
+def _ensure_views(engine: Engine, spec: IndicatorSpec) -> None:
+    """Create the level views a database upgraded since the last run does not have yet."""
+    with engine.begin() as conn:
+        publish_views(_cursor(conn), spec, replace=False)
 
 
 def _valid(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -177,6 +198,8 @@ class Computed:
     started_at: datetime
     seconds: float
     run_by: str | None = None
+    synthetic_inputs: list[str] = field(default_factory=list)
+    """Inputs read that hold generated data (qualified layer names)."""
 
     def metadata(self) -> dict[str, Any]:
         """The run's provenance as plain JSON values (what ``analysis.indicator_runs`` records)."""
@@ -191,6 +214,8 @@ class Computed:
             "seconds": round(self.seconds, 3),
             "dothi_version": dothi_version(),
             "run_by": self.run_by,
+            "synthetic": bool(self.synthetic_inputs),
+            "synthetic_inputs": list(self.synthetic_inputs),
         }
 
 
@@ -212,7 +237,7 @@ def _compute(
     say = progress or (lambda _msg: None)
     spec, started, t0 = plan.spec, datetime.now(UTC), time.perf_counter()
     say(f"{spec.id}: reading {', '.join(sorted(plan.found.versions))}")
-    inputs, epsg = _read_inputs(engine, spec, plan.found, data_dir, {} if cache is None else cache)
+    inputs, epsg, synthetic = _read_inputs(engine, spec, plan.found, data_dir, {} if cache is None else cache)
     say(f"{spec.id}: computing in EPSG:{epsg}")
     try:
         rows = spec.recipe(inputs, plan.parameters)
@@ -233,6 +258,7 @@ def _compute(
         f"EPSG:{epsg}",
         started,
         time.perf_counter() - t0,
+        synthetic_inputs=synthetic,
     )
 
 
@@ -283,6 +309,7 @@ def run_indicator(
     plan = _plan(engine, spec, params)
     current = None if force else _is_current(engine, spec, plan.fingerprint)
     if current is not None:
+        _ensure_views(engine, spec)
         return RunReport(spec.id, current, 0, True, plan.parameters)
     computed = _compute(engine, plan, data_dir=data_dir, progress=progress, cache=cache)
     (progress or (lambda _msg: None))(f"{spec.id}: writing {len(computed.rows)} rows")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -61,6 +62,27 @@ class ResultColumn:
     title_vi: str
     title_en: str
     unit: str | None = None
+    digits: int | None = None
+    """Decimal places published (default: :data:`UNIT_DIGITS` by unit)."""
+
+
+#: Decimal places published for a real result column, by unit (others: 2).
+UNIT_DIGITS: dict[str | None, int] = {
+    "persons": 0,
+    "beds": 0,
+    "people/km²": 0,
+    "1/km²": 1,
+    "%": 1,
+    "%/year": 2,
+    "m²": 1,
+    "km²": 3,
+    "ha": 2,
+    "km": 2,
+    "m": 2,
+    "0–1": 3,
+    None: 3,
+}
+DEFAULT_DIGITS = 2
 
 
 @dataclass(frozen=True)
@@ -86,10 +108,31 @@ class IndicatorSpec:
     keywords_vi: tuple[str, ...] = ()
     optional_inputs: tuple[str, ...] = ()
     """Layers used when loaded (e.g. ``population_grid``, else ``buildings``, else the census)."""
+    precision: int = 1
+    """Decimal places of the indicator's value (``value_column``) in every published output."""
 
     @property
     def table(self) -> str:
         return self.id
+
+    def digits(self, column: str) -> int:
+        """Decimal places a real result column is published with (views, API, CLI, exports)."""
+        if column == self.value_column:
+            return self.precision
+        found = next((c for c in self.result_columns if c.name == column), None)
+        if found is None:
+            return DEFAULT_DIGITS
+        if found.digits is not None:
+            return found.digits
+        return UNIT_DIGITS.get(found.unit, DEFAULT_DIGITS)
+
+    def rounded(self, column: str, value: Any) -> Any:
+        """``value`` rounded as published (None for a missing or non-finite value)."""
+        if not isinstance(value, float):
+            return value
+        if not math.isfinite(value):  # NaN, ±∞
+            return None
+        return round(value, self.digits(column))
 
     def resolve_params(self, given: dict[str, Any] | None = None) -> dict[str, Any]:
         """Defaults overlaid with ``given`` (coerced); unknown names are refused."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from geoalchemy2 import Geometry
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from analysis.registry import IndicatorSpec
 from gis.columns import SQL_TYPES
@@ -14,6 +14,24 @@ SCHEMA = "analysis"
 
 #: Columns every results table starts with.
 KEY_COLUMNS = ("result_id", "run_id", "level", "unit_id", "vintage", "name_vi", "name_en")
+#: Columns every results table ends with (before ``geom``): which inputs were generated data.
+PROVENANCE_COLUMNS = ("synthetic", "synthetic_inputs")
+
+
+def provenance_columns() -> list[sa.Column[object]]:
+    """``synthetic`` and ``synthetic_inputs`` (NULL: computed before they were recorded)."""
+    return [
+        sa.Column(
+            "synthetic",
+            sa.Boolean,
+            comment="Computed from synthetic (generated) data / Tính từ dữ liệu tổng hợp",
+        ),
+        sa.Column(
+            "synthetic_inputs",
+            ARRAY(sa.Text),
+            comment="Input layers holding synthetic data / Các lớp đầu vào có dữ liệu tổng hợp",
+        ),
+    ]
 
 
 def result_table(spec: IndicatorSpec, metadata: sa.MetaData | None = None) -> sa.Table:
@@ -38,6 +56,7 @@ def result_table(spec: IndicatorSpec, metadata: sa.MetaData | None = None) -> sa
         sa.Column("name_vi", sa.Text),
         sa.Column("name_en", sa.Text),
         *columns,
+        *provenance_columns(),
         sa.Column("geom", Geometry("MULTIPOLYGON", srid=STORAGE_SRID, spatial_index=True), nullable=False),
         schema=SCHEMA,
         comment=f"{spec.title_en} / {spec.title_vi} [{spec.unit}]",
@@ -71,6 +90,7 @@ def runs_table(metadata: sa.MetaData | None = None) -> sa.Table:
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
         sa.Column("run_by", sa.Text, nullable=False, server_default=sa.text("current_user")),
         sa.Column("dothi_version", sa.Text, nullable=False),
+        *provenance_columns(),
         schema=SCHEMA,
         comment="One row per indicator run: parameters, input versions, code version.",
     )

@@ -25,7 +25,9 @@ from sqlalchemy.engine import URL, Engine
 
 from analysis.registry import INDICATORS, IndicatorSpec
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
+from analysis.units import unit_vi
 from api_config.assets import TEMPLATES_DIR
+from api_config.indicator_collections import expand_levels
 from api_config.processes.lookup import process_resource as lookup_process
 from api_config.providers.crs import CRS84, CRS_URIS
 from api_config.providers.mvt import DEFAULT_MAX_FEATURES
@@ -47,6 +49,8 @@ PROCESSOR = "api_config.processes.indicator.IndicatorProcessor"
 RECORDS_PROVIDER = "api_config.providers.records.CatalogueProvider"
 COVERAGE_PROVIDER = "api_config.providers.coverage.LimitedRasterioProvider"
 CATALOGUE_ID = "catalogue"
+#: Key of a read connection's replicas (``host:port`` list) in the generated configuration.
+REPLICAS_KEY = "replicas"
 #: Largest coverage request (pixels × bands) served; larger ones get HTTP 413.
 MAX_COVERAGE_CELLS = 4_000_000
 JOB_MANAGER = "api_config.processes.manager.DothiJobManager"
@@ -90,14 +94,16 @@ def _layer_entry(spec: LayerSpec) -> Published:
 
 
 def _indicator_entry(spec: IndicatorSpec) -> Published:
-    unit = f" [{spec.unit}]"
     return Published(
         id=spec.id,
         kind="indicator",
         schema=ANALYSIS_SCHEMA,
         table=spec.table,
         id_field="result_id",
-        title={"vi": f"Chỉ số: {spec.title_vi}{unit}", "en": f"Indicator: {spec.title_en}{unit}"},
+        title={
+            "vi": f"Chỉ số: {spec.title_vi} [{unit_vi(spec.unit)}]",
+            "en": f"Indicator: {spec.title_en} [{spec.unit}]",
+        },
         description={
             "vi": f"{spec.description_vi} Chuẩn: {spec.standard}. Công thức: {spec.formula}.",
             "en": f"{spec.description_en} Standard: {spec.standard}. Formula: {spec.formula}.",
@@ -159,12 +165,15 @@ def _resource(item: Published, bbox: list[float], url: URL, api: ApiSettings) ->
 
 
 def _connection(url: URL, password_env: str = PASSWORD_ENV) -> dict[str, Any]:
+    replicas = url.query.get(REPLICAS_KEY)
     return {
         "host": url.host,
         "port": url.port or 5432,
         "dbname": url.database,
         "user": url.username,
         "password": "${" + password_env + "}",
+        # the read paths' streaming replicas (api_config.providers.db), primary as fallback
+        **({REPLICAS_KEY: str(replicas).split(",")} if replicas else {}),
     }
 
 
@@ -345,8 +354,10 @@ def build_config(
     file is missing are not published.
     """
     url = logins.reader
+    if logins.replicas:  # carried to the read providers' connection blocks (_connection)
+        url = url.update_query_dict({REPLICAS_KEY: ",".join(logins.replicas)})
     resources: dict[str, Any] = {}
-    for item in candidates():
+    for item in expand_levels(engine, candidates()):
         extent = _extent(engine, item)
         if extent is not None:
             resources[item.id] = _resource(item, extent[1], url, api)

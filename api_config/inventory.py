@@ -48,13 +48,17 @@ def layer_inventory(engine: Engine) -> list[dict[str, Any]]:
 
 
 def indicator_values(
-    engine: Engine, spec: IndicatorSpec, *, level: str | None = None
+    engine: Engine, spec: IndicatorSpec, *, level: str | None = None, vintage: int | None = None
 ) -> list[dict[str, Any]]:
+    """Current values (rounded to the indicator's precision) of one level and boundary vintage, or all."""
     query = sql.SQL(load_sql("api_config", "indicator_values")).format(
         table=sql.Identifier(ANALYSIS_SCHEMA, spec.table), value=sql.Identifier(spec.value_column)
     )
     with engine.connect() as conn:
         cur = _cursor(conn)
-        cur.execute(query, {"level": level})
+        cur.execute(query, {"level": level, "vintage": vintage})
         names = [d[0] for d in cur.description]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    for row in rows:
+        row["value"] = spec.rounded(spec.value_column, row["value"])
+    return rows

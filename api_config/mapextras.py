@@ -31,6 +31,7 @@ from layers.notices import SCENARIO_RESULT, SYNTHETIC_DATA, SYNTHETIC_RESULT
 #: Layers drawn as the basemap, on when the page opens (the page reads them from ``meta.json``).
 #: The ward outlines and names are drawn from the indicator's ward features, for the vintage shown.
 BASEMAP_LAYERS = ("water_bodies", "green_spaces", "buildings", "roads")
+DEFAULT_INDICATOR = "population_density"
 NOTICE_SLOT = '<p id="notice" role="status" hidden></p>'
 MEDIA = {".js": "text/javascript", ".css": "text/css", ".html": "text/html", ".json": "application/json"}
 _CACHE: dict[Path, tuple[float, bytes, bytes, str]] = {}
@@ -80,11 +81,24 @@ def notice_html(meta: dict[str, Any], lang: str = "vi") -> str:
         for layer in meta.get("layers", [])
         if layer["id"] in BASEMAP_LAYERS and layer["features"] > 0 and layer["synthetic_features"] > 0
     ]
-    if not shown:
+    parts = []
+    if shown:
+        names = ", ".join(html.escape(layer[f"title_{lang}"]) for layer in shown)
+        parts.append(f"<strong>{html.escape(SYNTHETIC_DATA[lang])}</strong>: {names}")
+    indicator = default_indicator(meta)
+    if indicator is not None and indicator.get("synthetic"):
+        title = html.escape(indicator[f"title_{lang}"])
+        parts.append(f"<strong>{title}</strong>: {html.escape(SYNTHETIC_RESULT[lang])}")
+    if not parts:
         return NOTICE_SLOT
-    names = ", ".join(html.escape(layer[f"title_{lang}"]) for layer in shown)
-    text = html.escape(SYNTHETIC_DATA[lang])
-    return f'<p id="notice" role="status"><strong>{text}</strong>: {names}</p>'
+    return f'<p id="notice" role="status">{" · ".join(parts)}</p>'
+
+
+def default_indicator(meta: dict[str, Any]) -> dict[str, Any] | None:
+    """The indicator the page shows on opening (the same rule as app.js)."""
+    indicators = meta.get("indicators", [])
+    chosen = next((i for i in indicators if i["id"] == DEFAULT_INDICATOR), None)
+    return chosen or (indicators[0] if indicators else None)
 
 
 def send_index(path: Path, meta_path: Path | None) -> Response:

@@ -20,6 +20,8 @@ from sqlalchemy.engine import Engine
 
 from analysis.registry import INDICATORS
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
+from analysis.units import unit_vi
+from api_config.indicator_collections import map_meta
 from api_config.mapextras import extras, send_index, send_static
 from gis.sqlfiles import load_sql
 from layers.catalog import LAYERS
@@ -89,8 +91,11 @@ def build_meta(engine: Engine, api_url: str) -> dict[str, Any]:
                         "title_vi": ind.title_vi,
                         "title_en": ind.title_en,
                         "unit": ind.unit,
+                        "unit_en": ind.unit,
+                        "unit_vi": unit_vi(ind.unit),
                         "value_column": ind.value_column,
                         "vintages": vintages,
+                        **map_meta(cur, ind),
                     }
                 )
     return {"api": api_url, "layers": layers, "indicators": indicators, **extras(engine)}

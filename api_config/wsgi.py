@@ -42,7 +42,10 @@ from pygeoapi.flask_app import api_ as pygeoapi_instance
 from pygeofilter.parsers.cql2_json import parse as parse_cql2_json
 from pygeofilter.parsers.cql2_text import parse as parse_cql2_text
 
+from api_config import crscache
 from api_config.assets import blueprint as assets_blueprint
+from api_config.clients import install as install_client_fixes
+from api_config.clients.scaled import ScaledCoverage
 from api_config.config import LANGUAGES
 from api_config.fastitem import FastItems, FastTiles
 from api_config.guard import logs, unavailable
@@ -168,7 +171,7 @@ class RequestGuard:
     """WSGI middleware refusing bad parameters with an OGC exception (HTTP 400), and answering
     plain single-feature requests itself (:mod:`api_config.fastitem`)."""
 
-    def __init__(self, app: WsgiApp, lean: Iterable[FastItems | FastTiles] = ()) -> None:
+    def __init__(self, app: WsgiApp, lean: Iterable[FastItems | FastTiles | ScaledCoverage] = ()) -> None:
         self.app = app
         self.lean = tuple(lean)
 
@@ -285,12 +288,18 @@ def create_app() -> WsgiApp:
     """pygeoapi's Flask app (configured from the environment) behind :class:`RequestGuard`,
     authentication and CORS (:mod:`api_config.security`)."""
     _declare_conformance()
+    crscache.install()
     itemtypes.get_collection_queryables = titled_queryables
     _gzip_level()
     FLASK_APP.register_blueprint(webmap_blueprint)
     FLASK_APP.register_blueprint(assets_blueprint)
     cors = bool(pygeoapi_instance.config["server"].get("cors", False))
-    lean = (FastItems(pygeoapi_instance, cors=cors), FastTiles(pygeoapi_instance, cors=cors))
+    install_client_fixes()  # api_config.clients: what GDAL, OWSLib and QGIS need from the answers
+    lean = (
+        FastItems(pygeoapi_instance, cors=cors),
+        FastTiles(pygeoapi_instance, cors=cors),
+        ScaledCoverage(pygeoapi_instance, cors=cors),
+    )
     unavailable.register(FLASK_APP)
     logs.configure()
     hide_server_banner()

@@ -6,8 +6,9 @@ and measures the median latency of each case.  Writes a section to ``bench/RESUL
 
     .venv/bin/python bench/bench_api.py [--requests 5] [--workers 2] [--skip-generate]
 
-tipg runs from ``bench/.venv-tipg`` (``python -m venv bench/.venv-tipg && bench/.venv-tipg/bin/pip
-install tipg uvicorn``); it is skipped with a note when that venv is missing.
+tipg runs from ``bench/.venv-tipg``, which ``make bench-peers`` installs from the pinned
+``bench/peers/requirements.txt``; a requested peer that is not installed stops the benchmark with that
+command (never a silent skip: a table without its peers compares nothing).
 """
 
 from __future__ import annotations
@@ -353,8 +354,7 @@ def main() -> None:
         ensure_free(port)
         proc = starters[kind](url, port, args.workers)
         if proc is None:
-            print(f"{kind}: not installed, skipped")
-            continue
+            raise SystemExit(f"{kind} is not installed: run `make bench-peers` (or omit it from --servers)")
         try:
             wait(f"http://127.0.0.1:{port}/conformance", proc)
             results[kind] = {

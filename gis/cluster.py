@@ -310,6 +310,52 @@ class EmbeddedCluster:
             pwfile.unlink(missing_ok=True)
         self._write_state({"port": free_port(self.preferred_port), "password": password})
 
+    def init_replica_of(self, primary: EmbeddedCluster) -> None:
+        """Create this cluster as a streaming replica (hot standby) of ``primary``, a running
+        embedded cluster on this machine: ``pg_basebackup -R`` over a loopback replication
+        connection, the primary's passwords (a physical copy has the same roles), its own port.
+
+        Start it with :meth:`start`; it follows the primary until stopped.  Used by the replica
+        tests and to try ``DOTHI_DATABASE_READ_URLS`` on one machine (docs/deployment.md).
+        """
+        if (self.pgdata / "PG_VERSION").is_file():
+            raise ClusterError(f"{self.pgdata} already holds a cluster; a replica needs an empty folder.")
+        source = primary._read_state()
+        if not source or primary._live_pid() is None:
+            raise ClusterError(f"The primary in {primary.pgdata} is not running.", hint="Run `dothi db up`.")
+        bindir = find_bindir(self.bin_candidates)
+        self._check_traversable()
+        self._ensure_system_user()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.rundir.mkdir(mode=0o700, exist_ok=True)
+        self.logfile.touch(mode=0o600)
+        self._make_private()
+        self._own(self.data_dir, self.rundir, self.logfile)
+        # never the password on a command line; kept (0600, like cluster.json): -R writes this
+        # passfile into the standby's primary_conninfo, which the WAL receiver reads to reconnect
+        passfile = self.data_dir / "replication.pgpass"
+        passfile.write_text(f"127.0.0.1:{source['port']}:*:{DB_SUPERUSER}:{source['password']}\n")
+        passfile.chmod(0o600)
+        self._own(passfile)
+        self._run(
+            [
+                str(bindir / "pg_basebackup"),
+                "-D",
+                str(self.pgdata),
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+                "-w",
+                "-d",
+                f"host=127.0.0.1 port={source['port']} user={DB_SUPERUSER} passfile={passfile}",
+            ]
+        )
+        self._write_state(
+            {**source, "port": free_port(self.preferred_port), "replica_of": str(primary.pgdata)}
+        )
+
     def _check_traversable(self) -> None:
         user = self._run_as()
         if user is None:
@@ -448,3 +494,4 @@ class EmbeddedCluster:
         self.state_file.unlink(missing_ok=True)
         self.logfile.unlink(missing_ok=True)
         (self.data_dir / "cluster.lock").unlink(missing_ok=True)
+        (self.data_dir / "replication.pgpass").unlink(missing_ok=True)

@@ -6,6 +6,7 @@ cannot run for minutes.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,12 @@ class PoolOptions:
     recycle_s: int = 1800
     timeout_s: int = 30
     pre_ping: bool = True
+    #: Instead of a ``SELECT 1`` on every checkout (``pre_ping``), ping only a connection that sat
+    #: unused in the pool longer than this many seconds.  A busy server reuses its connections
+    #: within milliseconds and pays no round trip (the pre-ping was 17 % of a single-feature
+    #: request); a connection that waited through a database restart is still tested, discarded
+    #: and replaced before use.  Only for autocommit engines (the ping must not open a transaction).
+    ping_idle_s: float | None = None
 
     @classmethod
     def from_settings(cls, settings: DatabaseSettings) -> PoolOptions:
@@ -95,16 +102,41 @@ def create_engine(
             raise ValueError(f"server setting {name}={value!r}: only letters, digits and _ are allowed")
         options += f" -c {name}={value}"
     extra: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
-    return sa.create_engine(
+    if pool.ping_idle_s is not None and not autocommit:
+        raise ValueError("ping_idle_s is for autocommit engines: the ping would open a transaction")
+    engine = sa.create_engine(
         url,
         **extra,
         pool_size=pool.size,
         max_overflow=pool.max_overflow,
         pool_recycle=pool.recycle_s,
         pool_timeout=pool.timeout_s,
-        pool_pre_ping=pool.pre_ping,
+        pool_pre_ping=pool.pre_ping and pool.ping_idle_s is None,
         connect_args={"options": options, "connect_timeout": 10},
     )
+    if pool.ping_idle_s is not None:
+        _ping_when_idle(engine, pool.ping_idle_s)
+    return engine
+
+
+def _ping_when_idle(engine: Engine, idle_s: float) -> None:
+    """Test a pooled connection on checkout only when it was idle longer than ``idle_s``; a failed
+    test makes the pool discard it and connect again (SQLAlchemy's DisconnectionError protocol)."""
+
+    @sa.event.listens_for(engine, "checkin")
+    def _checked_in(_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since <= idle_s:
+            return
+        try:
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SELECT 1")
+        except Exception as exc:  # any failure of the ping: this connection is gone
+            raise sa.exc.DisconnectionError(str(exc)) from exc
 
 
 def check_connection(engine: Engine) -> None:

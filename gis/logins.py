@@ -6,7 +6,7 @@ in ``DOTHI_READER_URL`` and ``DOTHI_ANALYST_URL``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import psycopg2
 from sqlalchemy.engine import URL, make_url
@@ -35,12 +35,41 @@ class ApiLogins:
 
     reader: URL
     analyst: URL
+    #: ``host:port`` of streaming replicas the reader may use instead of the primary
+    #: (``DOTHI_DATABASE_READ_URLS``); the analyst (processes, jobs) always uses the primary.
+    replicas: tuple[str, ...] = ()
 
 
 def api_logins(settings: DatabaseSettings, owner: URL) -> ApiLogins:
     """The API's logins to the database of ``owner`` (the URL migrations and loads use)."""
-    if settings.external:
-        return _external(settings)
+    logins = _external(settings) if settings.external else _embedded(settings, owner)
+    return replace(logins, replicas=read_replicas(settings))
+
+
+def read_replicas(settings: DatabaseSettings) -> tuple[str, ...]:
+    """``host:port`` of each URL in ``DOTHI_DATABASE_READ_URLS`` (a clear error for a bad one)."""
+    found = []
+    for number, text in enumerate((settings.database_read_urls or "").split(","), start=1):
+        if not text.strip():
+            continue
+        try:
+            url = make_url(text.strip())
+        except Exception as exc:
+            raise ConfigError(
+                f"DOTHI_DATABASE_READ_URLS, URL {number} không hợp lệ / is not a valid database URL: {exc}",
+                hint="Use comma-separated URLs of the form postgresql://host:5432/dbname",
+            ) from exc
+        if url.get_backend_name() != "postgresql" or not url.host:
+            raise ConfigError(
+                f"DOTHI_DATABASE_READ_URLS, URL {number}: cần máy chủ PostgreSQL / needs a PostgreSQL "
+                f"host (got {url.render_as_string(hide_password=True)!r}).",
+                hint="Use comma-separated URLs of the form postgresql://host:5432/dbname",
+            )
+        found.append(f"{url.host}:{url.port or 5432}")
+    return tuple(found)
+
+
+def _embedded(settings: DatabaseSettings, owner: URL) -> ApiLogins:
     cluster = EmbeddedCluster(settings.data_dir, db_name=settings.db_name)
     # the owner's server address (normally the cluster's; a relay or pooler in front of it, too)
     reader, analyst = (

@@ -81,6 +81,13 @@ class DatabaseSettings(BaseSettings):
     analyst_url: str | None = Field(
         default=None, description="External server: the processes' and jobs' login (member of dothi_analyst)."
     )
+    database_read_urls: str | None = Field(
+        default=None,
+        description=(
+            "PostgreSQL streaming replicas the API's read paths use, comma-separated URLs "
+            "(only host and port are taken: a physical replica has the primary's logins)."
+        ),
+    )
     data_dir: Path = Field(default_factory=_default_data_dir)
     db_name: str = "dothi"
     db_port: int = Field(default=55432, ge=1024, le=65535)

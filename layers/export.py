@@ -26,6 +26,30 @@ from layers.errors import LayerError
 ExportFormat = Literal["gpkg", "geojson", "parquet", "fgb", "csv", "shp"]
 FORMATS: tuple[ExportFormat, ...] = ("gpkg", "geojson", "parquet", "fgb", "csv", "shp")
 _DRIVERS = {"gpkg": "GPKG", "geojson": "GeoJSON", "fgb": "FlatGeobuf"}
+#: File suffixes and the format they mean (``dothi export`` takes the format from the suffix).
+SUFFIXES: dict[str, ExportFormat] = {
+    ".gpkg": "gpkg",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".parquet": "parquet",
+    ".geoparquet": "parquet",
+    ".fgb": "fgb",
+    ".csv": "csv",
+    ".zip": "shp",
+    ".shp": "shp",
+}
+
+
+def format_from_suffix(path: str | Path) -> ExportFormat:
+    """The export format a file name asks for (``wards.gpkg`` → ``gpkg``); LayerError otherwise."""
+    suffix = Path(path).suffix.lower()
+    try:
+        return SUFFIXES[suffix]
+    except KeyError:
+        raise LayerError(
+            f"Cannot tell the export format of {Path(path).name!r} from its suffix {suffix or '(none)'}.",
+            hint=f"Use one of {', '.join(SUFFIXES)} or give --format ({', '.join(FORMATS)}).",
+        ) from None
 
 
 @dataclass
@@ -63,16 +87,32 @@ def _write_shapefile(frame: gpd.GeoDataFrame, path: Path, notes: list[str]) -> N
                 zf.write(part, part.name)
 
 
-def export_layer(engine: Engine, spec: LayerSpec, path: str | Path, *, fmt: str) -> ExportReport:
-    """Write a layer to ``path`` in ``fmt`` (one of :data:`FORMATS`); replaces an existing file."""
-    if fmt not in FORMATS:
-        raise LayerError(f"Unknown export format {fmt!r}.", hint=f"Use one of {', '.join(FORMATS)}.")
+def target(path: str | Path, fmt: str | None) -> tuple[Path, ExportFormat]:
+    """The file to write and its format (``fmt``, else from the suffix); checks both."""
     path = Path(path)
-    if fmt == "shp" and path.suffix.lower() != ".zip":
+    chosen = format_from_suffix(path) if fmt is None else fmt
+    if chosen not in FORMATS:
+        raise LayerError(f"Unknown export format {chosen!r}.", hint=f"Use one of {', '.join(FORMATS)}.")
+    if chosen == "shp" and path.suffix.lower() != ".zip":
         path = path.with_suffix(".zip")
     if not path.parent.exists():
         raise LayerError(f"Cannot write {path}: folder {path.parent} does not exist.")
+    return path, chosen
+
+
+def export_layer(
+    engine: Engine, spec: LayerSpec, path: str | Path, *, fmt: str | None = None
+) -> ExportReport:
+    """Write a layer to ``path`` in ``fmt`` (one of :data:`FORMATS`; by default from the file's
+    suffix); replaces an existing file."""
+    path, fmt = target(path, fmt)
     frame = read_layer(engine, spec)
+    notes = write_frame(frame, path, fmt, name=spec.name)
+    return ExportReport(spec.qualified_name, str(path), fmt, len(frame), notes)
+
+
+def write_frame(frame: gpd.GeoDataFrame, path: Path, fmt: ExportFormat, *, name: str) -> list[str]:
+    """Write ``frame`` (geometry column ``geom``) to ``path`` in ``fmt``; the notes of the write."""
     notes: list[str] = []
     path.unlink(missing_ok=True)
     if fmt == "parquet":
@@ -84,5 +124,5 @@ def export_layer(engine: Engine, spec: LayerSpec, path: str | Path, *, fmt: str)
     elif fmt == "shp":
         _write_shapefile(frame, path, notes)
     else:
-        pyogrio.write_dataframe(frame, path, driver=_DRIVERS[fmt], layer=spec.name)
-    return ExportReport(spec.qualified_name, str(path), fmt, len(frame), notes)
+        pyogrio.write_dataframe(frame, path, driver=_DRIVERS[fmt], layer=name)
+    return notes

@@ -1,10 +1,10 @@
 """Validation of features against their layer declaration, before anything is written.
 
 Checks: CRS present (and transformed to the storage CRS), required attributes, types, allowed values,
-empty geometries, invalid geometries (repaired with ``make_valid`` and reported), geometry type
-(Polygon → MultiPolygon and the like), Z dropped, duplicate ids, and — when a study area is given —
-an extent far outside it.  Every problem names the source, the feature (position and id) and the
-field.
+minimum values, empty geometries, invalid geometries (repaired with ``make_valid`` and reported),
+geometry type (Polygon → MultiPolygon and the like), Z dropped, duplicate ids, and — when a study
+area is given — an extent far outside it.  Every problem names the source, the feature (position
+and id) and the field.
 
 The checks are vectorised (shapely 2 and pandas over whole columns); Python code only runs for the
 features that have a problem or need a repair, so a million clean features validate in seconds.
@@ -135,6 +135,15 @@ def _check_attribute(
     if attr.required:
         for pos in np.flatnonzero(missing)[:_MAX_PROBLEMS]:
             report.problems.append(f"{where(pos)}, field {attr.name!r}: required but empty.")
+    if attr.minimum is not None and attr.type in {"integer", "real"}:
+        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            below = ~missing & ~bad & (numbers < attr.minimum)
+        for pos in np.flatnonzero(below)[:_MAX_PROBLEMS]:
+            report.problems.append(
+                f"{where(pos)}, field {attr.name!r}: {values.iloc[pos]!r} is below the minimum "
+                f"{attr.minimum:g}."
+            )
     if attr.allowed:
         outside = ~values.isin(attr.allowed).to_numpy() & ~missing & ~bad
         allowed = ", ".join(map(str, attr.allowed))

@@ -52,12 +52,35 @@ write("01_quickstart.ipynb", [
          "from_api = gpd.GeoDataFrame.from_features(items['features'], crs='EPSG:4326')\n"
          "assert len(from_api) == len(read_layer(engine, 'admin_units'))\n"
          "from_api[['name_vi', 'vintage']].head()"),
-    md("## 3. A map — Bản đồ\n\nAreas and maps in a metric CRS (UTM 48N), never in degrees."),
-    code("ax = density.to_crs(32648).plot(column='density_per_km2', cmap='OrRd', legend=True,\n"
-         "                                 figsize=(8, 6), edgecolor='grey')\n"
-         "ax.set_title('Mật độ dân số 2019 / Population density 2019 (people/km²)')\n"
+    md("## 3. A map with context — Bản đồ có bối cảnh\n\nClasses by natural breaks (mapclassify), "
+       "with the rivers and canals, the main streets and the ward names from dothi's own layers. "
+       "Maps in a metric CRS (UTM 48N), never in degrees.\n*Phân lớp theo ngắt tự nhiên, kèm sông "
+       "rạch, đường chính và tên phường từ các lớp của dothi.*"),
+    code("water = read_layer(engine, 'water_bodies').to_crs(32648)\n"
+         "roads = read_layer(engine, 'roads').to_crs(32648)\n"
+         "main_roads = roads[roads['road_class'].isin(['primary', 'secondary', 'tertiary', 'trunk'])]\n"
+         "wards_m = density.to_crs(32648)\n"
+         "ax = wards_m.plot(column='density_per_km2', scheme='NaturalBreaks', k=5, cmap='OrRd',\n"
+         "                  legend=True, legend_kwds={'title': 'người/km² · people/km²', 'loc': 'lower left'},\n"
+         "                  figsize=(9, 7), edgecolor='grey', linewidth=0.5)\n"
+         "water.plot(ax=ax, color='#9ecae1', linewidth=0)\n"
+         "main_roads.plot(ax=ax, color='#555555', linewidth=0.6)\n"
+         "for _, ward in wards_m.iterrows():\n"
+         "    point = ward.geom.representative_point()\n"
+         "    ax.annotate(ward['name_vi'], (point.x, point.y), ha='center', fontsize=7)\n"
+         "ax.set_xlim(wards_m.total_bounds[[0, 2]]); ax.set_ylim(wards_m.total_bounds[[1, 3]])\n"
+         "ax.set_title('Mật độ dân số 2019 / Population density 2019')\n"
          "ax.set_axis_off()\n"
          "plt.show()"),
+    md("An interactive map (folium) — *bản đồ tương tác*: `explore()` with the same classes; the "
+       "streets and water as layers you can switch."),
+    code("m = density.explore(column='density_per_km2', scheme='NaturalBreaks', k=5, cmap='OrRd',\n"
+         "                    tooltip=['name_vi', 'density_per_km2'], tiles=None, name='density')\n"
+         "water.to_crs(4326).explore(m=m, color='#6baed6', name='water / sông, kênh')\n"
+         "main_roads.to_crs(4326).explore(m=m, color='#444444', name='main streets / đường chính')\n"
+         "import folium\n"
+         "folium.LayerControl().add_to(m)\n"
+         "m"),
 ])
 
 write("02_indicators_by_ward.ipynb", [

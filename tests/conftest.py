@@ -37,6 +37,29 @@ DEMO_SEED = 2019
 ROOT = Path(__file__).resolve().parents[1]
 
 
+#: The tiers (``make test-fast`` runs only ``pure``): a test's tier follows from what it uses.
+TIERS = ("pure", "db", "http", "browser")
+_BROWSER_FIXTURES = {"browser", "page", "chromium"}
+
+
+def _tier(item: pytest.Item) -> str:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if fixtures & _BROWSER_FIXTURES or "sync_playwright" in vars(getattr(item, "module", None) or object):
+        return "browser"
+    if any(name.endswith("server") for name in fixtures):
+        return "http"
+    if "db_settings" in fixtures:
+        return "db"
+    return "pure"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Give every test its tier unless its module declared one (``pytestmark = pytest.mark.db``)."""
+    for item in items:
+        if not any(item.get_closest_marker(tier) for tier in TIERS):
+            item.add_marker(getattr(pytest.mark, _tier(item)))
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
@@ -159,10 +182,9 @@ def demo_url(db_settings: DatabaseSettings, demo_data_dir: Path) -> Iterator[URL
     ensure_database(url)
     eng = create_engine(url)
     migrate.upgrade(eng, extra_version_dirs=VERSION_DIRS)
-    for bundle in mytho.admin_unit_bundles():
-        load_frame(eng, ADMIN_UNITS, bundle.frame, source=bundle.source, scope=bundle.scope)
+    mytho.load_bundles(eng)  # admin units 2019 and 2025, census series 2009 and 2019
     generate_and_load(eng, demo_data_dir, seed=DEMO_SEED)
-    run_all(eng, data_dir=demo_data_dir, params={"land_use_mix": {"status": "planned"}})
+    run_all(eng, data_dir=demo_data_dir)  # the demo's defaults: every indicator computes
     eng.dispose()
     yield url
 

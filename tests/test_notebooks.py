@@ -44,3 +44,24 @@ def test_notebook_runs(
     client.execute()
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
+
+
+#: Calls that write or publish results (a notebook uses the process result or the pure functions).
+WRITES = (
+    "to_postgis",
+    "run_all(",
+    "compute_and_store",
+    "indicators run",
+    "INSERT ",
+    "UPDATE ",
+    "DELETE ",
+    "load_frame(",
+)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_never_writes_results(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert not [w for w in WRITES if w in code], f"{path.name} writes to the database"
+    assert "DOTHI_API_URL" in code or "API" not in code

@@ -47,6 +47,7 @@ TRANSIT_ACCESS = IndicatorSpec(
     optional_inputs=POPULATION_INPUTS,
     levels=("city", "ward", "grid"),
     value_column="share_pct",
+    precision=1,
     result_columns=SHARE_COLUMNS,
     recipe=transit_access_recipe,
     parameters=(
@@ -98,6 +99,7 @@ HEALTH_ACCESS = IndicatorSpec(
     optional_inputs=POPULATION_INPUTS,
     levels=("city", "ward", "grid"),
     value_column="share_pct",
+    precision=1,
     result_columns=SHARE_COLUMNS,
     recipe=health_access_recipe,
     parameters=(
@@ -138,6 +140,7 @@ HEALTH_BEDS = IndicatorSpec(
     optional_inputs=POPULATION_INPUTS,
     levels=("city", "ward", "grid"),
     value_column="beds_per_1000",
+    precision=2,
     result_columns=(
         POPULATION,
         ResultColumn("beds_in_unit", "real", "Số giường trong đơn vị", "Beds located in the unit", "beds"),
@@ -195,6 +198,7 @@ EDUCATION_ACCESS = IndicatorSpec(
     optional_inputs=POPULATION_INPUTS,
     levels=("city", "ward", "grid"),
     value_column="primary_within_pct",
+    precision=1,
     result_columns=(
         ResultColumn("children_primary", "real", "Trẻ độ tuổi tiểu học", "Primary-age children", "persons"),
         ResultColumn(
@@ -293,6 +297,7 @@ WALKABILITY = IndicatorSpec(
     optional_inputs=POPULATION_INPUTS,
     levels=("city", "ward", "grid"),
     value_column="walkability",
+    precision=2,
     result_columns=(
         POPULATION,
         ResultColumn("walkability", "real", "Chỉ số đi bộ", "Walkability index", "z"),

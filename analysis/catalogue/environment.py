@@ -47,6 +47,7 @@ OPEN_SPACE_SHARE = IndicatorSpec(
     optional_inputs=("land_use", "built_up", "water_bodies"),
     levels=("city", "ward"),
     value_column="open_space_share_pct",
+    precision=1,
     result_columns=(
         ResultColumn("built_up_km2", "real", "Diện tích đất xây dựng", "Built-up area", "km²"),
         ResultColumn("open_space_km2", "real", "Không gian công cộng mở", "Open public space", "km²"),
@@ -99,6 +100,7 @@ OPEN_SPACE_ACCESS = IndicatorSpec(
     optional_inputs=(*POPULATION_INPUTS, "land_use"),
     levels=("city", "ward", "grid"),
     value_column="share_pct",
+    precision=1,
     result_columns=SHARE_COLUMNS,
     recipe=partial(open_space_access_recipe, open_codes=OPEN_CODES),
     parameters=(
@@ -150,6 +152,7 @@ GREEN_AREA = IndicatorSpec(
     optional_inputs=POPULATION_INPUTS,
     levels=("city", "ward"),
     value_column="green_ha_per_100k",
+    precision=1,
     result_columns=(
         POPULATION,
         ResultColumn("green_ha", "real", "Diện tích cây xanh", "Green area", "ha"),
@@ -244,6 +247,7 @@ FLOOD_EXPOSURE = IndicatorSpec(
     optional_inputs=POPULATION_INPUTS,
     levels=("city", "ward", "grid"),
     value_column="population_h1_pct",
+    precision=1,
     result_columns=_flood_columns(),
     recipe=flood_exposure_recipe,
     parameters=(

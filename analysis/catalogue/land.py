@@ -32,6 +32,7 @@ POPULATION_DENSITY = IndicatorSpec(
     inputs=("admin_units",),
     levels=("city", "ward"),
     value_column="density_per_km2",
+    precision=0,
     result_columns=(
         ResultColumn("population", "real", "Dân số", "Population", "persons"),
         ResultColumn("population_method", "text", "Nguồn dân số", "Population method"),
@@ -88,6 +89,7 @@ STREET_NETWORK = IndicatorSpec(
     inputs=("admin_units", "roads"),
     levels=("city", "ward"),
     value_column="intersection_density_per_km2",
+    precision=1,
     result_columns=(
         ResultColumn("area_km2", "real", "Diện tích", "Area", "km²"),
         ResultColumn("intersections", "real", "Số giao lộ (≥3 nhánh)", "Intersections (3+ way)"),
@@ -129,14 +131,15 @@ LAND_USE_MIX = IndicatorSpec(
     title_vi="Mức độ hỗn hợp sử dụng đất (chỉ số entropy)",
     title_en="Land-use mix (entropy index)",
     description_vi=(
-        "Entropy Shannon chuẩn hoá của diện tích các nhóm sử dụng đất hiện trạng (ở, thương mại, "
-        "công cộng, cây xanh, công nghiệp) trong mỗi phường/xã và ô lưới 100 m: 0 = một loại duy nhất, "
-        "1 = các loại bằng nhau."
+        "Entropy Shannon chuẩn hoá của diện tích các nhóm sử dụng đất hiện trạng (nếu không có thì "
+        "quy hoạch) (ở, thương mại, công cộng, cây xanh, công nghiệp) trong mỗi phường/xã và ô lưới "
+        "100 m: 0 = một loại duy nhất, 1 = các loại bằng nhau."
     ),
     description_en=(
-        "Normalised Shannon entropy of the areas of current land-use groups (residential, "
-        "commercial, public, green, industrial) in each ward and 100 m grid cell: 0 = a single use, "
-        "1 = all uses in equal shares. Land-use codes map to groups through the national code list."
+        "Normalised Shannon entropy of the areas of current (else planned) land-use groups "
+        "(residential, commercial, public, green, industrial) in each ward and 100 m grid cell: "
+        "0 = a single use, 1 = all uses in equal shares. Land-use codes map to groups through the "
+        "national code list."
     ),
     theme="land",
     standard="Frank et al. 2004 land-use mix; Global Healthy and Sustainable City Indicators",
@@ -145,12 +148,19 @@ LAND_USE_MIX = IndicatorSpec(
     inputs=("admin_units", "land_use"),
     levels=("city", "ward", "grid"),
     value_column="entropy",
+    precision=3,
     result_columns=(
         ResultColumn(
             "categories_km2", "real", "Diện tích các nhóm xét", "Area of the groups considered", "km²"
         ),
         ResultColumn("categories_present", "real", "Số nhóm có mặt", "Groups present"),
         ResultColumn("entropy", "real", "Chỉ số entropy", "Entropy index", "0–1"),
+        ResultColumn(
+            "land_use_status",
+            "text",
+            "Sử dụng đất đã dùng: hiện trạng hay quy hoạch",
+            "Land use used: current or planned",
+        ),
     ),
     recipe=partial(land_use_mix_recipe, groups={code: info.group for code, info in LAND_USE_CODES.items()}),
     parameters=(
@@ -164,14 +174,17 @@ LAND_USE_MIX = IndicatorSpec(
         Parameter(
             "status",
             "text",
-            "current",
-            "Which land use: current (hiện trạng) or planned (quy hoạch) zones.",
-            "Loại sử dụng đất: hiện trạng (current) hay quy hoạch (planned).",
+            "auto",
+            "Which land use: current (hiện trạng) or planned (quy hoạch) zones; auto = current when "
+            "the layer has current zones, else planned (the land_use_status column says which).",
+            "Loại sử dụng đất: hiện trạng (current), quy hoạch (planned), hoặc auto = hiện trạng nếu "
+            "lớp có khu hiện trạng, nếu không thì quy hoạch (cột land_use_status ghi rõ).",
         ),
     ),
     limitations=(
         "Area-based: a tall mixed-use building on a residential parcel counts as residential. "
-        "Only zones with status = current; water, farmland and streets are outside the default groups. "
+        "Only zones of one status (current, else planned: see land_use_status); water, farmland and "
+        "streets are outside the default groups. "
         "Small grid cells often hold one use only (entropy 0) by construction."
     ),
     keywords_en=("land-use mix", "entropy"),
@@ -199,6 +212,7 @@ BUILDING_FORM = IndicatorSpec(
     inputs=("admin_units", "roads", "buildings"),
     levels=("city", "ward", "block"),
     value_column="far",
+    precision=2,
     result_columns=(
         ResultColumn("area_m2", "real", "Diện tích", "Area", "m²"),
         ResultColumn("footprint_m2", "real", "Diện tích chiếm đất", "Building footprint", "m²"),
@@ -241,17 +255,21 @@ SDG_11_3_1 = IndicatorSpec(
     title_vi="Tỷ lệ tốc độ tiêu thụ đất trên tốc độ tăng dân số (SDG 11.3.1) và đất xây dựng trên người",
     title_en="Ratio of land consumption rate to population growth rate (SDG 11.3.1); built-up per capita",
     description_vi=(
-        "Tốc độ tăng đất xây dựng (logarit, mỗi năm) giữa hai năm của lớp built_up, chia cho tốc độ "
-        "tăng dân số (logarit, mỗi năm) giữa hai thời điểm; và diện tích đất xây dựng trên mỗi người. "
-        "Tốc độ tăng dân số chỉ tính cho toàn thành phố khi có dân số năm đầu (tham số), ví dụ Mỹ Tho: "
-        "Tổng điều tra 2009 = 188.881 người (17 đơn vị năm 2019)."
+        "Tốc độ tăng đất xây dựng (logarit, mỗi năm) giữa hai kỳ của lớp built_up, chia cho tốc độ "
+        "tăng dân số (logarit, mỗi năm) giữa hai kỳ Tổng điều tra (chuỗi dân số land.population_census, "
+        "Mỹ Tho: 2009 và 2019), cho từng phường/xã và toàn thành phố; và diện tích đất xây dựng trên "
+        "mỗi người. Mỗi năm điều tra được ghép với kỳ đất xây dựng gần nhất (cùng năm nếu có), cột "
+        "pairing ghi rõ. Khi tỷ số không xác định (không có đất xây dựng, dân số bằng 0 hoặc không đổi, "
+        "thiếu số liệu) giá trị để trống và cột reason_vi/reason_en nêu lý do."
     ),
     description_en=(
-        "Annual logarithmic growth rate of the built-up area between two years of the built_up "
-        "raster, over the annual logarithmic growth rate of the population between two dates; and "
-        "built-up area per person. The population growth rate is computed for the whole city when "
-        "the start population is given as a parameter (e.g. Mỹ Tho: 2009 census = 188,881 people in "
-        "the 17 units of 2019). The current population comes from the population points."
+        "Annual logarithmic growth rate of the built-up area between two epochs of the built_up "
+        "raster, over the annual logarithmic growth rate of the population between two censuses "
+        "(the time series land.population_census; Mỹ Tho: 2009 and 2019), for each ward and the whole "
+        "city; and built-up area per person. Each census year is paired with the nearest built-up "
+        "epoch (the same year when loaded); the pairing column says which. Where the ratio is "
+        "undefined (no built-up area, population zero or unchanged, data missing) the value is empty "
+        "and reason_vi/reason_en say why."
     ),
     theme="land",
     standard="SDG indicator 11.3.1 (UN-Habitat metadata, logarithmic rates)",
@@ -261,20 +279,39 @@ SDG_11_3_1 = IndicatorSpec(
         "built-up per capita = Urb_t2 / Pop_y2"
     ),
     inputs=("admin_units", "built_up"),
-    optional_inputs=POPULATION_INPUTS,
+    optional_inputs=("population_census", *POPULATION_INPUTS),
     levels=("city", "ward"),
     value_column="lcrpgr",
+    precision=2,
     result_columns=(
         ResultColumn("year_start", "integer", "Năm đầu (đất xây dựng)", "Start year (built-up)"),
         ResultColumn("year_end", "integer", "Năm cuối (đất xây dựng)", "End year (built-up)"),
+        ResultColumn("census_year_start", "integer", "Năm điều tra đầu", "Start census year"),
+        ResultColumn("census_year_end", "integer", "Năm điều tra cuối", "End census year"),
         ResultColumn("built_up_t1_km2", "real", "Đất xây dựng năm đầu", "Built-up area, start", "km²"),
         ResultColumn("built_up_t2_km2", "real", "Đất xây dựng năm cuối", "Built-up area, end", "km²"),
-        ResultColumn("population", "real", "Dân số hiện tại", "Current population", "persons"),
+        ResultColumn(
+            "population_t1", "real", "Dân số năm điều tra đầu", "Population, start census", "persons"
+        ),
+        ResultColumn(
+            "population",
+            "real",
+            "Dân số năm điều tra cuối (hoặc hiện tại)",
+            "Population, end census (else current)",
+            "persons",
+        ),
         ResultColumn("built_up_per_capita_m2", "real", "Đất xây dựng / người", "Built-up per capita", "m²"),
         ResultColumn("lcr_pct", "real", "Tốc độ tiêu thụ đất", "Land consumption rate", "%/year"),
         ResultColumn("pgr_pct", "real", "Tốc độ tăng dân số", "Population growth rate", "%/year"),
         ResultColumn("lcrpgr", "real", "LCRPGR", "LCRPGR"),
         ResultColumn("population_source", "text", "Nguồn dân số", "Population source"),
+        ResultColumn(
+            "pairing", "text", "Ghép năm (đất xây dựng ↔ điều tra)", "Years paired (built-up ↔ census)"
+        ),
+        ResultColumn("reason_vi", "text", "Lý do không có giá trị", "Why there is no value (Vietnamese)"),
+        ResultColumn(
+            "reason_en", "text", "Lý do không có giá trị (tiếng Anh)", "Why there is no value (English)"
+        ),
     ),
     recipe=lcrpgr_recipe,
     parameters=(
@@ -282,8 +319,10 @@ SDG_11_3_1 = IndicatorSpec(
             "year_start",
             "integer",
             None,
-            "First built_up year (default: the earliest loaded).",
-            "Năm đầu của lớp built_up (mặc định: năm sớm nhất).",
+            "First built_up epoch (default: the epoch nearest to the start census; without a census "
+            "series the earliest loaded).",
+            "Kỳ đầu của lớp built_up (mặc định: kỳ gần năm điều tra đầu nhất; nếu không có chuỗi dân "
+            "số thì kỳ sớm nhất).",
             minimum=1900,
             maximum=2100,
         ),
@@ -291,47 +330,43 @@ SDG_11_3_1 = IndicatorSpec(
             "year_end",
             "integer",
             None,
-            "Last built_up year (default: the latest loaded).",
-            "Năm cuối của lớp built_up (mặc định: năm gần nhất).",
+            "Last built_up epoch (default: the epoch nearest to the end census; without a census "
+            "series the latest loaded).",
+            "Kỳ cuối của lớp built_up (mặc định: kỳ gần năm điều tra cuối nhất; nếu không có chuỗi dân "
+            "số thì kỳ gần nhất).",
             minimum=1900,
             maximum=2100,
         ),
         Parameter(
-            "population_start",
-            "number",
-            None,
-            "City population at the start date (e.g. 188881 for Mỹ Tho's 2009 census); without it "
-            "PGR and LCRPGR are left empty.",
-            "Dân số toàn thành phố năm đầu (ví dụ 188881, Tổng điều tra 2009 của Mỹ Tho).",
-            minimum=1,
-            maximum=1e9,
-        ),
-        Parameter(
-            "population_start_year",
+            "census_year_start",
             "integer",
             None,
-            "Year of population_start (e.g. 2009).",
-            "Năm của dân số năm đầu (ví dụ 2009).",
+            "Start census of land.population_census (default: the earliest, e.g. 2009).",
+            "Kỳ điều tra đầu trong land.population_census (mặc định: sớm nhất, ví dụ 2009).",
             minimum=1900,
             maximum=2100,
         ),
         Parameter(
-            "population_end_year",
+            "census_year_end",
             "integer",
             None,
-            "Year of the current population (default: the population grid's year, else the census "
-            "year of the admin units).",
-            "Năm của dân số hiện tại (mặc định: năm của lưới dân số, hoặc năm điều tra).",
+            "End census of land.population_census (default: the latest, e.g. 2019).",
+            "Kỳ điều tra cuối trong land.population_census (mặc định: gần nhất, ví dụ 2019).",
             minimum=1900,
             maximum=2100,
         ),
     ),
     limitations=(
-        "Ward PGR needs ward populations at two dates, which land.admin_units does not hold (the "
-        "2009 census is in the source file, not the table): wards get LCR and built-up per capita "
-        "only. Built-up cells are assigned to units by their centre; the raster must be in a "
-        "metric CRS. LCRPGR is undefined when the population does not change."
+        "The 2009 counts belong to the 2009 census units and are attached to the same-coded units' "
+        "outlines of about 2013–2015 (censusVN2009): a boundary change between the censuses would "
+        "move people between wards unseen (the city total is unaffected). The five 2025 wards have "
+        "no census: both counts are areal estimates from the 17 units of 2019. Built-up epochs and "
+        "census years are paired, not interpolated: with GHSL epochs (2010, 2020) each rate is "
+        "annual over its own period. A negative PGR (wards that lost population) gives a negative "
+        "LCRPGR: built-up grew while population fell. Built-up cells are assigned to units by their "
+        "centre; the raster must be in a metric CRS. Without land.population_census only LCR and "
+        "built-up per capita (current population) are computed."
     ),
-    keywords_en=("SDG 11.3.1", "land consumption", "urban expansion"),
-    keywords_vi=("tiêu thụ đất", "đô thị hoá"),
+    keywords_en=("SDG 11.3.1", "land consumption", "urban expansion", "population growth"),
+    keywords_vi=("tiêu thụ đất", "đô thị hoá", "tăng dân số"),
 )

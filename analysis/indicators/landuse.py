@@ -50,26 +50,46 @@ def mix_entropy(areas: pd.DataFrame, categories: Sequence[str]) -> pd.Series:
     return entropy.where(total > 0)
 
 
+def land_use_status(land: pd.DataFrame, requested: str) -> str:
+    """The land use to measure: ``current`` or ``planned`` as asked, or for ``auto`` the current
+    zones when the layer has any, else the planned ones (the result's ``land_use_status`` says which).
+
+    Examples
+    --------
+    >>> land_use_status(pd.DataFrame({"status": ["planned"]}), "auto")
+    'planned'
+    """
+    if requested not in ("auto", "current", "planned"):
+        raise ValueError(f"land_use_mix.status={requested!r}: use auto, current or planned")
+    present = set(land["status"].dropna())
+    if requested == "auto":
+        if not present:
+            raise ValueError("layer land.land_use has no zone with a status")
+        return "current" if "current" in present else "planned"
+    if requested not in present:
+        other = "planned" if requested == "current" else "current"
+        raise ValueError(
+            f"layer land.land_use has no zone with status = {requested!r}; "
+            f"for the {other} land use run with --param land_use_mix.status={other} (or auto)"
+        )
+    return requested
+
+
 def land_use_mix_recipe(
     inputs: Inputs, params: dict[str, Any], *, groups: Mapping[str, str] | None = None
 ) -> gpd.GeoDataFrame:
     """Entropy of current (or planned) land-use groups per ward, city and 100 m grid cell.
+
+    ``status`` ``auto`` (the default) measures the current land use when the layer has any
+    current zone, else the planned one.
 
     ``groups`` maps land-use codes to groups (bound by the registry from the land-use code list).
     """
     units = inputs["admin_units"]
     land = inputs["land_use"]
     require_metric(land.crs, what="layer land.land_use")
-    status = str(params.get("status", "current"))
-    if status not in ("current", "planned"):
-        raise ValueError(f"land_use_mix.status={status!r}: use current or planned")
+    status = land_use_status(land, str(params.get("status", "auto")))
     land = land[land["status"] == status]
-    if land.empty:
-        other = "planned" if status == "current" else "current"
-        raise ValueError(
-            f"layer land.land_use has no zone with status = {status!r}; "
-            f"for the {other} land use run with --param land_use_mix.status={other}"
-        )
     land = land.assign(group=land["code"].map(groups or {}).fillna(land["code"]))
     cats = [c.strip() for c in str(params["categories"]).split(",") if c.strip()]
     if len(cats) < 2:
@@ -83,6 +103,7 @@ def land_use_mix_recipe(
                 "categories_km2": (total / 1e6).to_numpy(),
                 "categories_present": (table > 0).sum(axis=1).to_numpy(),
                 "entropy": mix_entropy(table, cats).to_numpy(),
+                "land_use_status": status,
             }
         )
 

@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from analysis.indicators.density import areal_interpolation, city_density, population_density
+from analysis.indicators.reporting import city_names
 
 
 def _census_vintage(units: gpd.GeoDataFrame, requested: int | None) -> int:
@@ -73,8 +74,8 @@ def population_density_recipe(
                 "level": "city",
                 "unit_id": f"{int(vintage)}-city",
                 "vintage": int(vintage),
-                "name_vi": "Toàn thành phố",
-                "name_en": "Whole city",
+                "name_vi": city_names(int(vintage))[0],
+                "name_en": city_names(int(vintage))[1],
                 "population": city["population"],
                 "population_method": method[group.index[0]],
                 "area_km2": city["area_km2"],

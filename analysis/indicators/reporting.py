@@ -74,12 +74,21 @@ def ward_and_city_rows(units: gpd.GeoDataFrame, sums: pd.DataFrame, finish: Fini
                 "city",
                 [f"{int(vintage)}-city"],
                 int(vintage),
-                ("Toàn thành phố", "Whole city"),
+                city_names(int(vintage)),
                 finish(city),
                 [group.geometry.union_all()],
             )
         )
     return out
+
+
+def city_names(vintage: int) -> tuple[str, str]:
+    """The city row's names, saying which boundary vintage it sums (one city row per vintage).
+
+    >>> city_names(2025)
+    ('Toàn thành phố (ranh giới 2025)', 'Whole city (2025 boundaries)')
+    """
+    return f"Toàn thành phố (ranh giới {vintage})", f"Whole city ({vintage} boundaries)"
 
 
 def point_sums_by_unit(

@@ -1,5 +1,5 @@
 -- The COG files of the requested raster layers (qualified names), oldest year first.
-SELECT layer, year, path, crs, checksum, load_id
+SELECT layer, year, path, crs, checksum, load_id, synthetic
 FROM catalog.rasters
 WHERE layer = ANY(%(layers)s)
 ORDER BY layer, year NULLS FIRST

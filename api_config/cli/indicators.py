@@ -56,9 +56,27 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
 @click.option("--only", help="Comma-separated indicator ids (default: all).")
 @click.option("--param", "param", multiple=True, help="ID.name=value, repeatable.")
 @click.option("--force", is_flag=True, help="Recompute even when nothing changed.")
+@click.option(
+    "--allow-skip",
+    is_flag=True,
+    help="Exit 0 even when some indicators were skipped (inputs missing or unusable).",
+)
 @pass_app
-def indicators_run(app: App, only: str | None, param: tuple[str, ...], force: bool) -> None:
-    """Compute indicators and store results with provenance (no-op when nothing changed)."""
+def indicators_run(app: App, only: str | None, param: tuple[str, ...], force: bool, allow_skip: bool) -> None:
+    """Compute indicators and store results with provenance (no-op when nothing changed).
+
+    Without --only every indicator runs; one whose inputs are missing or cannot support it is
+    skipped with the reason, the others still run.
+
+    \b
+    Exit codes / mã thoát:
+      0   every indicator computed or unchanged (or skips allowed with --allow-skip)
+      23  one or more indicators skipped (the reasons are printed)
+      20  an indicator failed (with --only)
+      21  a bad parameter (--param)
+      22  an input layer is missing or empty (with --only)
+    """
+    from analysis.errors import SkippedIndicatorsError
     from analysis.registry import get_indicator
     from analysis.runner import run_all
 
@@ -74,27 +92,42 @@ def indicators_run(app: App, only: str | None, param: tuple[str, ...], force: bo
         progress=app.progress,
     )
     app.output([r.__dict__ for r in reports], "\n".join(r.summary() for r in reports))
+    skipped = [r.indicator_id for r in reports if r.skipped]
+    if skipped and not allow_skip:
+        raise SkippedIndicatorsError(
+            f"{len(skipped)} chỉ số bị bỏ qua / indicator(s) skipped: {', '.join(skipped)}.",
+            hint="Load the missing layers (see the reasons above), or pass --allow-skip to accept it.",
+        )
 
 
-def _value(value: Any) -> str:
-    return f"{value:>12,.2f}" if value is not None else f"{'—':>12}"
+def _value(value: Any, digits: int = 2) -> str:
+    return f"{value:>12,.{digits}f}" if value is not None else f"{'—':>12}"
 
 
 def _show_text(spec: Any, rows: list[dict[str, Any]], limit: int) -> str:
+    from layers.notices import SYNTHETIC_RESULT
+
+    digits = spec.precision
     lines = [f"{spec.title_en} / {spec.title_vi} [{spec.unit}]"]
+    if any(r.get("synthetic") for r in rows):
+        lines.append(f"  ! {SYNTHETIC_RESULT['vi']} / {SYNTHETIC_RESULT['en']}")
     named = [r for r in rows if r["level"] in ("city", "ward")]
-    lines += [f"  {r['level']:<5} {r['name_vi'] or r['unit_id']:<28} {_value(r['value'])}" for r in named]
+    lines += [
+        f"  {r['level']:<5} {_vintage(r['vintage'])} {r['name_vi'] or r['unit_id']:<34} "
+        f"{_value(r['value'], digits)}"
+        for r in named
+    ]
     for small in ("grid", "block"):
         cells = [r for r in rows if r["level"] == small]
         values = sorted(r["value"] for r in cells if r["value"] is not None)
         if values:
             lines.append(
                 f"  {small:<5} {len(cells)} {'cells' if small == 'grid' else 'blocks'}: "
-                f"min {values[0]:,.2f}, "
-                f"median {values[len(values) // 2]:,.2f}, max {values[-1]:,.2f}"
+                f"min {values[0]:,.{digits}f}, "
+                f"median {values[len(values) // 2]:,.{digits}f}, max {values[-1]:,.{digits}f}"
             )
         if cells and not named:
-            lines += [f"  {small:<5} {r['unit_id']:<28} {_value(r['value'])}" for r in cells[:limit]]
+            lines += [f"  {small:<5} {r['unit_id']:<28} {_value(r['value'], digits)}" for r in cells[:limit]]
             if len(cells) > limit:
                 lines.append(f"  … {len(cells) - limit} more (--limit, or --json for all)")
     if not rows:
@@ -102,14 +135,27 @@ def _show_text(spec: Any, rows: list[dict[str, Any]], limit: int) -> str:
     return "\n".join(lines)
 
 
+def _vintage(vintage: int | None) -> str:
+    """The boundary vintage a row belongs to (``ranh giới 2025 / 2025 boundaries``)."""
+    return f"[{vintage}]" if vintage is not None else "      "
+
+
 @indicators.command("show")
 @click.argument("indicator_id")
 @click.option("--level", type=click.Choice(["city", "ward", "grid", "block"]), help="Only this level.")
+@click.option(
+    "--vintage",
+    type=int,
+    help="Only this boundary vintage (year of the ward boundaries, e.g. 2025); each row shows its vintage.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output (all rows).")
 @click.option("--limit", default=20, show_default=True, help="Grid cells / blocks listed in text output.")
 @pass_app
-def indicators_show(app: App, indicator_id: str, level: str | None, as_json: bool, limit: int) -> None:
-    """Show an indicator's current values (city, wards, and a summary of grid cells)."""
+def indicators_show(  # noqa: PLR0917 - click passes each option by name
+    app: App, indicator_id: str, level: str | None, vintage: int | None, as_json: bool, limit: int
+) -> None:
+    """Show an indicator's current values (city and wards with their boundary vintage [year], and a
+    summary of grid cells), rounded to the indicator's precision."""
     from analysis.registry import get_indicator
     from api_config.inventory import indicator_values
 
@@ -119,7 +165,13 @@ def indicators_show(app: App, indicator_id: str, level: str | None, as_json: boo
             f"{spec.id} reports at {', '.join(spec.levels)}, not {level}.", param_hint="--level"
         )
     app.as_json = app.as_json or as_json
-    rows = indicator_values(app.engine(), spec, level=level)
+    rows = indicator_values(app.engine(), spec, level=level, vintage=vintage)
+    if vintage is not None and not rows:
+        raise click.BadParameter(
+            f"{spec.id} has no results for boundary vintage {vintage} / không có kết quả cho ranh giới "
+            f"năm {vintage}.",
+            param_hint="--vintage",
+        )
     app.output(rows, _show_text(spec, rows, limit))
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from api_config.cli.app import App, LazyChoice, cli, pass_app
-from layers.catalog import ADMIN_UNITS, LAYERS, TRANSIT_STOPS, get_layer
+from layers.catalog import LAYERS, TRANSIT_STOPS, get_layer
 
 if TYPE_CHECKING:
     import shapely
@@ -43,7 +43,7 @@ def load(app: App, what: str | None = None) -> None:
                                 [--mode replace|append|upsert] [--force]
       dothi load osm <extract.osm.pbf> [--boundary file]
       dothi load gtfs <feed.zip> [--date YYYY-MM-DD]
-      dothi load mytho          the bundled real Mỹ Tho boundaries and 2019 census
+      dothi load mytho          the bundled real Mỹ Tho boundaries and 2009/2019 censuses
 
     Formats: GeoPackage, GeoJSON, zipped Shapefile, GeoParquet, FlatGeobuf, CSV (lon/lat or WKT
     columns; needs --crs), KML.  Every load is validated first and written in one transaction.
@@ -194,20 +194,15 @@ def load_gtfs(app: App, source: Path, service_date: dt.datetime | None, force: b
 @load.command("mytho")
 @pass_app
 def load_mytho(app: App) -> None:
-    """The bundled real Mỹ Tho boundaries and 2019 census (17 + 5 units)."""
+    """The bundled real Mỹ Tho boundaries (17 + 5 units) and the 2009 and 2019 censuses."""
     _load_mytho(app)
 
 
 def _load_mytho(app: App) -> None:
-    from layers.load import load_frame
     from layers.sources import mytho
 
     started = time.monotonic()
-    reports = [
-        load_frame(app.engine(), ADMIN_UNITS, b.frame, source=b.source, scope=b.scope, progress=app.progress)
-        for b in mytho.admin_unit_bundles()
-    ]
-    _emit(app, reports, started)
+    _emit(app, mytho.load_bundles(app.engine(), progress=app.progress), started)
 
 
 # -- layers ---------------------------------------------------------------------------------
@@ -256,15 +251,40 @@ def _history_line(r: dict[str, Any]) -> str:
 
 
 @cli.command("export")
-@click.argument("layer")
+@click.argument("name")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=LazyChoice("layers.export", "FORMATS"), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=LazyChoice("layers.export", "FORMATS"),
+    help="Output format; by default from PATH's suffix (.gpkg .parquet .csv .geojson .fgb .zip).",
+)
+@click.option("--level", help="Indicators: only this level (city, ward, grid, block…).")
+@click.option("--vintage", type=int, help="Indicators: only this vintage (e.g. 2025 or 2019 wards).")
 @pass_app
-def export(app: App, layer: str, path: Path, fmt: str) -> None:
-    """Write LAYER to PATH (gpkg, geojson, parquet, fgb, csv with WKT, shp as .zip)."""
-    from layers.export import export_layer
+def export(
+    app: App, name: str, path: Path, *, fmt: str | None, level: str | None, vintage: int | None
+) -> None:
+    """Write a layer or an indicator's results to PATH, in the format of its suffix: GeoPackage
+    (.gpkg), GeoParquet (.parquet), CSV with WKT (.csv), GeoJSON, FlatGeobuf, Shapefile (.zip).
 
-    report = export_layer(app.engine(), get_layer(layer), path, fmt=fmt)
+    NAME is a layer (``admin_units``) or an indicator id (``population_density``); an
+    indicator's rows can be narrowed to one ``--level`` and ``--vintage``."""
+    from analysis.registry import INDICATORS
+
+    if name in INDICATORS:
+        from analysis.export import export_indicator
+
+        report = export_indicator(app.engine(), INDICATORS[name], path, fmt=fmt, level=level, vintage=vintage)
+    else:
+        from layers.export import export_layer
+
+        if level is not None or vintage is not None:
+            raise click.BadParameter(
+                f"{name!r} is a layer; --level and --vintage apply to indicator results.",
+                param_hint="--level",
+            )
+        report = export_layer(app.engine(), get_layer(name), path, fmt=fmt)
     text = f"{report.layer}: {report.features} feature(s) written to {report.path} ({report.format})."
     text += "".join(f"\n  note: {n}" for n in report.notes)
     app.output(report.__dict__, text)

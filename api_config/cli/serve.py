@@ -10,7 +10,6 @@ import click
 from api_config.cli.app import App, cli, pass_app
 from api_config.cli.db import up
 from api_config.cli.demo_data import DEFAULT_SEED
-from layers.catalog import ADMIN_UNITS
 
 
 @cli.group()
@@ -53,7 +52,7 @@ def _print_urls(app: App) -> None:
         f"  Danh sách lớp / collections:             {base}/collections\n"
         f"  Phường, xã / wards:                      {base}/collections/admin_units/items?f=html\n"
         f"  Mật độ dân số / population density:      "
-        f"{base}/collections/population_density/items?f=html\n"
+        f"{base}/collections/population_density-ward-2025/items?f=html\n"
         f"  Bản đồ công cộng / public web map:       {base}/map/\n"
         f"  Tài liệu API / OpenAPI:                  {base}/openapi\n"
         "  Chạy tiến trình cần khoá API / running processes needs an API key:\n"
@@ -80,7 +79,6 @@ def demo(app: App, seed: int, no_serve: bool) -> None:
     computed, QGIS styles stored, API served.  Later runs reuse what is there."""
     from analysis.runner import run_all
     from api_config.qgis.store import write_styles
-    from layers.load import load_frame
     from layers.sources import mytho
     from layers.synthetic.generate import generate_and_load
 
@@ -88,20 +86,17 @@ def demo(app: App, seed: int, no_serve: bool) -> None:
     app.say("1/6 Cơ sở dữ liệu / database")
     ctx.invoke(up)
     engine = app.engine()
-    app.say("2/6 Dữ liệu thật / real data: Mỹ Tho wards 2019 (census) and 2025")
-    for bundle in mytho.admin_unit_bundles():
-        report = load_frame(
-            engine, ADMIN_UNITS, bundle.frame, source=bundle.source, scope=bundle.scope, progress=app.progress
-        )
+    app.say("2/6 Dữ liệu thật / real data: Mỹ Tho wards 2019 and 2025, censuses 2009 and 2019")
+    for report in mytho.load_bundles(engine, progress=app.progress):
         app.say("  " + report.summary())
     app.say(f"3/6 Dữ liệu tổng hợp / synthetic data for the missing layers (seed {seed})")
     generated = generate_and_load(engine, app.db.data_dir, seed=seed, progress=app.progress)
     for line in generated.lines():
         app.say("  " + line)
     app.say("4/6 Tính chỉ số / computing indicators")
-    # the demo's land-use layer is a plan (there is no current land-use survey of Mỹ Tho)
-    params = {"land_use_mix": {"status": "planned"}}
-    for run in run_all(engine, data_dir=app.db.data_dir, params=params, progress=app.progress):
+    # every indicator's defaults fit the demo's data (land_use_mix takes the planned land use
+    # when there is no current one); a skip is reported, the demo goes on
+    for run in run_all(engine, data_dir=app.db.data_dir, progress=app.progress):
         app.say("  " + run.summary())
     app.say("5/6 Kiểu hiển thị QGIS / QGIS styles in the database")
     styles = write_styles(engine)

@@ -26,6 +26,7 @@ from analysis.errors import IndicatorError
 from analysis.registry import IndicatorSpec, Parameter, get_indicator
 from analysis.runner import compute_indicator, published_run
 from analysis.tables import KEY_COLUMNS
+from analysis.units import unit_vi
 from api_config.providers.db import engine_for
 from api_config.security.identity import current
 
@@ -89,7 +90,7 @@ def process_metadata(spec: IndicatorSpec, collection_url: str | None = None) -> 
         "outputs": {
             "result": {
                 "title": {"vi": "Kết quả", "en": "Result"},
-                "description": {"vi": f"Đơn vị: {spec.unit}", "en": f"Unit: {spec.unit}"},
+                "description": {"vi": f"Đơn vị: {unit_vi(spec.unit)}", "en": f"Unit: {spec.unit}"},
                 "schema": {"type": "object", "contentMediaType": "application/geo+json"},
             }
         },

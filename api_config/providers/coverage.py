@@ -65,6 +65,15 @@ class LimitedRasterioProvider(RasterioProvider):
         super().__init__(provider_def)
         self.max_cells = int((self.options or {}).get("max_cells", DEFAULT_MAX_CELLS))
 
+    def _get_coverage_properties(self) -> dict[str, Any]:
+        """pygeoapi's properties with the CRS named by its EPSG URI: pygeoapi 0.24 writes
+        ``…/def/crs/OGC/1.3/<code>``, which no registry defines (CRS84 stays OGC/1.3/CRS84)."""
+        properties: dict[str, Any] = super()._get_coverage_properties()
+        crs = self._data.crs
+        if crs is not None and crs.is_projected and crs.to_epsg() is not None:
+            properties["bbox_crs"] = f"http://www.opengis.net/def/crs/EPSG/0/{crs.to_epsg()}"
+        return properties
+
     def pixel_bounds(
         self, *, bbox: list[float] | None, subsets: dict[str, Any], bbox_crs: int
     ) -> tuple[tuple[float, float, float, float], int, int] | None:

@@ -86,6 +86,8 @@ class PostGISTileProvider(MVTPostgreSQLProvider):
         self._fields = {name: f.type for name, f in self.info.fields.items()}
         self.cache = process_cache(float(options.get("cache_mb", 0)))
         self.table_key = f"{self.info.schema}.{self.info.table}"
+        #: the table whose change version says whether a cached tile is current (a view's base table)
+        self.version_key = self.info.version_table
 
     def get_fields(self) -> dict[str, Any]:
         return self._fields
@@ -133,12 +135,12 @@ class PostGISTileProvider(MVTPostgreSQLProvider):
             "buffer": BUFFER,
             "cap": self.max_features,
             "layer": layer,
-            "table_key": self.table_key,
+            "table_key": self.version_key,
         }
         with PooledCursor(self.engine) as cur:
             cacheable = False
             if self.cache is not None:
-                cur.execute(load_sql("api_config.providers", "data_version"), {"table": self.table_key})
+                cur.execute(load_sql("api_config.providers", "data_version"), {"table": self.version_key})
                 version = cur.fetchone()[0]
                 cacheable = version is not None
                 if cacheable:

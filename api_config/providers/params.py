@@ -95,4 +95,6 @@ def property_clause(
         )
     key = f"qp{len(params)}"
     params[key] = coerce(name, value, field)
+    if field.type == "array":  # a list property matches when it holds the value
+        return sql.SQL("{} = ANY(t.{})").format(sql.Placeholder(key), sql.Identifier(name))
     return sql.SQL("t.{} = {}").format(sql.Identifier(name), sql.Placeholder(key))

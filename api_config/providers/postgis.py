@@ -46,7 +46,8 @@ from api_config.limits.budget import current as request_budget
 from api_config.providers import params as qp
 from api_config.providers.cql import FilterError, SqlFilter
 from api_config.providers.crs import OutputCrs, output_crs
-from api_config.providers.db import engine_for
+from api_config.providers.db import engine_for, is_read_only
+from api_config.providers.failover import FailoverCursor
 from api_config.providers.tables import TableInfo, describe
 from gis.sqlfiles import load_sql
 
@@ -232,6 +233,8 @@ class PostGISProvider(BaseProvider):
                 raise invalid(f"Parameter 'sortby': unknown property {name!r}.")
             direction = "DESC NULLS LAST" if item.get("order") == "-" else "ASC NULLS LAST"
             keys.append(sql.SQL("t.{} {}").format(sql.Identifier(name), sql.SQL(direction)))
+        if self.info.level_order:
+            keys.append(sql.SQL(load_sql("api_config.providers", "level_order")))
         keys.append(sql.SQL("t.{}").format(sql.Identifier(self.id_field)))
         return sql.SQL(", ").join(keys)
 
@@ -312,6 +315,14 @@ class PooledCursor:
         self.budgeted: BudgetCursor | None = None
 
     def __enter__(self) -> Any:
+        self._connect()
+        active = self._active()
+        if not is_read_only(self.engine):
+            return active
+        # reads run again once on a new connection when theirs was lost (a replica went away)
+        return FailoverCursor(active, self.conn, self._reconnect)
+
+    def _connect(self) -> None:
         try:
             self.conn = self.engine.raw_connection()
         except Exception as exc:
@@ -320,10 +331,15 @@ class PooledCursor:
             raise
         self.cur = self.conn.cursor()
         budget = request_budget()
-        if budget is None:
-            return self.cur
-        self.budgeted = BudgetCursor(self.cur, budget)
-        return self.budgeted
+        self.budgeted = BudgetCursor(self.cur, budget) if budget is not None else None
+
+    def _active(self) -> Any:
+        return self.budgeted if self.budgeted is not None else self.cur
+
+    def _reconnect(self, lost: BaseException) -> tuple[Any, Any]:
+        self.conn.invalidate(lost)
+        self._connect()
+        return self._active(), self.conn
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
         exhausted = self.budgeted is not None and self.budgeted.exhausted()

@@ -14,6 +14,7 @@ from typing import Any
 
 from pygeoapi.provider.base import BaseProvider, ProviderItemNotFoundError, SchemaType
 
+from analysis.provenance import ResultProvenance, result_provenance
 from analysis.registry import INDICATORS, IndicatorSpec
 from api_config.providers.db import engine_for
 from api_config.providers.params import coerce
@@ -21,6 +22,7 @@ from api_config.providers.postgis import PooledCursor, invalid
 from api_config.providers.tables import Field
 from gis.sqlfiles import load_sql
 from layers.catalog import LAYERS, RASTERS, LayerSpec, RasterSpec
+from layers.notices import SYNTHETIC_RESULT
 
 _FIELDS = {
     "type": Field("type", "string", "Loại", "Record type"),
@@ -76,8 +78,18 @@ def _indicator(spec: IndicatorSpec) -> dict[str, Any]:
         "formula": spec.formula,
         "unit": spec.unit,
         "inputs": list(spec.inputs),
-        "synthetic": None,
     }
+
+
+def _with_results(record: dict[str, Any], provenance: ResultProvenance | None) -> None:
+    """Whether the indicator's published results were computed from generated data (false when
+    nothing is published), which layers, and the notice in both languages."""
+    record["published"] = provenance is not None
+    record["synthetic"] = bool(provenance and provenance.synthetic)
+    record["synthetic_inputs"] = list(provenance.synthetic_inputs) if provenance else []
+    if record["synthetic"]:
+        record["notice"] = f"{SYNTHETIC_RESULT['vi']} / {SYNTHETIC_RESULT['en']}"
+        record["description"] = f"{record['notice']}\n\n{record['description']}"
 
 
 class CatalogueProvider(BaseProvider):
@@ -102,9 +114,15 @@ class CatalogueProvider(BaseProvider):
             cur.execute(load_sql("api_config", "layer_inventory"))
             return {row[0]: row for row in cur.fetchall()}
 
+    def _results(self) -> dict[str, ResultProvenance | None]:
+        """The synthetic status of every indicator's published results."""
+        with PooledCursor(self.engine) as cur:
+            return {f"indicator-{spec.id}": result_provenance(cur, spec) for spec in INDICATORS.values()}
+
     def records(self) -> list[dict[str, Any]]:
         """Every record as a GeoJSON feature (no geometry: the extents are on the collections)."""
         loads = self._provenance()
+        results = self._results()
         props = [
             *map(_layer, LAYERS.values()),
             *map(_raster, RASTERS.values()),
@@ -117,6 +135,8 @@ class CatalogueProvider(BaseProvider):
                 p["updated"] = load[1].isoformat(timespec="seconds")
                 p["provenance"] = {"source": load[2], "layer_version": load[3], "synthetic": load[4]}
                 p["synthetic"] = bool(load[4])
+            if p["type"] == "indicator":
+                _with_results(p, results.get(p["id"]))
             p.setdefault("synthetic", None)
             out.append({"type": "Feature", "id": p["id"], "geometry": None, "properties": p})
         return out

@@ -7,12 +7,13 @@ English) and the time dimension all come from the one declaration of the layer o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
 import sqlalchemy as sa
 
+from analysis.levels import parse_collection_id
 from analysis.registry import get_indicator
 from analysis.tables import result_table
 from layers.catalog import COMMON_COLUMNS, get_layer
@@ -50,6 +51,14 @@ class TableInfo:
     geometry_type: str
     fields: dict[str, Field]
     time_field: str | None
+    base_table: str | None = None
+    """``schema.table`` whose change version keys the tile cache (a view's base table)."""
+    level_order: bool = False
+    """Order items wards first (newest vintage first), then the city, then grid cells."""
+
+    @property
+    def version_table(self) -> str:
+        return self.base_table or f"{self.schema}.{self.table}"
 
 
 def _field(column: sa.Column[object], titles: Titles) -> Field:
@@ -60,6 +69,8 @@ def _field(column: sa.Column[object], titles: Titles) -> Field:
         json_type = "number"
     elif isinstance(column.type, sa.Boolean):
         json_type = "boolean"
+    elif isinstance(column.type, sa.ARRAY):
+        json_type = "array"
     elif isinstance(column.type, sa.Date):
         json_type, fmt = "string", "date"
     vi, en, unit = titles.get(column.name, (column.name, column.name, None))
@@ -81,6 +92,15 @@ def describe(kind: Kind, name: str) -> TableInfo:
         info = _info(table_for(spec), spec.id_field, spec.geometry, titles)
         enums = {a.name: a.allowed for a in spec.attributes if a.allowed}
         return _with_enums(info, enums)
+    view = parse_collection_id(name)
+    if view is not None:
+        combined = describe(kind, view.spec.id)
+        return replace(
+            combined,
+            table=view.view,
+            base_table=f"{combined.schema}.{combined.table}",
+            level_order=view.level == "city",
+        )
     ind = get_indicator(name)
     titles = {c.name: (c.title_vi, c.title_en, c.unit) for c in ind.result_columns}
     titles |= {
@@ -91,8 +111,11 @@ def describe(kind: Kind, name: str) -> TableInfo:
         "vintage": ("Năm ranh giới", "Boundary vintage", None),
         "name_vi": ("Tên (tiếng Việt)", "Name (Vietnamese)", None),
         "name_en": ("Tên (tiếng Anh)", "Name (English)", None),
+        "synthetic": ("Tính từ dữ liệu tổng hợp", "Computed from synthetic data", None),
+        "synthetic_inputs": ("Lớp đầu vào tổng hợp", "Synthetic input layers", None),
     }
-    return _with_enums(_info(result_table(ind), "result_id", "MultiPolygon", titles), {"level": ind.levels})
+    info = _info(result_table(ind), "result_id", "MultiPolygon", titles)
+    return replace(_with_enums(info, {"level": ind.levels}), level_order=True)
 
 
 def _with_enums(info: TableInfo, enums: Mapping[str, tuple[str | int, ...] | None]) -> TableInfo:
@@ -100,4 +123,4 @@ def _with_enums(info: TableInfo, enums: Mapping[str, tuple[str | int, ...] | Non
         name: Field(f.name, f.type, f.title_vi, f.title_en, f.format, f.unit, enums.get(name))
         for name, f in info.fields.items()
     }
-    return TableInfo(info.schema, info.table, info.id_field, info.geometry_type, fields, info.time_field)
+    return replace(info, fields=fields)

@@ -29,7 +29,14 @@ from layers.catalog.infrastructure import (
     TRANSIT_STOPS,
     UTILITIES,
 )
-from layers.catalog.land import ADMIN_UNITS, BUILDINGS, LAND_LAYERS, LAND_USE, PARCELS
+from layers.catalog.land import (
+    ADMIN_UNITS,
+    BUILDINGS,
+    LAND_LAYERS,
+    LAND_USE,
+    PARCELS,
+    POPULATION_CENSUS,
+)
 from layers.catalog.landuse_codes import LAND_USE_CODES
 from layers.catalog.types import COMMON_COLUMNS, Attribute, LayerSpec, RasterSpec, StyleHint
 from layers.errors import UnknownLayerError
@@ -79,6 +86,7 @@ __all__ = [
     "LAYERS",
     "MARKETS",
     "PARCELS",
+    "POPULATION_CENSUS",
     "POPULATION_GRID",
     "PUBLIC_FACILITIES",
     "RASTERS",

@@ -78,6 +78,68 @@ ADMIN_UNITS = LayerSpec(
     style=StyleHint(fill="#f2efe9", stroke="#7a4b94", stroke_width=0.8, label="name_vi"),
 )
 
+POPULATION_CENSUS = LayerSpec(
+    name="population_census",
+    domain="land",
+    geometry="MultiPolygon",
+    id_field="census_unit_id",
+    attributes=(
+        A(
+            "census_unit_id",
+            "text",
+            "Mã (năm điều tra – mã đơn vị)",
+            "Id (census year – unit code)",
+            required=True,
+            description_en="'<census_year>-<code>', unique across censuses",
+        ),
+        A(
+            "code",
+            "text",
+            "Mã hành chính",
+            "Administrative code",
+            required=True,
+            description_en="Code of the unit in land.admin_units (same vintage)",
+        ),
+        A(
+            "vintage",
+            "integer",
+            "Năm ranh giới",
+            "Boundary vintage",
+            required=True,
+            description_en="Vintage of land.admin_units whose code and outline the count is attached to",
+        ),
+        A(
+            "census_year",
+            "integer",
+            "Năm điều tra",
+            "Census year",
+            required=True,
+            description_en="Year of the population and housing census",
+        ),
+        A("name_vi", "text", "Tên (tiếng Việt)", "Name (Vietnamese)", required=True),
+        A("population", "integer", "Dân số", "Population", unit="persons", required=True, minimum=0),
+    ),
+    title_vi="Dân số theo các kỳ Tổng điều tra (chuỗi thời gian theo phường, xã)",
+    title_en="Census population time series by ward and commune",
+    description_vi=(
+        "Dân số của từng phường, xã ở mỗi kỳ Tổng điều tra dân số và nhà ở (Mỹ Tho: 2009 và 2019, "
+        "17 đơn vị theo ranh giới năm 2019). Dùng cho tốc độ tăng dân số của chỉ số SDG 11.3.1."
+    ),
+    description_en=(
+        "Population of each ward and commune at each population and housing census (Mỹ Tho: 2009 "
+        "and 2019, the 17 units on the 2019 boundaries). Used for the population growth rate of "
+        "SDG 11.3.1."
+    ),
+    keywords_vi=("dân số", "tổng điều tra", "chuỗi thời gian"),
+    keywords_en=("population", "census", "time series"),
+    licence="MIT (boundaries); official public statistics (census)",
+    attribution=(
+        "Census 2009: censusVN2009 (LucieContamin/censusVN2009, MIT); census 2019: General "
+        "Statistics Office of Viet Nam; boundaries: censusVN2009"
+    ),
+    style=StyleHint(fill=None, stroke="#7a4b94", stroke_width=0.6, label="population"),
+)
+
 LAND_USE = LayerSpec(
     name="land_use",
     domain="land",
@@ -167,4 +229,4 @@ BUILDINGS = LayerSpec(
     style=StyleHint(fill="#c9b8a6", stroke="#8a7560", stroke_width=0.2),
 )
 
-LAND_LAYERS = (ADMIN_UNITS, LAND_USE, PARCELS, BUILDINGS)
+LAND_LAYERS = (ADMIN_UNITS, POPULATION_CENSUS, LAND_USE, PARCELS, BUILDINGS)

@@ -28,6 +28,8 @@ class Attribute:
     required: bool = False
     allowed: tuple[str | int, ...] | None = None
     description_en: str = ""
+    minimum: float | None = None
+    """Smallest value a number may take (checked by the loader), e.g. 0 for a population."""
 
 
 @dataclass(frozen=True)

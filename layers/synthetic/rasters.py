@@ -3,8 +3,8 @@
 * ``elevation`` (30 m): the delta's low relief — 0.3–2.5 m above the local datum on land, rising
   with distance from water (≈0.3 m on the banks, ≈2.2 m beyond 1 km) plus smooth noise; water
   surfaces at 0 m.  Calibration: Mỹ Tho's terrain lies mostly 0.5–2 m above mean sea level.
-* ``built_up`` (30 m, 2015 and 2025): share of each cell covered by building footprints standing in
-  that year (``year_built``).
+* ``built_up`` (30 m; 2009 and 2019, the census years SDG 11.3.1 pairs it with, and 2015, 2025):
+  share of each cell covered by building footprints standing in that year (``year_built``).
 * ``population_grid`` (100 m): each ward's census population spread over the cells whose centre lies
   in the ward, in proportion to the residents of the buildings standing in each cell (uniformly
   when a ward has no building), so every ward's grid total equals its census total.
@@ -23,7 +23,8 @@ from layers.rasters import RasterArray
 from layers.synthetic.context import METRIC_SRID, City
 
 CRS = f"EPSG:{METRIC_SRID}"
-BUILT_UP_YEARS = (2015, 2025)
+#: The census years (2009, 2019: SDG 11.3.1 pairs built-up with them) and 2015, 2025.
+BUILT_UP_YEARS = (2009, 2015, 2019, 2025)
 
 
 def grid(city: City, resolution: float) -> tuple[Affine, tuple[int, int]]:

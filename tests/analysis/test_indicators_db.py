@@ -34,6 +34,7 @@ from gis.settings import DatabaseSettings
 from layers import catalog
 from layers.load import SourceInfo, load_frame
 from tests.analysis import city
+from tests.analysis.test_landconsumption_pure import census
 from tests.conftest import VERSION_DIRS
 
 SOURCE = SourceInfo(path="tests/analysis/city.py", checksum="tiny-city-v1", synthetic=True)
@@ -96,6 +97,7 @@ def _load_vectors(engine: Engine) -> None:
         catalog.WATER_BODIES: canal,
         catalog.BUILDINGS: buildings,
         catalog.MARKETS: city.points("market_id", [{"xy": (10, 10), "type": "market"}]),
+        catalog.POPULATION_CENSUS: census({2009: (500, 1500), 2019: (1000, 3000)}),
         catalog.LAND_USE: gpd.GeoDataFrame(
             {"zone_id": ["z1", "z2"], "code": ["ODT", "TMD"], "status": "current"},
             geometry=[city.rect(0, 0, 500, 1000), city.rect(500, 0, 1000, 1000)],
@@ -107,8 +109,10 @@ def _load_vectors(engine: Engine) -> None:
 
 
 @pytest.fixture(scope="module")
-def city_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, URL, Path]]:
-    base = database_url(DatabaseSettings())
+def city_db(
+    db_settings: DatabaseSettings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Engine, URL, Path]]:
+    base = database_url(db_settings)  # db_settings: the cluster is up
     url = base.set(database=f"{base.database}_indicators_{os.getpid()}")
     drop_database(url)
     ensure_database(url)
@@ -142,10 +146,7 @@ def _values(engine: Engine, table: str, column: str) -> dict[str, float]:
 
 def test_whole_catalogue_runs_and_matches_hand_values(city_db) -> None:
     engine, _, data_dir = city_db
-    params = {
-        "health_beds_2sfca": {"catchment_m": "500"},
-        "sdg_11_3_1": {"population_start": "2000", "population_start_year": "2010"},
-    }
+    params = {"health_beds_2sfca": {"catchment_m": "500"}}
     reports = run_all(engine, data_dir=data_dir, params=params)
     assert [r.indicator_id for r in reports] == list(INDICATORS)
     assert all(r.rows > 0 and not r.unchanged for r in reports)
@@ -160,7 +161,10 @@ def test_whole_catalogue_runs_and_matches_hand_values(city_db) -> None:
     assert _values(engine, "street_network", "gamma")["2019-W2"] == pytest.approx(2 / 3)
     assert _values(engine, "flood_exposure", "population_h1")["2019-W1"] == pytest.approx(900.0)
     assert _values(engine, "flood_exposure", "population_h1")["2019-W2"] == 0.0
-    assert _values(engine, "sdg_11_3_1", "lcrpgr")["2019-city"] == pytest.approx(1.0)  # pop 2000 → 4000
+    # built-up ×2 from 2010 to 2020, census ×2 from 2009 to 2019 (land.population_census)
+    assert _values(engine, "sdg_11_3_1", "lcrpgr")["2019-city"] == pytest.approx(1.0)
+    assert _values(engine, "sdg_11_3_1", "lcrpgr")["2019-W2"] == pytest.approx(1.0)
+    assert "2010→2020 ↔ census 2009→2019" in _values(engine, "sdg_11_3_1", "pairing")["2019-W1"]
     assert _values(engine, "land_use_mix", "entropy")["2019-W1"] == pytest.approx(np.log(2) / np.log(5))
     assert _values(engine, "building_form", "footprint_m2")["2019-W1"] == pytest.approx(100.0, rel=1e-6)
     sources = _values(engine, "transit_access", "population_source")
@@ -221,7 +225,7 @@ def test_cli_show_grid_json_and_text(city_db) -> None:
     assert len(cells) == 200 and {c["level"] for c in cells} == {"grid"}
     assert sum(c["value"] == 100 for c in cells) == 60
     text = runner.invoke(cli, ["indicators", "show", "transit_access"], env=env).stdout
-    assert "grid  200 cells: min 0.00, median 0.00, max 100.00" in text
+    assert "grid  200 cells: min 0.0, median 0.0, max 100.0" in text  # precision 1
     assert "Phường Một" in text
     bad = runner.invoke(cli, ["indicators", "show", "green_area", "--level", "grid"], env=env)
     assert bad.exit_code == 2 and "green_area reports at city, ward, not grid" in bad.output

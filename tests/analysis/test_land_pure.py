@@ -6,6 +6,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from affine import Affine
 from pyproj import CRS
@@ -19,7 +20,6 @@ from analysis.registry import (
     GREEN_AREA,
     LAND_USE_MIX,
     OPEN_SPACE_SHARE,
-    SDG_11_3_1,
     STREET_NETWORK,
 )
 from tests.analysis import city
@@ -165,6 +165,23 @@ def test_land_use_mix_entropy() -> None:
     assert len(grid) == 200 and (grid["entropy"] == 0).all()  # each 100 m cell holds one use
     three = _run(LAND_USE_MIX, {"land_use": land}, categories="residential,commercial,green")
     assert _row(three, "2019-W1")["entropy"] == pytest.approx(np.log(2) / np.log(3))
+    assert set(rows["land_use_status"]) == {"current"}
+
+
+def test_land_use_mix_auto_takes_the_plan_when_there_is_no_current_land_use() -> None:
+    plan = _land_use([(city.rect(0, 0, 500, 1000), "ODT"), (city.rect(500, 0, 1000, 1000), "TMD")])
+    plan["status"] = "planned"
+    rows = _run(LAND_USE_MIX, {"land_use": plan}, categories="residential,commercial")  # default auto
+    assert set(rows["land_use_status"]) == {"planned"}
+    assert _row(rows, "2019-W1")["entropy"] == pytest.approx(1.0)
+    both = pd.concat([plan, _land_use([(city.rect(0, 0, 1000, 1000), "ODT")])], ignore_index=True)
+    current = _run(LAND_USE_MIX, {"land_use": both}, categories="residential,commercial")
+    assert set(current["land_use_status"]) == {"current"}
+    assert _row(current, "2019-W1")["entropy"] == pytest.approx(0.0)
+    with pytest.raises(ValueError, match="no zone with status = 'current'"):
+        _run(LAND_USE_MIX, {"land_use": plan}, status="current")
+    with pytest.raises(ValueError, match="use auto, current or planned"):
+        _run(LAND_USE_MIX, {"land_use": plan}, status="future")
 
 
 def test_building_coverage_and_far_per_block_and_ward() -> None:
@@ -199,34 +216,3 @@ def test_building_coverage_and_far_per_block_and_ward() -> None:
     sw = blocks[blocks.geometry.area.round() == 250_000]  # (0,0)–(500,500)
     assert len(sw) == 1
     assert sw.iloc[0]["coverage_pct"] == pytest.approx(4.0) and sw.iloc[0]["far"] == pytest.approx(0.08)
-
-
-def _built(year: int, w1: float, w2: float) -> Raster:
-    arr = np.hstack([np.full((10, 10), w1), np.full((10, 10), w2)])
-    return Raster(
-        "environment.built_up",
-        arr,
-        Affine(100, 0, city.X0, 0, -100, city.Y0 + 1000),
-        CRS.from_epsg(32648),
-        year,
-    )
-
-
-def test_sdg_11_3_1_log_rates_and_built_up_per_capita() -> None:
-    units = city.units().assign(population_year=2019)
-    inputs = {"admin_units": units, "built_up": [_built(2010, 0.25, 0.1), _built(2020, 0.5, 0.2)]}
-    rows = SDG_11_3_1.recipe(
-        inputs, SDG_11_3_1.resolve_params({"population_start": "2000", "population_start_year": "2009"})
-    )
-    w1, c = _row(rows, "2019-W1"), _row(rows, "2019-city")
-    assert w1["built_up_t1_km2"] == pytest.approx(0.25) and w1["built_up_t2_km2"] == pytest.approx(0.5)
-    assert w1["lcr_pct"] == pytest.approx(np.log(2) / 10 * 100)
-    assert w1["built_up_per_capita_m2"] == pytest.approx(500.0)
-    assert np.isnan(w1["lcrpgr"])  # no ward population at the start date
-    # city: built-up 0.35 → 0.7 km² in 10 years, population 2000 (2009) → 4000 (2019)
-    assert c["pgr_pct"] == pytest.approx(np.log(2) / 10 * 100)
-    assert c["lcrpgr"] == pytest.approx(1.0)
-    with pytest.raises(ValueError, match="at least two years"):
-        SDG_11_3_1.recipe({**inputs, "built_up": inputs["built_up"][:1]}, SDG_11_3_1.resolve_params())
-    with pytest.raises(ValueError, match="year_start=2015"):
-        SDG_11_3_1.recipe(inputs, SDG_11_3_1.resolve_params({"year_start": "2015"}))

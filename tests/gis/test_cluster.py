@@ -16,6 +16,9 @@ from gis.cluster import EmbeddedCluster, State, port_is_free
 from gis.engine import create_engine, ensure_database
 from gis.errors import ClusterError
 
+#: these tests start clusters of their own (not the shared test database): the db tier
+pytestmark = pytest.mark.db
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

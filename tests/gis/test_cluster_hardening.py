@@ -19,6 +19,9 @@ from gis.cluster import LOG_SETTINGS, EmbeddedCluster
 from gis.engine import create_engine
 from gis.settings import DatabaseSettings
 
+#: these tests start clusters of their own (not the shared test database): the db tier
+pytestmark = pytest.mark.db
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -119,6 +119,7 @@ const state = {
 
 function t(key) { return TEXT[state.lang][key]; }
 function title(obj) { return obj["title_" + state.lang] || obj.title_en || obj.id; }
+function unit(obj) { return obj["unit_" + state.lang] || obj.unit; }
 function esc(s) { return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c])); }
 function finite(v) { return v !== null && v !== undefined && v !== "" && Number.isFinite(Number(v)); }
 function fmt(v, digits = 1) {
@@ -355,7 +356,7 @@ function renderIndicatorChoices() {
   state.meta.indicators.forEach((ind) => {
     const opt = document.createElement("option");
     opt.value = ind.id;
-    opt.textContent = `${title(ind)} (${ind.unit})`;
+    opt.textContent = `${title(ind)} (${unit(ind)})`;
     select.appendChild(opt);
   });
   select.value = state.indicator.id;
@@ -385,7 +386,7 @@ function renderLegend() {
   for (let i = 0; i < Math.max(1, edges.length - 1); i += 1) {
     const row = document.createElement("div");
     const range = edges.length === 1 ? fmt(edges[0]) : `${fmt(edges[i])} – ${fmt(edges[i + 1])}`;
-    row.innerHTML = `<span class="swatch" style="background:${colourFor(edges[i + 1] ?? edges[i])}"></span>${range} ${esc(state.indicator.unit)}`;
+    row.innerHTML = `<span class="swatch" style="background:${colourFor(edges[i + 1] ?? edges[i])}"></span>${range} ${esc(unit(state.indicator))}`;
     legend.appendChild(row);
   }
   if (state.features.length > values.length) {
@@ -425,7 +426,11 @@ function renderNotice() {
 }
 
 async function loadIndicator() {
-  const url = api(`collections/${state.indicator.id}/items?f=json&level=ward&vintage=${state.vintage}&limit=1000`);
+  // one collection per level and vintage (meta.json "collections"); the combined one filtered otherwise
+  const perVintage = (state.indicator.collections || {})[String(state.vintage)];
+  const url = perVintage
+    ? api(`collections/${perVintage}/items?f=json&limit=1000`)
+    : api(`collections/${state.indicator.id}/items?f=json&level=ward&vintage=${state.vintage}&limit=1000`);
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   const data = await response.json();
@@ -517,7 +522,7 @@ function featureRows(feature, layerMeta) {
     rows.push(`<dt>${esc(k)}</dt><dd>${esc(value)}</dd>`);
   });
   if (layerMeta === "choropleth") {
-    rows.unshift(`<dt>${esc(title(state.indicator))}</dt><dd>${fmt(props[state.indicator.value_column])} ${esc(state.indicator.unit)}</dd>`);
+    rows.unshift(`<dt>${esc(title(state.indicator))}</dt><dd>${fmt(props[state.indicator.value_column])} ${esc(unit(state.indicator))}</dd>`);
   }
   return rows.join("");
 }

@@ -46,7 +46,8 @@ def test_same_seed_same_content_different_seed_different_content() -> None:
 
 def test_checksums_cover_every_layer_and_raster(data: SyntheticData) -> None:
     sums = checksums(data)
-    assert set(sums) == {*data.layers, "elevation", "built_up_2015", "built_up_2025", "population_grid"}
+    built = {f"built_up_{year}" for year in (2009, 2015, 2019, 2025)}
+    assert set(sums) == {*data.layers, "elevation", *built, "population_grid"}
     assert len(set(sums.values())) == len(sums)
 
 
@@ -247,11 +248,12 @@ def test_elevation_reflects_the_delta(data: SyntheticData) -> None:
     assert values[dist < 100].mean() + 0.5 < values[dist > 1000].mean()
 
 
-def test_built_up_grows_from_2015_to_2025(data: SyntheticData) -> None:
+def test_built_up_grows_from_2009_to_2025(data: SyntheticData) -> None:
     built = {r.year: r.array for r in data.rasters if r.name == "built_up"}
-    assert set(built) == {2015, 2025}
-    assert (built[2025] >= built[2015]).all()
-    assert built[2015][built[2015] >= 0].sum() < built[2025][built[2025] >= 0].sum()
+    assert set(built) == {2009, 2015, 2019, 2025}  # the census years 2009 and 2019 for SDG 11.3.1
+    for early, late in ((2009, 2015), (2015, 2019), (2019, 2025)):
+        assert (built[late] >= built[early]).all()
+        assert built[early][built[early] >= 0].sum() < built[late][built[late] >= 0].sum()
     assert built[2025].max() <= 1.0
 
 
