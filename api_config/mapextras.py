@@ -52,6 +52,10 @@ def extras(engine: Engine | None = None) -> dict[str, Any]:
             code: {"vi": c.name_vi, "en": c.name_en, "group": c.group} for code, c in LAND_USE_CODES.items()
         },
         "road_classes": list(ROAD_CLASSES),
+        "fields": {
+            spec.name: {a.name: {"vi": a.title_vi, "en": a.title_en, "unit": a.unit} for a in spec.attributes}
+            for spec in LAYERS.values()
+        },
         "routes": {"lookup": "/lookup", "search": "/search", "process": "/processes/lookup"},
         "basemap": list(BASEMAP_LAYERS),
     }

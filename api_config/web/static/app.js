@@ -45,6 +45,7 @@ const TEXT = {
     first: "tối đa 1000 đối tượng",
     basemap: "nền",
     year: "năm",
+    dataKind: "Loại dữ liệu",
   },
   en: {
     title: "dothi — Mỹ Tho urban map",
@@ -87,6 +88,7 @@ const TEXT = {
     first: "up to 1000 features",
     basemap: "base",
     year: "year",
+    dataKind: "Data",
   },
 };
 const RAMP = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"];
@@ -519,7 +521,10 @@ function featureRows(feature, layerMeta) {
     let value = props[k];
     if (k === "code" && state.meta.land_use_codes[value]) value = `${value} — ${state.meta.land_use_codes[value][state.lang]}`;
     if (k === "synthetic") value = value === true || value === "true" || value === 1 ? t("synthetic") : t("real");
-    rows.push(`<dt>${esc(k)}</dt><dd>${esc(value)}</dd>`);
+    const field = layerMeta && layerMeta.id && state.meta.fields ? (state.meta.fields[layerMeta.id] || {})[k] : null;
+    const label = field ? field[state.lang] : k === "synthetic" ? t("dataKind") : k;
+    const shown = field && field.unit && finite(value) ? `${fmt(value)} ${field.unit}` : value;
+    rows.push(`<dt>${esc(label)}</dt><dd>${esc(shown)}</dd>`);
   });
   if (layerMeta === "choropleth") {
     rows.unshift(`<dt>${esc(title(state.indicator))}</dt><dd>${fmt(props[state.indicator.value_column])} ${esc(unit(state.indicator))}</dd>`);
