@@ -589,7 +589,7 @@ function renderLookup(d) {
     `<dl>${wards}<dt>${t("landCurrent")}</dt><dd>${zones(d.land_use.current)}</dd><dt>${t("landPlanned")}</dt><dd>${zones(d.land_use.planned)}</dd></dl>` +
     `<h3>${t("flood")}</h3><ul>${flood || `<li>${t("nodata")}</li>`}${zonesFlood ? `</ul><h3>${t("floodZones")}</h3><ul>${zonesFlood}` : ""}</ul>` +
     `<h3>${t("walking")}</h3><table><tbody>${walking || `<tr><td>${t("nodata")}</td></tr>`}</tbody></table>` +
-    `<h3>${t("indicators")}</h3><table><thead><tr><th scope="col"></th>${vintages.map((v) => `<th scope="col" class="num">${t("ward")} ${v}</th>`).join("")}<th scope="col" class="num">${t("city")}</th></tr></thead><tbody>${ind}</tbody></table>`;
+    `<h3>${t("indicators")}</h3><table><thead><tr><th scope="col">${t("ward")}</th>${vintages.map((v) => `<th scope="col" class="num">${v}</th>`).join("")}<th scope="col" class="num">${t("city")}</th></tr></thead><tbody>${ind}</tbody></table>`;
 }
 
 function openInfo() {
