@@ -68,7 +68,9 @@ def bench_lookup(url: str, n: int) -> dict[str, str]:
         search.append((time.perf_counter() - started) * 1000)
         assert r.status_code == 200, r.text
     return {
-        "lookup, first call of this run (builds the walking index if its worker has not yet)": f"{cold:.0f} ms (server)",
+        "lookup, first call of this run (builds the walking index if its worker has not yet)": (
+            f"{cold:.0f} ms (server)"
+        ),
         f"lookup, {n} random points (server time)": _summary(server),
         f"lookup, {n} random points (client round trip)": _summary(client),
         f"search, {n} queries (client round trip)": _summary(search),
