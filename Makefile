@@ -61,12 +61,12 @@ testdeps:  ## Chromium and QGIS for the client tests (apt, when root)
 
 web: $(WEB_STAMP)  ## the web map's JavaScript (OpenLayers) from the npm registry, served by dothi
 
-$(WEB_STAMP): $(WEB)/package.json $(WEB)/package-lock.json
+$(WEB_STAMP): $(WEB)/package.json $(WEB)/package-lock.json $(WEB)/src/ol-map.js
 	@command -v npm >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; \
 	  else echo "npm is missing: sudo apt-get install -y nodejs npm"; exit 1; fi; }
 	@echo "Cài thư viện bản đồ web / installing web map libraries (npm ci)"
-	@cd $(WEB) && npm ci --silent --no-audit --no-fund
+	@cd $(WEB) && npm ci --silent --no-audit --no-fund && npm run --silent build
 	@touch $@
 
 $(TOOLS)/bin/uv:

@@ -28,6 +28,7 @@ from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
 from analysis.units import unit_vi
 from api_config.assets import TEMPLATES_DIR
 from api_config.indicator_collections import expand_levels
+from api_config.processes.lookup import process_resource as lookup_process
 from api_config.providers.crs import CRS84, CRS_URIS
 from api_config.providers.mvt import DEFAULT_MAX_FEATURES
 from api_config.providers.tables import TIME_COLUMN, Kind, describe
@@ -364,6 +365,7 @@ def build_config(
             if temporal:
                 resources[item.id]["extents"]["temporal"] = temporal
     resources |= _processes(logins, api, published=set(resources), data_dir=data_dir)
+    resources |= lookup_process(_analyst(logins), api.statement_timeout_ms)
     resources[CATALOGUE_ID] = _catalogue(url, api)
     if data_dir is not None:
         resources |= _coverages(engine, data_dir)

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, send_from_directory
+from flask import Blueprint, abort, redirect, request, send_from_directory
 from flask.typing import ResponseReturnValue
 from psycopg2 import sql
 from sqlalchemy.engine import Engine
@@ -22,13 +22,19 @@ from analysis.registry import INDICATORS
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
 from analysis.units import unit_vi
 from api_config.indicator_collections import map_meta
+from api_config.mapextras import extras, send_index, send_static
 from api_config.styling.document import indicator_classes
 from gis.sqlfiles import load_sql
 from layers.catalog import LAYERS
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
 STATIC_DIR = WEB_DIR / "static"
-VENDOR_FILES = {"ol.js": WEB_DIR / "node_modules/ol/dist/ol.js", "ol.css": WEB_DIR / "node_modules/ol/ol.css"}
+VENDOR_FILES = {
+    "ol.js": WEB_DIR / "node_modules/ol/dist/ol.js",
+    "ol.css": WEB_DIR / "node_modules/ol/ol.css",
+    # the parts of OpenLayers the map uses (npm run build, see web/src/ol-map.js)
+    "ol-map.js": WEB_DIR / "dist/ol-map.js",
+}
 META_ENV = "DOTHI_MAP_META"
 
 blueprint = Blueprint("dothi_map", __name__)
@@ -94,7 +100,7 @@ def build_meta(engine: Engine, api_url: str) -> dict[str, Any]:
                         "classes": indicator_classes(cur, ind),  # api_config.styling: one classification
                     }
                 )
-    return {"api": api_url, "layers": layers, "indicators": indicators}
+    return {"api": api_url, "layers": layers, "indicators": indicators, **extras(engine)}
 
 
 def write_meta(engine: Engine, api_url: str, folder: Path) -> Path:
@@ -106,10 +112,17 @@ def write_meta(engine: Engine, api_url: str, folder: Path) -> Path:
     return path
 
 
-@blueprint.route("/map")
+@blueprint.route("/map", strict_slashes=True)
+def no_slash() -> ResponseReturnValue:
+    """``/map`` → ``/map/`` (the page's relative asset URLs resolve under ``/map/``)."""
+    query = request.query_string.decode("latin-1")
+    return redirect("/map/" + (f"?{query}" if query else ""), code=308)
+
+
 @blueprint.route("/map/")
 def index() -> ResponseReturnValue:
-    return send_from_directory(STATIC_DIR, "index.html")
+    meta_path = os.environ.get(META_ENV)
+    return send_index(STATIC_DIR / "index.html", Path(meta_path) if meta_path else None)
 
 
 @blueprint.route("/map/meta.json")
@@ -127,9 +140,12 @@ def vendor(name: str) -> ResponseReturnValue:
         abort(404)
     if not path.is_file():
         abort(503, description="web libraries not installed: run `make` (npm ci in api_config/web)")
-    return send_from_directory(path.parent, path.name)
+    return send_static(path)
 
 
 @blueprint.route("/map/<path:name>")
 def static_file(name: str) -> ResponseReturnValue:
-    return send_from_directory(STATIC_DIR, name)
+    path = (STATIC_DIR / name).resolve()
+    if STATIC_DIR.resolve() not in path.parents:
+        abort(404)
+    return send_static(path)

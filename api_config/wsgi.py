@@ -54,6 +54,7 @@ from api_config.guard.banner import hide_server_banner
 from api_config.guard.inputs import InputGuard
 from api_config.guard.responses import ResponseGuard, origins
 from api_config.limits.middleware import Limits, LimitSettings
+from api_config.lookup.web import blueprint as lookup_blueprint
 from api_config.providers.cql import FILTER_CONFORMANCE
 from api_config.providers.tables import describe
 from api_config.security.wiring import secure
@@ -310,6 +311,7 @@ def create_app() -> WsgiApp:
     hide_server_banner()
     basemap = str(pygeoapi_instance.config["server"].get("map", {}).get("url") or "")
     settings = ApiSettings()
+    FLASK_APP.register_blueprint(lookup_blueprint(pygeoapi_instance.config, settings))
     # outermost first: security headers and true Content-Encoding on every answer; CORS and
     # authentication (which sets the identity the rate limit counts under); the limits (the body
     # is bounded before anything reads it); malformed input; parameters; pygeoapi

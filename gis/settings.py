@@ -124,6 +124,8 @@ class ApiSettings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     #: Process executions per client and web worker, e.g. ``10/minute``; ``0`` or empty disables.
     execute_rate: str = "10/minute"
+    #: Planning look-ups and place searches (``/lookup``, ``/search``) per client and web worker.
+    lookup_rate: str = "120/minute"
     #: Reverse proxies (addresses or networks, comma-separated) trusted for X-Forwarded-For and
     #: for the identity headers below (api_config.limits.clients, api_config.security.auth).
     trusted_proxies: str = ""
