@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
@@ -137,6 +138,20 @@ def test_map_page_loads_draws_tiles_and_switches_language(
     assert page.locator("#legend").inner_text() != legend_vi
     page.screenshot(path=str(tmp_path / "map-en-2025.png"))
     assert not errors, errors
+
+    # one classification: the legend's classes are the server's (meta.json, the QGIS styles, /styles)
+    meta = requests.get(f"{api_server}/map/meta.json", timeout=30).json()
+    classes = next(i for i in meta["indicators"] if i["id"] == "population_density")["classes"]
+    swatches = page.eval_on_selector_all(
+        "#legend div:not(.nodata) .swatch", "els => els.map(e => getComputedStyle(e).backgroundColor)"
+    )
+    assert swatches == [_rgb(c) for c in classes["colours"]]
+
+
+def _rgb(hex_colour: str) -> str:
+    """A ``#rrggbb`` colour as the browser's computed ``rgb(r, g, b)``."""
+    r, g, b = (int(hex_colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgb({r}, {g}, {b})"
 
 
 AXE = Path(__file__).resolve().parents[2] / "api_config/web/node_modules/axe-core/axe.min.js"

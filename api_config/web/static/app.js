@@ -191,7 +191,8 @@ function colourFor(value) {
   if (!finite(value)) return "#cccccc";
   let i = 0;
   while (i < state.breaks.length && value > state.breaks[i]) i += 1;
-  return RAMP[Math.min(i, RAMP.length - 1)];
+  const ramp = state.colours || RAMP;
+  return ramp[Math.min(i, ramp.length - 1)];
 }
 
 function quantileBreaks(values, n) {
@@ -383,7 +384,7 @@ function renderLegend() {
   }
   const lo = Math.min(...values);
   const hi = Math.max(...values);
-  const edges = [lo, ...state.breaks.filter((b) => b > lo && b < hi), hi];
+  const edges = state.edges ? [...state.edges] : [lo, ...state.breaks.filter((b) => b > lo && b < hi), hi];
   if (edges.length === 2 && lo === hi) edges.pop();
   for (let i = 0; i < Math.max(1, edges.length - 1); i += 1) {
     const row = document.createElement("div");
@@ -437,8 +438,19 @@ async function loadIndicator() {
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   const data = await response.json();
   state.features = new ol.format.GeoJSON().readFeatures(data, { featureProjection: "EPSG:3857" });
-  const n = Math.min(RAMP.length, Math.max(1, state.features.length));
-  state.breaks = quantileBreaks(state.features.map((f) => f.get(state.indicator.value_column)), n);
+  // one classification for every client (meta.json "classes", computed once on the server with
+  // mapclassify: the same edges and colours as the QGIS styles and /styles); quantiles otherwise
+  const shared = state.indicator.classes;
+  if (shared && Array.isArray(shared.edges) && shared.edges.length > 2) {
+    state.edges = shared.edges.map(Number);
+    state.breaks = state.edges.slice(1, -1);
+    state.colours = shared.colours;
+  } else {
+    const n = Math.min(RAMP.length, Math.max(1, state.features.length));
+    state.breaks = quantileBreaks(state.features.map((f) => f.get(state.indicator.value_column)), n);
+    state.edges = null;
+    state.colours = null;
+  }
   choroplethSource.clear();
   choroplethSource.addFeatures(state.features);
   if (state.layers.admin_units) state.layers.admin_units.changed();
