@@ -26,6 +26,7 @@ from sqlalchemy.engine import URL, Engine
 from analysis.registry import INDICATORS, IndicatorSpec
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
 from api_config.assets import TEMPLATES_DIR
+from api_config.processes.scenario import process_resource as scenario_process
 from api_config.providers.crs import CRS84, CRS_URIS
 from api_config.providers.mvt import DEFAULT_MAX_FEATURES
 from api_config.providers.tables import TIME_COLUMN, Kind, describe
@@ -353,6 +354,7 @@ def build_config(
             if temporal:
                 resources[item.id]["extents"]["temporal"] = temporal
     resources |= _processes(logins, api, published=set(resources), data_dir=data_dir)
+    resources |= scenario_process(_analyst(logins), data_dir=data_dir, timeout_ms=PROCESS_TIMEOUT_MS)
     resources[CATALOGUE_ID] = _catalogue(url, api)
     if data_dir is not None:
         resources |= _coverages(engine, data_dir)
