@@ -176,6 +176,17 @@ def validate_edits(engine: Engine, edits: list[Edit], *, check_existing: bool = 
     :class:`ScenarioError` listing every problem."""
     if not edits:
         raise _bad("không có chỉnh sửa nào", "no edits given")
+    for n, e in enumerate(edits, start=1):
+        where = f"edit #{n} ({e.layer}:{e.feature_id})"
+        _layer(e.layer, where)
+        if e.op not in OPS:
+            raise _bad(
+                f"{where}: op {e.op!r} không hợp lệ", f"{where}: op {e.op!r} is not one of {', '.join(OPS)}"
+            )
+        if (e.op == "remove") != (e.geometry is None):
+            raise _bad(
+                f"{where}: hình học không phù hợp với op", f"{where}: {e.op} needs a geometry iff not remove"
+            )
     keys = [e.key for e in edits]
     dup = sorted({k for k in keys if keys.count(k) > 1})
     if dup:
