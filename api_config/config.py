@@ -25,6 +25,7 @@ from sqlalchemy.engine import URL, Engine
 
 from analysis.registry import INDICATORS, IndicatorSpec
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
+from api_config import scenario_collection
 from api_config.assets import TEMPLATES_DIR
 from api_config.processes.scenario import process_resource as scenario_process
 from api_config.providers.crs import CRS84, CRS_URIS
@@ -114,7 +115,11 @@ def _indicator_entry(spec: IndicatorSpec) -> Published:
 
 def candidates() -> list[Published]:
     """Everything that could be published, from the two catalogs."""
-    return [*map(_layer_entry, LAYERS.values()), *map(_indicator_entry, INDICATORS.values())]
+    return [
+        *map(_layer_entry, LAYERS.values()),
+        *map(_indicator_entry, INDICATORS.values()),
+        Published(**scenario_collection.entry()),
+    ]
 
 
 def _extent(engine: Engine, item: Published) -> tuple[int, list[float]] | None:

@@ -22,6 +22,7 @@ from analysis.scenarios.edits import Edit, missing_features, validate_edits
 from analysis.scenarios.errors import ScenarioError, UnknownScenarioError
 from analysis.scenarios.evaluate import IndicatorChange
 from gis.sqlfiles import load_sql
+from layers.notices import SCENARIO_RESULT, SYNTHETIC_RESULT
 
 PACKAGE = "analysis.scenarios"
 
@@ -276,6 +277,12 @@ def save_results(engine: Engine, name: str, changes: list[IndicatorChange], *, p
     return count
 
 
+def notices(*, synthetic: bool) -> dict[str, str]:
+    """The labels every stored scenario result carries (``layers.notices`` wording)."""
+    kinds = [SCENARIO_RESULT, *([SYNTHETIC_RESULT] if synthetic else [])]
+    return {f"notice_{lang}": " — ".join(k[lang] for k in kinds) for lang in ("vi", "en")}
+
+
 def _num(value: Any) -> float | None:
     return None if value is None or (isinstance(value, float) and np.isnan(value)) else float(value)
 
@@ -300,6 +307,7 @@ def _result_params(scenario_id: int, ch: IndicatorChange, row: Any) -> dict[str,
         "values": json.dumps(row.values, default=str),
         "method": ch.method,
         "synthetic": ch.synthetic,
+        **notices(synthetic=ch.synthetic),
         "wkb": None if row.geometry is None else shapely.to_wkb(row.geometry),
     }
 

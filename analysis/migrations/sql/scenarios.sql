@@ -64,6 +64,8 @@ CREATE TABLE scenario.results (
     "values" jsonb NOT NULL,
     method text NOT NULL,
     synthetic boolean NOT NULL,
+    notice_vi text NOT NULL,
+    notice_en text NOT NULL,
     evaluated_at timestamptz NOT NULL DEFAULT now(),
     geom geometry(MultiPolygon, 4326),
     PRIMARY KEY (scenario_id, indicator_id, result_id)
@@ -78,7 +80,7 @@ CREATE VIEW scenario.published_results AS
 SELECT s.name || ':' || r.indicator_id || ':' || r.result_id AS id,
        s.name AS scenario, s.title_vi AS scenario_title_vi, s.title_en AS scenario_title_en,
        r.indicator_id, r.level, r.unit_id, r.vintage, r.name_vi, r.name_en, r.value_column,
-       r.before, r.after, r.change, r.method, r.synthetic, r.evaluated_at, r.geom
+       r.before, r.after, r.change, r.method, r.synthetic, r.notice_vi, r.notice_en, r.evaluated_at, r.geom
 FROM scenario.results r JOIN scenario.scenarios s USING (scenario_id)
 WHERE s.published;
 COMMENT ON VIEW scenario.published_results IS
