@@ -181,6 +181,21 @@ class Baseline:
     membership: csr_matrix
     units: gpd.GeoDataFrame
     frames: dict[str, gpd.GeoDataFrame]
+    seat_membership: csr_matrix | None = None
+
+
+#: Below this many points, units are found with one STRtree query instead of a spatial join.
+FEW_POINTS = 64
+
+
+def _unit_index(points: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> np.ndarray:
+    """Index label of the first unit containing each point (NaN outside), for a few points."""
+    tree = shapely.STRtree(units.geometry.to_numpy())
+    pts, hit = tree.query(points.geometry.to_numpy(), predicate="intersects")
+    out = np.full(len(points), np.nan, dtype=object)
+    for p, u in sorted(zip(pts, hit, strict=True), reverse=True):
+        out[p] = units.index[u]
+    return out
 
 
 def membership(
@@ -188,11 +203,18 @@ def membership(
 ) -> csr_matrix:
     """``(n_rows, n_points)`` 0/1 matrix: the ward, city (and grid cell) rows each point counts in,
     with the rules of :mod:`analysis.indicators.reporting`."""
-    index = {(lv, uid): i for i, (lv, uid) in enumerate(zip(rows["level"], rows["unit_id"], strict=True))}
+    levels = rows["level"].to_numpy()
+    keep = np.ones(len(rows), dtype=bool) if grid else levels != "grid"
+    pairs = zip(levels[keep], rows["unit_id"].to_numpy()[keep], np.flatnonzero(keep), strict=True)
+    index = {(lv, uid): i for lv, uid, i in pairs}
     r, c = [], []
     latest = units["vintage"].max()
     for vintage, group in units.groupby("vintage"):
-        where = unit_of_points(points, group).to_numpy()
+        where = (
+            _unit_index(points, group)
+            if len(points) < FEW_POINTS
+            else unit_of_points(points, group).to_numpy()
+        )
         inside = np.flatnonzero(~pd.isna(where))
         unit_ids = group["unit_id"].reindex(where[inside]).to_numpy()
         for pos, uid in zip(inside, unit_ids, strict=True):
@@ -233,7 +255,10 @@ def prepare(
         sets[rule.name] = baseline_set(net, graph, origins.xy, xy, keys, name=rule.name, limit=rule.limit)
     units = inputs["admin_units"]
     member = membership(rows, origins.points, units, grid=True)
-    return Baseline(indicator_id, params, rows, origins, graph, sets, rules, member, units, frames)
+    seats = None
+    if indicator_id == "education_access" and frames.get("schools") is not None:
+        seats = membership(rows, frames["schools"], units, grid=False)
+    return Baseline(indicator_id, params, rows, origins, graph, sets, rules, member, units, frames, seats)
 
 
 @dataclass(frozen=True)
@@ -291,22 +316,47 @@ def _share(base: Baseline, served: np.ndarray) -> gpd.GeoDataFrame:
     return rows
 
 
+LEVELS = ("primary", "lower_secondary")
+
+
+def _school_seats(base: Baseline, edits: Edits, id_fields: Mapping[str, str]) -> dict[str, np.ndarray] | None:
+    """Seats per level and result row after the edits: the baseline schools' seats (membership
+    computed once) minus the removed ones, plus the added schools' (only they are located)."""
+    schools = base.frames.get("schools")
+    if schools is None or base.seat_membership is None:
+        return None
+    keys = "schools:" + schools[id_fields["schools"]].astype(str)
+    kept = ~keys.isin(edits.removed).to_numpy()
+    added = edits.added.get("schools")
+    extra = None
+    if added is not None and not added.empty:
+        added = added.to_crs(schools.crs)
+        extra = membership(base.rows, added, base.units, grid=False)
+    out = {}
+    for k in LEVELS:
+        capacity = np.where((schools["level"] == k).to_numpy() & kept, numeric(schools, "capacity"), 0.0)
+        out[k] = base.seat_membership @ capacity
+        if extra is not None and added is not None:
+            out[k] = out[k] + extra @ np.where(
+                (added["level"] == k).to_numpy(), numeric(added, "capacity"), 0.0
+            )
+    return out
+
+
 def _education(
     base: Baseline, served: Mapping[str, np.ndarray], edits: Edits, id_fields: Mapping[str, str]
 ) -> gpd.GeoDataFrame:
     rows = base.rows.copy()
     pop = base.origins.population
-    schools = edited_frame(base.frames.get("schools"), "schools", edits, id_fields["schools"])
-    seat_member = membership(rows, schools, base.units, grid=False) if schools is not None else None
     not_grid = (rows["level"] != "grid").to_numpy()
-    for k in ("primary", "lower_secondary"):
+    seats = _school_seats(base, edits, id_fields)
+    for k in LEVELS:
         age = float(base.params[f"{k}_age_share"])
         children = rows[f"children_{k}"].astype(float).to_numpy()
         within = base.membership @ (pop * age * served[k])
         rows[f"{k}_within_pct"] = share(pd.Series(within), pd.Series(children)).to_numpy()
-        if seat_member is not None and schools is not None:
-            seats = seat_member @ np.where(schools["level"] == k, numeric(schools, "capacity"), 0.0)
-            ratio = seats / np.where(children > 0, children, np.nan)
+        if seats is not None:
+            ratio = seats[k] / np.where(children > 0, children, np.nan)
             rows.loc[not_grid, f"{k}_seats_per_child"] = ratio[not_grid]
     return rows
 

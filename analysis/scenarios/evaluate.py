@@ -145,7 +145,10 @@ def diff_rows(spec: IndicatorSpec, before: gpd.GeoDataFrame, after: gpd.GeoDataF
     """The rows whose numeric result columns differ (NaN equals NaN), with before/after/change."""
     cols = _numeric_columns(spec, before)
     b = before.set_index(["level", "unit_id"])
-    a = after.set_index(["level", "unit_id"]).reindex(b.index)
+    aligned = (
+        len(after) == len(before) and (after["unit_id"].to_numpy() == before["unit_id"].to_numpy()).all()
+    )  # incremental answers keep the baseline's row order
+    a = after.set_axis(b.index) if aligned else after.set_index(["level", "unit_id"]).reindex(b.index)
     changed = np.zeros(len(b), dtype=bool)
     for c in cols:
         x, y = b[c].astype(float).to_numpy(), a[c].astype(float).to_numpy()

@@ -296,3 +296,29 @@ def publish(app: App, name: str, unpublish: bool) -> None:
 
     store.set_published(app.engine(), name, not unpublish)
     app.say(("Đã rút / withdrawn " if unpublish else "Đã công bố / published ") + repr(name))
+
+
+@scenario.command("report")
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["html"]), default="html", show_default=True)
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), default=None, help="File (default NAME-LANG.html)."
+)
+@click.option("--indicator", "only", multiple=True, help="Only these indicators (repeatable).")
+@pass_app
+def report(  # noqa: PLR0917 - click passes every option
+    app: App, name: str, fmt: str, lang: str, output: Path | None, only: tuple[str, ...]
+) -> None:
+    """A report of NAME: edits, a map, before/after per indicator for the city and wards, who gains."""
+    from analysis.scenarios import store
+    from api_config.scenario_report import render_html
+
+    changes, notes = _evaluate(app, name, only)
+    eng = app.engine()
+    text = render_html(store.get(eng, name), store.effective_edits(eng, name), changes, lang=lang)
+    path = output or Path(f"{name}-{lang}.{fmt}")
+    path.write_text(text, encoding="utf-8")
+    for note in notes:
+        app.say(note)
+    app.say(f"Báo cáo / report → {path}")
