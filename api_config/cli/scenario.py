@@ -189,6 +189,7 @@ def edit(  # noqa: PLR0917 - click passes every option
 
 def _evaluate(app: App, name: str, only: tuple[str, ...]) -> tuple[list[Any], list[str]]:
     from analysis.scenarios import store
+    from analysis.scenarios.edits import validate_edits
     from analysis.scenarios.evaluate import evaluate_edits
 
     eng = app.engine()
@@ -198,6 +199,8 @@ def _evaluate(app: App, name: str, only: tuple[str, ...]) -> tuple[list[Any], li
     notes = _warnings(store.baseline_changes(eng, s), stale)
     gone = {e.key for e in stale}
     usable = [e for e in edits if e.key not in gone]
+    if usable:  # edits drawn outside dothi (psql, QGIS) get the same checks as `scenario edit`
+        usable = validate_edits(eng, usable, check_existing=False)
     changes = evaluate_edits(eng, usable, only=only or None, data_dir=app.db.data_dir) if usable else []
     return changes, notes
 

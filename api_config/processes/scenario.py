@@ -200,7 +200,8 @@ class ScenarioProcessor(BaseProcessor):
             f"baseline changed since the scenario was drawn: {t}" for t in store.baseline_changes(engine, s)
         ]
         notes += [f"edit no longer applies (feature gone): {k}" for k in sorted(stale)]
-        return [e for e in edits if e.key not in stale], notes
+        usable = [e for e in edits if e.key not in stale]
+        return (validate_edits(engine, usable, check_existing=False) if usable else []), notes
 
     def __repr__(self) -> str:
         return f"<ScenarioProcessor> {PROCESS_ID}"

@@ -113,9 +113,19 @@ def test_incremental_equals_full_recomputation(demo: Engine, demo_data_dir: Path
     check()
 
 
+def _published_state(engine: Engine) -> list[Any]:
+    with engine.connect() as conn:
+        cur = conn.connection.driver_connection.cursor()
+        cur.execute("SELECT table_name, version FROM catalog.data_versions ORDER BY 1")
+        versions = cur.fetchall()
+        cur.execute("SELECT count(*), max(run_id) FROM analysis.indicator_runs")
+        return [versions, cur.fetchone()]
+
+
 def test_one_added_school_changes_only_nearby_units_and_raises_access(
     demo: Engine, demo_data_dir: Path
 ) -> None:
+    published = _published_state(demo)
     minx, miny, maxx, maxy = _city_box(demo)
     edit = Edit(
         "schools", "add", "new-school", Point((minx + maxx) / 2, (miny + maxy) / 2), {"level": "primary"}
@@ -129,6 +139,7 @@ def test_one_added_school_changes_only_nearby_units_and_raises_access(
     cells = change.rows[change.rows["level"] == "grid"]
     base = ev.baseline(demo, get_indicator("education_access"), data_dir=demo_data_dir).rows
     assert 0 < len(cells) < (base["level"] == "grid").sum() / 2  # only where it can change
+    assert _published_state(demo) == published  # the baseline and its published results are untouched
 
 
 def test_a_road_edit_is_recomputed_in_full(demo: Engine, demo_data_dir: Path) -> None:
