@@ -26,9 +26,11 @@ from sqlalchemy.engine import URL, Engine
 from analysis.registry import INDICATORS, IndicatorSpec
 from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
 from analysis.units import unit_vi
+from api_config import scenario_collection
 from api_config.assets import TEMPLATES_DIR
 from api_config.indicator_collections import expand_levels
 from api_config.processes.lookup import process_resource as lookup_process
+from api_config.processes.scenario import process_resource as scenario_process
 from api_config.providers.crs import CRS84, CRS_URIS
 from api_config.providers.mvt import DEFAULT_MAX_FEATURES
 from api_config.providers.tables import TIME_COLUMN, Kind, describe
@@ -120,7 +122,11 @@ def _indicator_entry(spec: IndicatorSpec) -> Published:
 
 def candidates() -> list[Published]:
     """Everything that could be published, from the two catalogs."""
-    return [*map(_layer_entry, LAYERS.values()), *map(_indicator_entry, INDICATORS.values())]
+    return [
+        *map(_layer_entry, LAYERS.values()),
+        *map(_indicator_entry, INDICATORS.values()),
+        Published(**scenario_collection.entry()),
+    ]
 
 
 def _extent(engine: Engine, item: Published) -> tuple[int, list[float]] | None:
@@ -366,6 +372,7 @@ def build_config(
                 resources[item.id]["extents"]["temporal"] = temporal
     resources |= _processes(logins, api, published=set(resources), data_dir=data_dir)
     resources |= lookup_process(_analyst(logins), api.statement_timeout_ms)
+    resources |= scenario_process(_analyst(logins), data_dir=data_dir, timeout_ms=PROCESS_TIMEOUT_MS)
     resources[CATALOGUE_ID] = _catalogue(url, api)
     if data_dir is not None:
         resources |= _coverages(engine, data_dir)

@@ -16,10 +16,12 @@ import sqlalchemy as sa
 from analysis.levels import parse_collection_id
 from analysis.registry import get_indicator
 from analysis.tables import result_table
+from api_config.scenario_collection import TABLE as SCENARIO_TABLE
+from api_config.scenario_collection import TITLES as SCENARIO_TITLES
 from layers.catalog import COMMON_COLUMNS, get_layer
 from layers.tables import table_for
 
-Kind = Literal["layer", "indicator"]
+Kind = Literal["layer", "indicator", "scenario"]
 
 #: Integer columns holding a year, used as the collection's time dimension (``datetime``).
 TIME_COLUMN = "vintage"
@@ -88,6 +90,8 @@ def _info(table: sa.Table, id_field: str, geometry_type: str, titles: Titles) ->
 @cache
 def describe(kind: Kind, name: str) -> TableInfo:
     """The published shape of layer or indicator ``name``."""
+    if kind == "scenario":
+        return _info(SCENARIO_TABLE, "id", "MultiPolygon", SCENARIO_TITLES)
     if kind == "layer":
         spec = get_layer(name)
         titles = {a.name: (a.title_vi, a.title_en, a.unit) for a in (*spec.attributes, *COMMON_COLUMNS)}

@@ -1,0 +1,224 @@
+"""``scenario-evaluate``: "what if we build a school here?" as a synchronous OGC API process.
+
+Inputs: ``edits`` — a GeoJSON FeatureCollection of edits (each feature's properties hold ``layer``,
+``op`` = add / change / remove, the layer's id field and attributes; a removal has no geometry) —
+or ``scenario`` — the name of a saved scenario (``dothi scenario create``); optional ``indicators``
+(ids) and, for a saved scenario, ``publish`` (store and publish its results as the
+``scenario-results`` collection).  Execution needs an API key (planner or analyst), like every
+process.  The answer: per touched indicator the city and ward rows that change (before, after,
+change), the changed grid cells as GeoJSON, how it was computed (incremental or full) and the
+scenario / synthetic notices in both languages.  Edits are validated like loads; a bad edit is a
+400 naming it, and nothing is stored or evaluated.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pygeoapi.process.base import BaseProcessor, ProcessorExecuteError
+
+from analysis.errors import IndicatorError
+from analysis.scenarios import store
+from analysis.scenarios.edits import Edit, edit_from_json, validate_edits
+from analysis.scenarios.errors import ScenarioError
+from analysis.scenarios.evaluate import evaluate_edits, summary
+from api_config.providers.db import engine_for
+from api_config.security.identity import current
+from layers.notices import SCENARIO_RESULT, SYNTHETIC_RESULT
+
+PROCESS_ID = "scenario-evaluate"
+#: Edits one request may carry (bigger plans: save a scenario with `dothi scenario edit`).
+MAX_EDITS = 200
+
+METADATA: dict[str, Any] = {
+    "version": "1.0.0",
+    "id": PROCESS_ID,
+    "title": {"vi": "Đánh giá kịch bản", "en": "Evaluate a scenario"},
+    "description": {
+        "vi": "Nếu xây một trường học, trạm y tế, điểm dừng hay công viên ở đây thì các chỉ số thay đổi "
+        "thế nào? Nhận các chỉnh sửa (GeoJSON) hoặc tên một kịch bản đã lưu; trả về thay đổi theo "
+        "thành phố, phường và ô lưới. Không thay đổi dữ liệu nền.",
+        "en": "What if we build a school, health station, stop or park here? Takes edits (GeoJSON) or a "
+        "saved scenario's name; returns the indicator changes per city, ward and grid cell. The "
+        "baseline is never changed.",
+    },
+    "jobControlOptions": ["sync-execute"],
+    "outputTransmission": ["value"],
+    "keywords": ["scenario", "planning", "accessibility"],
+    "links": [],
+    "inputs": {
+        "edits": {
+            "title": {"vi": "Chỉnh sửa", "en": "Edits"},
+            "description": {
+                "vi": "FeatureCollection GeoJSON (CRS84); mỗi đối tượng có properties layer, op "
+                "(add/change/remove), mã đối tượng và thuộc tính của lớp.",
+                "en": "GeoJSON FeatureCollection (CRS84); each feature's properties: layer, op "
+                f"(add/change/remove), the layer's id and attributes. At most {MAX_EDITS} edits.",
+            },
+            "schema": {"type": "object", "contentMediaType": "application/geo+json"},
+            "minOccurs": 0,
+            "maxOccurs": 1,
+        },
+        "scenario": {
+            "title": {"vi": "Kịch bản đã lưu", "en": "Saved scenario"},
+            "description": {
+                "vi": "Tên kịch bản (thay cho edits).",
+                "en": "A saved scenario's name (instead of edits).",
+            },
+            "schema": {"type": "string"},
+            "minOccurs": 0,
+            "maxOccurs": 1,
+        },
+        "indicators": {
+            "title": {"vi": "Chỉ số", "en": "Indicators"},
+            "description": {"vi": "Chỉ tính các chỉ số này.", "en": "Only these indicator ids."},
+            "schema": {"type": "array", "items": {"type": "string"}},
+            "minOccurs": 0,
+            "maxOccurs": 1,
+        },
+        "publish": {
+            "title": {"vi": "Công bố", "en": "Publish"},
+            "description": {
+                "vi": "Lưu và công bố kết quả của kịch bản đã lưu (bộ sưu tập scenario-results).",
+                "en": "Store and publish a saved scenario's results (collection scenario-results).",
+            },
+            "schema": {"type": "boolean", "default": False},
+            "minOccurs": 0,
+            "maxOccurs": 1,
+        },
+    },
+    "outputs": {
+        "result": {
+            "title": {"vi": "Thay đổi chỉ số", "en": "Indicator changes"},
+            "schema": {"type": "object", "contentMediaType": "application/json"},
+        }
+    },
+    "example": {
+        "inputs": {
+            "edits": {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {
+                            "layer": "schools",
+                            "op": "add",
+                            "school_id": "new-1",
+                            "level": "primary",
+                        },
+                        "geometry": {"type": "Point", "coordinates": [106.36, 10.36]},
+                    }
+                ],
+            }
+        }
+    },
+}
+
+
+def _bad(message: str) -> ProcessorExecuteError:
+    return ProcessorExecuteError(message, user_msg=message)
+
+
+def parse_edits(collection: Any) -> list[Edit]:
+    """Edits from a GeoJSON FeatureCollection (a 400 naming the feature when one is malformed)."""
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
+        raise _bad(
+            "Đầu vào 'edits' phải là FeatureCollection GeoJSON / "
+            "Input 'edits' must be a GeoJSON FeatureCollection."
+        )
+    features = collection.get("features")
+    if not isinstance(features, list) or not features:
+        raise _bad("'edits' không có đối tượng nào / Input 'edits' has no features.")
+    if len(features) > MAX_EDITS:
+        raise _bad(
+            f"Tối đa {MAX_EDITS} chỉnh sửa / At most {MAX_EDITS} edits per request (got {len(features)})."
+        )
+    out = []
+    for n, feature in enumerate(features, start=1):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(props, dict):
+            raise _bad(f"edits feature #{n}: cần properties / needs properties (layer, op, id)")
+        item = {"layer": props.get("layer"), "op": props.get("op", "add"), "feature": feature}
+        clean = {k: v for k, v in props.items() if k not in ("layer", "op")}
+        item["feature"] = {**feature, "properties": clean}
+        out.append(edit_from_json(item, where=f"edits feature #{n}"))
+    return out
+
+
+class ScenarioProcessor(BaseProcessor):
+    """``processor: {name: api_config.processes.scenario.ScenarioProcessor, data: {…}}``."""
+
+    def __init__(self, processor_def: dict[str, Any]) -> None:
+        super().__init__(processor_def, METADATA)
+        self.data = processor_def["data"]
+        self.options = processor_def.get("options") or {}
+        self.data_dir = Path(processor_def["data_dir"]) if processor_def.get("data_dir") else None
+
+    def execute(self, data: dict[str, Any], outputs: dict[str, Any] | None = None) -> tuple[str, Any]:
+        data = dict(data or {})
+        engine = engine_for(self.data, self.options)
+        only = data.get("indicators")
+        if only is not None and (not isinstance(only, list) or not all(isinstance(i, str) for i in only)):
+            raise _bad("'indicators' phải là danh sách mã chỉ số / Input 'indicators' must be a list of ids.")
+        name = data.get("scenario")
+        try:
+            if name is not None and data.get("edits") is not None:
+                raise _bad("Chỉ một trong 'edits' và 'scenario' / Give 'edits' or 'scenario', not both.")
+            notes: list[str] = []
+            if name is not None:
+                edits, notes = self._saved(engine, str(name))
+            elif data.get("edits") is not None:
+                edits = validate_edits(engine, parse_edits(data["edits"]))
+            else:
+                raise _bad("Thiếu 'edits' hoặc 'scenario' / Give input 'edits' or 'scenario'.")
+            changes = evaluate_edits(engine, edits, only=only, data_dir=self.data_dir)
+            if name is not None and data.get("publish"):
+                store.save_results(engine, str(name), changes, publish=True)
+        except ScenarioError as exc:
+            raise _bad(str(exc)) from exc
+        except IndicatorError as exc:
+            raise _bad(str(exc)) from exc
+        who = current()
+        synthetic = any(c.synthetic for c in changes)
+        return "application/json", {
+            "scenario": name,
+            "notice": SCENARIO_RESULT,
+            **({"synthetic_notice": SYNTHETIC_RESULT} if synthetic else {}),
+            "notes": notes,
+            "edits": len(edits),
+            "run_by": who.name if who else None,
+            "indicators": summary(changes),
+        }
+
+    @staticmethod
+    def _saved(engine: Any, name: str) -> tuple[list[Edit], list[str]]:
+        s = store.get(engine, name)
+        edits = store.effective_edits(engine, name)
+        stale = {e.key for e in store.stale_edits(engine, edits)}
+        notes = [
+            f"baseline changed since the scenario was drawn: {t}" for t in store.baseline_changes(engine, s)
+        ]
+        notes += [f"edit no longer applies (feature gone): {k}" for k in sorted(stale)]
+        usable = [e for e in edits if e.key not in stale]
+        return (validate_edits(engine, usable, check_existing=False) if usable else []), notes
+
+    def __repr__(self) -> str:
+        return f"<ScenarioProcessor> {PROCESS_ID}"
+
+
+def process_resource(
+    analyst_connection: dict[str, Any], *, data_dir: Path | None, timeout_ms: int
+) -> dict[str, Any]:
+    """The pygeoapi resource entry of the process (added by :func:`api_config.config.build_config`)."""
+    return {
+        PROCESS_ID: {
+            "type": "process",
+            "processor": {
+                "name": f"{__name__}.ScenarioProcessor",
+                "data": analyst_connection,
+                "options": {"statement_timeout_ms": timeout_ms, "pool_size": 2, "max_overflow": 2},
+                **({"data_dir": str(data_dir)} if data_dir is not None else {}),
+            },
+        }
+    }
