@@ -301,7 +301,10 @@ class PostGISProvider(BaseProvider):
         for i, name in enumerate(names):
             key = ("{" if i == 0 else ",") + json.dumps(name) + ":"
             parts.append(sql.Literal(key))
-            parts.append(sql.SQL("coalesce(to_json(t.{})::text, 'null')").format(sql.Identifier(name)))
+            # the published value (rounded to the indicator's precision), as in _properties
+            parts.append(
+                sql.SQL("coalesce(to_json({})::text, 'null')").format(published_value(self.info, name))
+            )
         parts.append(sql.Literal("}"))
         return sql.SQL("({})").format(sql.SQL(" || ").join(parts))
 
@@ -372,6 +375,7 @@ class PooledCursor:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.budgeted: BudgetCursor | None = None
+        self.lost = False
 
     def __enter__(self) -> Any:
         self._connect()
@@ -397,13 +401,15 @@ class PooledCursor:
 
     def _reconnect(self, lost: BaseException) -> tuple[Any, Any]:
         self.conn.invalidate(lost)
+        self.lost = True  # until a new connection is made: nothing to clean up on the old one
         self._connect()
+        self.lost = False
         return self._active(), self.conn
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
         exhausted = self.budgeted is not None and self.budgeted.exhausted()
         try:
-            if self._restored():
+            if not self.lost and self._restored():
                 self.cur.close()
                 self.conn.rollback()
         except psycopg2.Error as cleanup:
@@ -411,7 +417,7 @@ class PooledCursor:
             # for the statement's error; a statement that succeeded keeps its result
             self.conn.invalidate(cleanup)
         finally:
-            self.conn.close()
+            self.conn.close()  # (a connection invalidated by a failed reconnect is only released)
         if isinstance(exc, psycopg2.InterfaceError):  # "connection already closed"
             raise DatabaseUnavailableError.caused_by(exc) from exc
         if isinstance(exc, psycopg2.errors.QueryCanceled):

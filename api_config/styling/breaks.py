@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import Literal
 
-import mapclassify
 import numpy as np
 
 from gis.errors import ConfigError
@@ -65,6 +64,8 @@ def jenks_breaks(values: Sequence[float | None], *, classes: int = 5) -> list[fl
         return [data[0], data[-1]]
     with warnings.catch_warnings():  # without numba mapclassify warns and runs in pure Python:
         warnings.simplefilter("ignore", UserWarning)  # fine for the tens of wards classified here
+        import mapclassify  # noqa: PLC0415 — here: `dothi --help` must not load scikit-learn and pandas
+
         bins = mapclassify.FisherJenks(np.asarray(data), k=k).bins
     return _edges(bins, data)
 
@@ -84,6 +85,8 @@ def quantile_breaks(values: Sequence[float | None], *, classes: int = 5) -> list
         return [data[0], data[-1]]
     with warnings.catch_warnings():  # mapclassify warns when quantiles coincide; _dedupe merges them
         warnings.simplefilter("ignore", UserWarning)
+        import mapclassify  # noqa: PLC0415
+
         bins = mapclassify.Quantiles(np.asarray(data), k=k).bins
     return _edges(bins, data)
 

@@ -8,7 +8,7 @@ COMMENT ON SCHEMA scenario IS
 
 CREATE TABLE scenario.scenarios (
     scenario_id serial PRIMARY KEY,
-    name text NOT NULL UNIQUE CHECK (name ~ '^[a-z0-9][a-z0-9_-]{0,62}$'),
+    name text NOT NULL UNIQUE CHECK (name ~ '^[a-z0-9][a-z0-9_-]*$' AND char_length(name) <= 63),
     title_vi text NOT NULL CHECK (title_vi <> ''),
     title_en text NOT NULL CHECK (title_en <> ''),
     description_vi text NOT NULL DEFAULT '',
