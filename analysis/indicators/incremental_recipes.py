@@ -184,20 +184,6 @@ class Baseline:
     seat_membership: csr_matrix | None = None
 
 
-#: Below this many points, units are found with one STRtree query instead of a spatial join.
-FEW_POINTS = 64
-
-
-def _unit_index(points: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> np.ndarray:
-    """Index label of the first unit containing each point (NaN outside), for a few points."""
-    tree = shapely.STRtree(units.geometry.to_numpy())
-    pts, hit = tree.query(points.geometry.to_numpy(), predicate="intersects")
-    out = np.full(len(points), np.nan, dtype=object)
-    for p, u in sorted(zip(pts, hit, strict=True), reverse=True):
-        out[p] = units.index[u]
-    return out
-
-
 def membership(
     rows: pd.DataFrame, points: gpd.GeoDataFrame, units: gpd.GeoDataFrame, *, grid: bool
 ) -> csr_matrix:
@@ -210,11 +196,7 @@ def membership(
     r, c = [], []
     latest = units["vintage"].max()
     for vintage, group in units.groupby("vintage"):
-        where = (
-            _unit_index(points, group)
-            if len(points) < FEW_POINTS
-            else unit_of_points(points, group).to_numpy()
-        )
+        where = unit_of_points(points, group).to_numpy()  # the rule the full recipes use
         inside = np.flatnonzero(~pd.isna(where))
         unit_ids = group["unit_id"].reindex(where[inside]).to_numpy()
         for pos, uid in zip(inside, unit_ids, strict=True):

@@ -12,6 +12,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from analysis.indicators.grid import DEFAULT_CELL_M, cell_ids, cell_polygons
 
@@ -22,17 +23,19 @@ LEVELS_ALL = ("city", "ward", "grid", "block")
 def unit_of_points(points: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> pd.Series:
     """Index of the unit containing each point (NaN outside every unit).
 
-    A point on a shared boundary (or in overlapping units) goes to the first unit only, so sums
-    over units never count it twice.
+    A point on a shared boundary (or in overlapping units, as the 2019 wards overlap) goes to the
+    first unit in ``units``' order only, so sums over units never count it twice and a point is
+    counted in the same unit whichever other points it is located with (a spatial join would pick
+    one of the units in its search tree's order).
     """
-    joined = gpd.sjoin(
-        gpd.GeoDataFrame(geometry=points.geometry.to_numpy(), crs=points.crs),
-        gpd.GeoDataFrame(geometry=units.geometry.to_numpy(), index=units.index, crs=units.crs),
-        predicate="intersects",
-        how="left",
-    )
-    joined = joined[~joined.index.duplicated()]
-    return pd.Series(joined["index_right"].to_numpy(), index=points.index)
+    tree = shapely.STRtree(units.geometry.to_numpy())
+    pts, hit = tree.query(points.geometry.to_numpy(), predicate="intersects")
+    first = np.full(len(points), len(units), dtype=np.int64)
+    np.minimum.at(first, pts, hit)
+    found = first < len(units)
+    out = np.full(len(points), np.nan, dtype=object)
+    out[found] = units.index.to_numpy()[first[found]]
+    return pd.Series(out, index=points.index)
 
 
 def result_rows(  # noqa: PLR0917 - the six parts of a result row, in table order

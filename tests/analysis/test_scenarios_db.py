@@ -101,7 +101,7 @@ def test_incremental_equals_full_recomputation(demo: Engine, demo_data_dir: Path
     bounds = _city_box(demo)
     assert ids
 
-    @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
     @given(edits=edit_sets(layer, ids, bounds))
     def check(edits: list[Edit]) -> None:
         clean = validate_edits(demo, edits)
