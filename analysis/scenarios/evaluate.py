@@ -25,8 +25,8 @@ from sqlalchemy.engine import Engine
 from analysis.errors import IndicatorError, MissingInputError
 from analysis.indicators.incremental_recipes import (
     INCREMENTAL,
-    Baseline,
     Edits,
+    IncrementalBaseline,
     edited_frame,
     evaluate,
     prepare,
@@ -51,7 +51,7 @@ class _Cached:
     epsg: int
     rows: gpd.GeoDataFrame
     synthetic: bool
-    incremental: Baseline | None = None
+    incremental: IncrementalBaseline | None = None
 
 
 BASELINES: OrderedDict[str, _Cached] = OrderedDict()
