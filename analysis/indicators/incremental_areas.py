@@ -23,7 +23,16 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from analysis.indicators.overlay import GRID_M, TILE_M, Overlay, tile_areas, tile_boxes, valid_parts
+from analysis.indicators.overlay import (
+    GRID_M,
+    TILE_M,
+    Overlay,
+    overlay_layers,
+    tile_areas,
+    tile_boxes,
+    tile_unions,
+    valid_parts,
+)
 
 
 @dataclass
@@ -42,6 +51,7 @@ class TiledAreas:
     keys: dict[str, np.ndarray]
     outputs: Mapping[str, Overlay]
     contrib: list[dict[str, np.ndarray]]
+    unions: list[dict[str, shapely.Geometry]]
     grid: float = GRID_M
     box_tree: shapely.STRtree = field(init=False)
     trees: dict[str, shapely.STRtree] = field(init=False)
@@ -74,14 +84,15 @@ def tiled_areas(
         parts[name], part_keys[name] = _keyed(geoms, keys.get(name))
     trees = {name: shapely.STRtree(geoms) for name, geoms in parts.items()}
     unit_tree = shapely.STRtree(unit_geoms)
-    boxes, in_units, contrib = [], [], []
+    boxes, in_units, contrib, unions = [], [], [], []
     for box in tile_boxes(units.total_bounds, size=tile) if len(units) else []:
         hit = unit_tree.query(box, predicate="intersects")
         if not len(hit):
             continue
         boxes.append(box)
         in_units.append(hit)
-        contrib.append(tile_areas(box, unit_geoms[hit], parts, trees, outputs, grid=grid))
+        unions.append(tile_unions(box, parts, trees, grid=grid))
+        contrib.append(tile_areas(box, unit_geoms[hit], parts, trees, outputs, grid=grid, unions=unions[-1]))
     return TiledAreas(
         units.index,
         unit_geoms,
@@ -91,6 +102,7 @@ def tiled_areas(
         part_keys,
         outputs,
         contrib,
+        unions,
         grid,
     )
 
@@ -135,16 +147,16 @@ def update_areas(
         trees[name] = shapely.STRtree(parts[name])
     if not changed:
         return AreaUpdate(sums(state), 0)
+    edited = {name for name in parts if parts[name] is not state.parts[name]}
+    outputs = {c: o for c, o in state.outputs.items() if overlay_layers(o) & edited}
     touched = np.unique(state.box_tree.query(np.concatenate(changed), predicate="intersects")[1])
-    replaced = {
-        int(t): tile_areas(
-            state.boxes[t],
-            state.unit_geoms[state.in_units[t]],
-            parts,
-            trees,
-            state.outputs,
-            grid=state.grid,
+    replaced = {}
+    for t in touched:
+        box = state.boxes[t]
+        edited_parts = {name: parts[name] for name in edited}
+        unions = {**state.unions[t], **tile_unions(box, edited_parts, trees, grid=state.grid)}
+        areas = tile_areas(
+            box, state.unit_geoms[state.in_units[t]], parts, trees, outputs, grid=state.grid, unions=unions
         )
-        for t in touched
-    }
+        replaced[int(t)] = {**state.contrib[t], **areas}
     return AreaUpdate(sums(state, replaced), len(replaced))

@@ -148,12 +148,15 @@ def tile_areas(
     outputs: Mapping[str, Overlay],
     *,
     grid: float = GRID_M,
+    unions: Mapping[str, shapely.Geometry] | None = None,
 ) -> dict[str, np.ndarray]:
     """Area of each overlay inside one tile, per unit of ``unit_geoms`` (those meeting the tile).
 
     A tile's areas depend only on the polygons meeting it: an edit changes the tiles it touches.
+    ``unions``: the layers' unions in the tile (:func:`tile_unions`) when already known.
     """
-    unions = {name: _union_in(box, parts[name], trees[name], grid) for name in parts}
+    if unions is None:
+        unions = tile_unions(box, parts, trees, grid=grid)
     out = {}
     for column, overlay in outputs.items():
         geom = _overlay(overlay, unions, grid)
@@ -163,6 +166,23 @@ def tile_areas(
         shapely.prepare(geom)
         out[column] = shapely.area(shapely.intersection(unit_geoms, geom, grid_size=grid))
     return out
+
+
+def tile_unions(
+    box: shapely.Geometry,
+    parts: Mapping[str, np.ndarray],
+    trees: Mapping[str, shapely.STRtree],
+    *,
+    grid: float = GRID_M,
+) -> dict[str, shapely.Geometry]:
+    """Each layer's union inside one tile."""
+    return {name: _union_in(box, parts[name], trees[name], grid) for name in parts}
+
+
+def overlay_layers(overlay: Overlay) -> set[str]:
+    """The layers an overlay reads."""
+    names = {n for entry in overlay.within for n in ((entry,) if isinstance(entry, str) else entry)}
+    return names | set(overlay.minus)
 
 
 def _overlay(overlay: Overlay, unions: Mapping[str, shapely.Geometry], grid: float) -> shapely.Geometry:

@@ -158,12 +158,20 @@ def diff_rows(spec: IndicatorSpec, before: gpd.GeoDataFrame, after: gpd.GeoDataF
             "value_column": value,
             "before": b[value].astype(float).to_numpy(),
             "after": a[value].astype(float).to_numpy(),
-            "values": [json.loads(json.dumps(r, default=str)) for r in a[cols].to_dict("records")],
+            "values": _plain_records(a[cols]),
         }
     )
     out["change"] = out["after"] - out["before"]
     frame = gpd.GeoDataFrame(out, geometry=b.geometry.to_numpy(), crs=before.crs)
     return frame.to_crs(epsg=STORAGE_SRID)
+
+
+def _plain_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts: plain numpy columns convert directly (``to_dict`` gives Python
+    numbers, NaN stays NaN as through JSON), others go through JSON (``str`` for the rest)."""
+    if all(isinstance(t, np.dtype) and t.kind in "fiub" for t in frame.dtypes):
+        return frame.to_dict("records")
+    return [json.loads(json.dumps(r, default=str)) for r in frame.to_dict("records")]
 
 
 def _full(spec: IndicatorSpec, cached: _Cached, edits: Edits) -> gpd.GeoDataFrame:
