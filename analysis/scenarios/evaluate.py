@@ -166,7 +166,7 @@ def diff_rows(spec: IndicatorSpec, before: gpd.GeoDataFrame, after: gpd.GeoDataF
     return frame.to_crs(epsg=STORAGE_SRID)
 
 
-def _plain_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def _plain_records(frame: pd.DataFrame) -> list[dict[Any, Any]]:
     """Rows as JSON-ready dicts: plain numpy columns convert directly (``to_dict`` gives Python
     numbers, NaN stays NaN as through JSON), others go through JSON (``str`` for the rest)."""
     if all(isinstance(t, np.dtype) and t.kind in "fiub" for t in frame.dtypes):
