@@ -34,6 +34,8 @@ from analysis.indicators.grid import cell_ids
 from analysis.indicators.incremental import OriginGraph, SetState, baseline_set, origin_graph, update_set
 from analysis.indicators.incremental_2sfca import Catchments, catchments, update_catchments
 from analysis.indicators.incremental_areas import TiledAreas, tiled_areas, update_areas
+from analysis.indicators.incremental_zones import ZoneTable, update_table, zone_table
+from analysis.indicators.landuse import land_use_mix_recipe, land_use_mix_rows, mix_cells, mix_zones
 from analysis.indicators.openspace import (
     OPEN_SPACE_OVERLAYS,
     open_space_frames,
@@ -143,6 +145,7 @@ INCREMENTAL: dict[str, tuple[str, ...]] = {
     "health_beds_2sfca": ("health_facilities",),
     "walkability": ("transit_stops", "markets"),
     "open_space_share": ("green_spaces", "land_use", "roads"),
+    "land_use_mix": ("land_use",),
 }
 
 
@@ -231,7 +234,59 @@ class AreaBaseline:
     open_codes: tuple[str, ...]
 
 
-IncrementalBaseline = Baseline | AreaBaseline
+@dataclass
+class ZoneBaseline:
+    """What :func:`evaluate` starts from for ``land_use_mix``: rows and per-zone area tables."""
+
+    indicator_id: str
+    params: dict[str, Any]
+    rows: gpd.GeoDataFrame
+    inputs: Mapping[str, Any]
+    groups: Mapping[str, str] | None
+    status: str
+    wards: ZoneTable
+    cells: ZoneTable
+
+
+IncrementalBaseline = Baseline | AreaBaseline | ZoneBaseline
+
+
+def _prepare_land_use_mix(
+    rows: gpd.GeoDataFrame,
+    inputs: Mapping[str, Any],
+    params: dict[str, Any],
+    groups: Mapping[str, str] | None,
+) -> ZoneBaseline:
+    units = inputs["admin_units"]
+    land, status, _ = mix_zones(inputs, params, groups=groups)
+    wards = zone_table(land, "group", units.geometry.to_numpy())
+    cells = zone_table(land, "group", mix_cells(units))
+    return ZoneBaseline("land_use_mix", params, rows, inputs, groups, status, wards, cells)
+
+
+def _land_use_mix(base: ZoneBaseline, edits: Edits, id_fields: Mapping[str, str]) -> gpd.GeoDataFrame:
+    """Land-use mix after the edits: only the wards and cells an old or new zone meets are measured
+    (in full when the edits change which status ``auto`` measures)."""
+    before = base.inputs["land_use"]
+    added = edits.added.get("land_use")
+    if added is not None:
+        added = _ensure(added.to_crs(before.crs), "code", "status")
+    edits = Edits(edits.removed, {"land_use": added} if added is not None else {})
+    edited = edited_frame(before, "land_use", edits, id_fields["land_use"])
+    inputs = {**base.inputs, "land_use": edited}
+    land, status, cats = mix_zones(inputs, base.params, groups=base.groups)
+    if status != base.status:
+        return land_use_mix_recipe(inputs, base.params, groups=base.groups)
+    gone = _keys(before, "land_use", id_fields)
+    changed = [before.geometry.to_numpy()[np.isin(gone, list(edits.removed))]]
+    if added is not None:
+        changed.append(added.geometry.to_numpy())
+    old = np.concatenate(changed)
+    per_unit, _ = update_table(base.wards, land, "group", old)
+    per_cell, _ = update_table(base.cells, land, "group", old)
+    units = base.inputs["admin_units"]
+    per_unit = per_unit.set_axis(units.index[per_unit.index])
+    return land_use_mix_rows(units, per_unit, base.cells.zones, per_cell, status, cats)
 
 
 def membership(
@@ -311,12 +366,16 @@ def prepare(
     id_fields: Mapping[str, str],
     *,
     open_codes: tuple[str, ...] = (),
+    groups: Mapping[str, str] | None = None,
 ) -> IncrementalBaseline:
     """Baseline rows (by ``recipe``), and what the indicator's incremental answer starts from:
-    origin graph, destination sets (or catchments) and row membership, or tiled areas."""
+    origin graph, destination sets (or catchments) and row membership, tiled areas, or zone
+    tables.  ``open_codes``, ``groups``: the land-use codes the registry binds to the recipe."""
     rows = recipe(inputs, params)
     if indicator_id == "open_space_share":
         return _prepare_open_space_share(rows, inputs, params, id_fields, open_codes)
+    if indicator_id == "land_use_mix":
+        return _prepare_land_use_mix(rows, inputs, params, groups)
     origins = population_origins(inputs)
     net = walk_network(inputs["roads"])
     graph = origin_graph(net, origins.xy)
@@ -528,6 +587,13 @@ def evaluate(base: IncrementalBaseline, edits: Edits, id_fields: Mapping[str, st
     """The indicator's result rows after ``edits`` (same columns and row order as the baseline)."""
     if isinstance(base, AreaBaseline):
         return _open_space_share(base, edits, id_fields)
+    if isinstance(base, ZoneBaseline):
+        return _land_use_mix(base, edits, id_fields)
+    return _network(base, edits, id_fields)
+
+
+def _network(base: Baseline, edits: Edits, id_fields: Mapping[str, str]) -> gpd.GeoDataFrame:
+    """The indicators answered on the walking network (nearest destinations, catchments)."""
     if base.indicator_id == "health_beds_2sfca":
         return _health_beds(base, edits, id_fields)
     served = _served(base, edits, id_fields)

@@ -83,14 +83,15 @@ def baseline(
             BASELINES.popitem(last=False)
     BASELINES.move_to_end(key)
     if incremental and cached.incremental is None:
-        open_codes = tuple(getattr(spec.recipe, "keywords", {}).get("open_codes", ()))
+        keywords = getattr(spec.recipe, "keywords", {})
         cached.incremental = prepare(
             spec.id,
             lambda _i, _p: cached.rows,
             cached.inputs,
             plan.parameters,
             id_fields(),
-            open_codes=open_codes,
+            open_codes=tuple(keywords.get("open_codes", ())),
+            groups=keywords.get("groups"),
         )
     return cached
 

@@ -37,7 +37,13 @@ MORE = [
     ("health_facilities", "health_beds_2sfca"),
     ("transit_stops", "walkability"),
     ("green_spaces", "open_space_share"),
+    ("land_use", "land_use_mix"),
 ]
+#: A valid new feature's attributes per edited layer (the demo's land use is all planned).
+ATTRS = {
+    **{layer: attrs for layer, (_, attrs) in NEW.items()},
+    "land_use": {"code": "DKV", "status": "planned"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +70,7 @@ def _baseline_ids(engine: Engine, layer: str) -> list[str]:
 
 
 def _geometry(layer: str, x: float, y: float) -> Any:
-    if layer == "green_spaces":
+    if layer in ("green_spaces", "land_use"):
         return box(x, y, x + 0.002, y + 0.0015)  # about 220 m × 165 m: above the minimum area
     return Point(x, y)
 
@@ -74,7 +80,7 @@ def edit_sets(draw: st.DrawFn, layer: str, ids: list[str], bounds: tuple[float, 
     minx, miny, maxx, maxy = bounds
     xs = st.floats(minx + 0.2 * (maxx - minx), minx + 0.8 * (maxx - minx))
     ys = st.floats(miny + 0.2 * (maxy - miny), miny + 0.8 * (maxy - miny))
-    _, attrs = NEW[layer]
+    attrs = ATTRS[layer]
     edits: list[Edit] = []
     for n in range(draw(st.integers(0, 3))):
         edits.append(Edit(layer, "add", f"prop-{n}", _geometry(layer, draw(xs), draw(ys)), attrs))
