@@ -13,8 +13,9 @@ Supported (:data:`INCREMENTAL`): ``transit_access`` (transit_stops), ``health_ac
 edited facilities only (:mod:`analysis.indicators.incremental_2sfca`); ``walkability``
 (transit_stops, markets) — the daily-living destinations searched as above, the neighbourhood
 densities kept; ``open_space_share`` (green_spaces, land_use, roads) — the tiles the edited polygons
-meet (:mod:`analysis.indicators.incremental_areas`).  Other (indicator, layer) pairs are
-recomputed in full by the caller.
+meet (:mod:`analysis.indicators.incremental_areas`); ``land_use_mix`` (land_use) — the wards and
+cells the edited zones meet (:mod:`analysis.indicators.incremental_zones`).  Other (indicator,
+layer) pairs are recomputed in full by the caller.
 """
 
 from __future__ import annotations
