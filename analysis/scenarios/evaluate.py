@@ -3,9 +3,9 @@
 An indicator is touched when an edited layer is one of its inputs.  Indicators whose edited layers
 are listed in :data:`~analysis.indicators.incremental_recipes.INCREMENTAL` (destinations of the
 accessibility indicators and 2SFCA, walkability's daily-living destinations, the polygons of the
-open-space overlay and of the land-use mix) are answered incrementally from a baseline kept in memory (:data:`BASELINES`, keyed by the input
-versions and parameters, so a changed baseline is never used); every other touched indicator is
-recomputed in full on the edited layers.  Nothing is written: :mod:`analysis.scenarios.store`
+open-space overlay and of the land-use mix) are answered incrementally from a baseline kept in
+memory (:data:`BASELINES`, keyed by the input versions and parameters, so a changed baseline is
+never used); every other touched indicator is recomputed in full on the edited layers.  Nothing is written: :mod:`analysis.scenarios.store`
 saves what a saved scenario's evaluation returns.
 """
 
