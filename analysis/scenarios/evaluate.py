@@ -5,8 +5,8 @@ are listed in :data:`~analysis.indicators.incremental_recipes.INCREMENTAL` (dest
 accessibility indicators and 2SFCA, walkability's daily-living destinations, the polygons of the
 open-space overlay and of the land-use mix) are answered incrementally from a baseline kept in
 memory (:data:`BASELINES`, keyed by the input versions and parameters, so a changed baseline is
-never used); every other touched indicator is recomputed in full on the edited layers.  Nothing is written: :mod:`analysis.scenarios.store`
-saves what a saved scenario's evaluation returns.
+never used); every other touched indicator is recomputed in full on the edited layers.  Nothing is
+written: :mod:`analysis.scenarios.store` saves what a saved scenario's evaluation returns.
 """
 
 from __future__ import annotations
