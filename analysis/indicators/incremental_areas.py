@@ -9,8 +9,8 @@ the tiles its old or new polygon meets, so only those tiles are measured again
 (:func:`update_areas`), with the edited layers, and the per-unit sums are re-added in the same tile
 order as the full computation — the unaffected wards get exactly their baseline areas, the
 affected ones exactly what a full recomputation gives (up to the union's vertex order in the
-re-measured tiles).  Used by ``open_space_share`` (SDG 11.7.1 a) for green-space, land-use and
-street edits.
+re-measured tiles).  Used by ``open_space_share`` (SDG 11.7.1 a) for green-space and land-use
+edits.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ Supported (:data:`INCREMENTAL`): ``transit_access`` (transit_stops), ``health_ac
 — nearest-destination searches; ``health_beds_2sfca`` (health_facilities) — catchments of the
 edited facilities only (:mod:`analysis.indicators.incremental_2sfca`); ``walkability``
 (transit_stops, markets) — the daily-living destinations searched as above, the neighbourhood
-densities kept; ``open_space_share`` (green_spaces, land_use, roads) — the tiles the edited polygons
+densities kept; ``open_space_share`` (green_spaces, land_use) — the tiles the edited polygons
 meet (:mod:`analysis.indicators.incremental_areas`); ``land_use_mix`` (land_use) — the wards and
 cells the edited zones meet (:mod:`analysis.indicators.incremental_zones`).  Other (indicator,
 layer) pairs are recomputed in full by the caller.
@@ -145,7 +145,7 @@ INCREMENTAL: dict[str, tuple[str, ...]] = {
     "open_space_access": ("green_spaces", "land_use"),
     "health_beds_2sfca": ("health_facilities",),
     "walkability": ("transit_stops", "markets"),
-    "open_space_share": ("green_spaces", "land_use", "roads"),
+    "open_space_share": ("green_spaces", "land_use"),
     "land_use_mix": ("land_use",),
 }
 
