@@ -37,7 +37,7 @@ MORE = {
     ("health_facilities", "health_beds_2sfca"): 5,
     ("transit_stops", "walkability"): 4,
     ("green_spaces", "open_space_share"): 3,
-    ("land_use", "land_use_mix"): 4,
+    ("land_use", "land_use_mix"): 3,
 }
 #: A valid new feature's attributes per edited layer (the demo's land use is all planned).
 ATTRS = {
