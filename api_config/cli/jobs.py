@@ -51,11 +51,13 @@ def worker(app: App, concurrency: int | None) -> None:
     settings = JobsSettings()
     if concurrency is not None:
         settings = settings.model_copy(update={"concurrency": concurrency})
+    config = _config(app)
     app.say(
         "Worker công việc / job worker: "
-        f"{settings.concurrency or app.api.max_jobs} at once, heartbeat {settings.heartbeat_s:g} s"
+        f"{settings.concurrency or job_worker.max_jobs(config)} jobs at once, "
+        f"heartbeat every {settings.heartbeat_s:g} s"
     )
-    job_worker.run(_config(app), settings)
+    job_worker.run(config, settings)
 
 
 def _config(app: App) -> dict[str, Any]:

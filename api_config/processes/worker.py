@@ -54,12 +54,15 @@ def _connect(connection: dict[str, Any]) -> Any:
     return conn
 
 
-def _still_wanted(cur: Any, schema: str, job_id: str) -> bool:
-    """False when the job was dismissed (``DELETE /jobs/{id}``) or failed while it waited."""
-    query = sql.SQL("SELECT status FROM {} WHERE identifier = %s").format(sql.Identifier(schema, "jobs"))
+def _start(cur: Any, schema: str, job_id: str) -> bool:
+    """Mark the job ``running`` — False when it was dismissed (``DELETE /jobs/{id}``) or failed
+    while it waited.  From here on a lost worker means a failed job, not a queued one again."""
+    query = sql.SQL(
+        "UPDATE {} SET status = 'running', updated = now() AT TIME ZONE 'UTC' "
+        "WHERE identifier = %s AND status = 'accepted'"
+    ).format(sql.Identifier(schema, "jobs"))
     cur.execute(query, (job_id,))
-    row = cur.fetchone()
-    return row is not None and row[0] == "accepted"
+    return bool(cur.rowcount == 1)
 
 
 def run_job(manager: Any, job: dict[str, Any], *, max_jobs: int) -> None:
@@ -74,7 +77,7 @@ def run_job(manager: Any, job: dict[str, Any], *, max_jobs: int) -> None:
         cur = conn.cursor()
         slots.wait_for_slot(cur, job["process_id"], max_jobs)
         schema = (definition["connection"].get("search_path") or ["public"])[0]
-        if not _still_wanted(cur, schema, job["job_id"]):
+        if not _start(cur, schema, job["job_id"]):
             return
         identity.CURRENT.set(identity.from_dict(job.get("submitter")))
         processor = manager.get_processor(job["process_id"])
@@ -184,5 +187,9 @@ def run(config: dict[str, Any], settings: JobsSettings) -> None:
     from pygeoapi.process.manager.base import get_manager  # noqa: PLC0415
 
     manager = get_manager(config)
-    max_jobs = int((config["server"]["manager"].get("limits") or {}).get("max_jobs", 1))
-    asyncio.run(serve(manager, settings, max_jobs=max_jobs))
+    asyncio.run(serve(manager, settings, max_jobs=max_jobs(config)))
+
+
+def max_jobs(config: dict[str, Any]) -> int:
+    """Jobs running at once over all nodes (``DOTHI_API_MAX_JOBS`` when the config was made)."""
+    return int((config["server"]["manager"].get("limits") or {}).get("max_jobs", 1))
