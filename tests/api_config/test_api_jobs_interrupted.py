@@ -107,7 +107,7 @@ def _identifiers(engine: Engine) -> list[sa.Row[Any]]:
 
 
 @pytest.fixture
-def manager(loaded: Engine, test_url: URL) -> Iterator[DothiJobManager]:  # noqa: ARG001
+def manager(loaded: Engine, test_url: URL) -> Iterator[DothiJobManager]:
     # as the API runs it: the analyst login (dothi_jobs), which may write the jobs table only
     yield _manager(api_logins(DatabaseSettings(), test_url).analyst)
 
