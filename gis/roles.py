@@ -12,7 +12,8 @@ dothi_analyst  what the reader may, write pygeoapi's jobs table (``public.jobs``
 
 Two login roles are their members: ``dothi_api`` (reader: the feature, tile and records providers)
 and ``dothi_jobs`` (analyst: the processes, the job manager and the job workers).  Neither is a
-superuser or may create databases or roles.  Migrations, loads and the CLI's indicator runs keep the owner role.
+superuser or may create databases or roles.  Migrations, loads and the CLI's indicator runs keep
+the owner role.
 The embedded cluster creates the login roles itself (:meth:`gis.cluster.EmbeddedCluster.up`); on
 an external server an administrator creates them (``dothi db roles`` or the SQL of
 :data:`EXTERNAL_SQL`).
