@@ -139,7 +139,10 @@ class DothiJobManager(PostgreSQLManager):
 
     def delete_job(self, job_id: str) -> bool:
         """Dismissal: a queued job is taken out of the queue (it never runs), then deleted."""
-        self.tasks.cancel(job_id)
+        try:
+            self.tasks.cancel(job_id)
+        except Exception as err:  # the queue is unreachable: the job stays, say so (503)
+            raise JobQueueUnavailableError() from err
         return bool(super().delete_job(job_id))
 
     def get_job_result(self, job_id: str) -> tuple[Any, ...]:

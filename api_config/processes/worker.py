@@ -31,6 +31,11 @@ from api_config.processes.taskqueue import QUEUE, TASK, JobsSettings, connect_kw
 
 LOGGER = logging.getLogger(__name__)
 
+CRASHED = (
+    "Worker không chạy được công việc ({error}); hãy báo quản trị viên. / "
+    "The job worker could not run the job ({error}); tell the administrator."
+)
+
 STALLED = (
     "Công việc bị gián đoạn: tiến trình thực thi (worker {worker}) không còn gửi tín hiệu sống "
     "quá {seconds:g} giây (bị dừng hoặc gặp sự cố). Hãy gửi lại yêu cầu. / "
@@ -67,10 +72,6 @@ def _start(cur: Any, schema: str, job_id: str) -> bool:
 
 def run_job(manager: Any, job: dict[str, Any], *, max_jobs: int) -> None:
     """Run one queued job: wait for a slot, then run it on the submitter's behalf."""
-    from pygeoapi.util import Subscriber  # noqa: PLC0415
-
-    from api_config.security import identity  # noqa: PLC0415
-
     definition = manager._definition
     conn = _connect(definition["connection"])
     try:
@@ -79,17 +80,37 @@ def run_job(manager: Any, job: dict[str, Any], *, max_jobs: int) -> None:
         schema = (definition["connection"].get("search_path") or ["public"])[0]
         if not _start(cur, schema, job["job_id"]):
             return
-        identity.CURRENT.set(identity.from_dict(job.get("submitter")))
-        processor = manager.get_processor(job["process_id"])
-        processor.set_job_id(job["job_id"])
-        extra: dict[str, Any] = {"requested_response": job["requested_response"]}
-        if job.get("subscriber"):
-            extra["subscriber"] = Subscriber(**job["subscriber"])
-        manager._execute_handler_sync(  # the job as pygeoapi runs a synchronous one
-            processor, job["job_id"], job["data"], job["requested_outputs"], **extra
-        )
+        try:
+            _execute(manager, job)
+        except Exception as err:  # pygeoapi fails a job whose process raises; this is the rest
+            _fail(cur, schema, job["job_id"], CRASHED.format(error=type(err).__name__))
+            raise
     finally:
         conn.close()  # frees the slot and the process lock
+
+
+def _execute(manager: Any, job: dict[str, Any]) -> None:
+    from pygeoapi.util import Subscriber  # noqa: PLC0415
+
+    from api_config.security import identity  # noqa: PLC0415
+
+    identity.CURRENT.set(identity.from_dict(job.get("submitter")))
+    processor = manager.get_processor(job["process_id"])
+    processor.set_job_id(job["job_id"])
+    extra: dict[str, Any] = {"requested_response": job["requested_response"]}
+    if job.get("subscriber"):
+        extra["subscriber"] = Subscriber(**job["subscriber"])
+    manager._execute_handler_sync(  # the job as pygeoapi runs a synchronous one
+        processor, job["job_id"], job["data"], job["requested_outputs"], **extra
+    )
+
+
+def _fail(cur: Any, schema: str, job_id: str, message: str) -> None:
+    query = sql.SQL(
+        "UPDATE {} SET status = 'failed', message = %s, finished = now() AT TIME ZONE 'UTC', "
+        "updated = now() AT TIME ZONE 'UTC' WHERE identifier = %s AND status IN ('accepted', 'running')"
+    ).format(sql.Identifier(schema, "jobs"))
+    cur.execute(query, (message, job_id))
 
 
 # -- stalled jobs -------------------------------------------------------------------------------
@@ -177,6 +198,7 @@ async def serve(manager: Any, settings: JobsSettings, *, max_jobs: int) -> None:
                 concurrency=settings.concurrency or max_jobs,
                 update_heartbeat_interval=settings.heartbeat_s,
                 stalled_worker_timeout=settings.stalled_s,
+                delete_jobs="successful",  # the queue stays small; public.jobs keeps the history
             )
         finally:
             sweeper.cancel()
