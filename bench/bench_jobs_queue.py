@@ -101,6 +101,11 @@ def _throughput(made: Any, n: int) -> tuple[float, int]:
     return time.perf_counter() - t0, ok
 
 
+def _registered(made: Any) -> int:
+    with made.engine.connect() as conn:
+        return int(conn.exec_driver_sql("SELECT count(*) FROM jobs_queue.procrastinate_workers").scalar_one())
+
+
 def _dead_worker(made: Any) -> float:
     made.stop_workers()
     victim = made.start_worker(0)
@@ -109,7 +114,8 @@ def _dead_worker(made: Any) -> float:
     while made.status(1, job) != "running":
         time.sleep(0.1)
     made.start_worker(1)
-    time.sleep(2)  # the second worker is up
+    while _registered(made) < 2:  # the second worker is up and sends heartbeats
+        time.sleep(0.1)
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait()
     made.workers.remove(victim)
