@@ -23,7 +23,6 @@ from typing import Any
 
 import psycopg2
 import sqlalchemy as sa
-from psycopg2 import sql
 
 from api_config.processes import slots
 from api_config.processes.interrupted import ACTIVE
@@ -59,15 +58,21 @@ def _connect(connection: dict[str, Any]) -> Any:
     return conn
 
 
-def _start(cur: Any, schema: str, job_id: str) -> bool:
+def _start(manager: Any, job_id: str) -> bool:
     """Mark the job ``running`` — False when it was dismissed (``DELETE /jobs/{id}``) or failed
     while it waited.  From here on a lost worker means a failed job, not a queued one again."""
-    query = sql.SQL(
-        "UPDATE {} SET status = 'running', updated = now() AT TIME ZONE 'UTC' "
-        "WHERE identifier = %s AND status = 'accepted'"
-    ).format(sql.Identifier(schema, "jobs"))
-    cur.execute(query, (job_id,))
-    return bool(cur.rowcount == 1)
+    table = manager._jobs
+    stmt = (
+        sa.update(table)
+        .where(table.c.identifier == job_id, table.c.status == "accepted")
+        .values(status="running", updated=_now())
+    )
+    with manager._engine.begin() as conn:
+        return bool(conn.execute(stmt).rowcount == 1)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)  # pygeoapi's columns: UTC without time zone
 
 
 def run_job(manager: Any, job: dict[str, Any], *, max_jobs: int) -> None:
@@ -77,13 +82,12 @@ def run_job(manager: Any, job: dict[str, Any], *, max_jobs: int) -> None:
     try:
         cur = conn.cursor()
         slots.wait_for_slot(cur, job["process_id"], max_jobs)
-        schema = (definition["connection"].get("search_path") or ["public"])[0]
-        if not _start(cur, schema, job["job_id"]):
+        if not _start(manager, job["job_id"]):
             return
         try:
             _execute(manager, job)
         except Exception as err:  # pygeoapi fails a job whose process raises; this is the rest
-            _fail(cur, schema, job["job_id"], CRASHED.format(error=type(err).__name__))
+            _fail(manager, job["job_id"], CRASHED.format(error=type(err).__name__))
             raise
     finally:
         conn.close()  # frees the slot and the process lock
@@ -105,12 +109,16 @@ def _execute(manager: Any, job: dict[str, Any]) -> None:
     )
 
 
-def _fail(cur: Any, schema: str, job_id: str, message: str) -> None:
-    query = sql.SQL(
-        "UPDATE {} SET status = 'failed', message = %s, finished = now() AT TIME ZONE 'UTC', "
-        "updated = now() AT TIME ZONE 'UTC' WHERE identifier = %s AND status IN ('accepted', 'running')"
-    ).format(sql.Identifier(schema, "jobs"))
-    cur.execute(query, (message, job_id))
+def _fail(manager: Any, job_id: str, message: str) -> bool:
+    """Mark the OGC job ``failed`` with ``message`` (when it is still active)."""
+    table, now = manager._jobs, _now()
+    stmt = (
+        sa.update(table)
+        .where(table.c.identifier == job_id, table.c.status.in_(ACTIVE))
+        .values(status="failed", message=message, finished=now, updated=now)
+    )
+    with manager._engine.begin() as conn:
+        return bool(conn.execute(stmt).rowcount == 1)
 
 
 # -- stalled jobs -------------------------------------------------------------------------------
@@ -118,23 +126,6 @@ def _job_status(engine: sa.Engine, table: sa.Table, job_id: str) -> str | None:
     with engine.connect() as conn:
         row = conn.execute(sa.select(table.c.status).where(table.c.identifier == job_id)).first()
     return None if row is None else str(row[0])
-
-
-def mark_stalled(engine: sa.Engine, table: sa.Table, job_id: str, *, worker: Any, seconds: float) -> bool:
-    """Mark the OGC job ``failed`` (when still active) with the stalled-worker message."""
-    now = datetime.now(UTC).replace(tzinfo=None)
-    stmt = (
-        sa.update(table)
-        .where(table.c.identifier == job_id, table.c.status.in_(ACTIVE))
-        .values(
-            status="failed",
-            message=STALLED.format(worker=worker if worker is not None else "?", seconds=seconds),
-            finished=now,
-            updated=now,
-        )
-    )
-    with engine.begin() as conn:
-        return conn.execute(stmt).rowcount == 1
 
 
 async def sweep(app: Any, manager: Any, *, stalled_s: float) -> list[tuple[str, str]]:
@@ -152,9 +143,9 @@ async def sweep(app: Any, manager: Any, *, stalled_s: float) -> list[tuple[str, 
             await app.job_manager.retry_job(entry)
             done.append((job_id, "requeued"))
             continue
-        await asyncio.to_thread(
-            mark_stalled, manager._engine, manager._jobs, job_id, worker=entry.worker_id, seconds=stalled_s
-        )
+        worker = entry.worker_id if entry.worker_id is not None else "?"
+        message = STALLED.format(worker=worker, seconds=stalled_s)
+        await asyncio.to_thread(_fail, manager, job_id, message)
         await app.job_manager.finish_job(entry, status=Status.FAILED, delete_job=False)
         done.append((job_id, "failed"))
     for job_id, what in done:
