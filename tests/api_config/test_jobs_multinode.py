@@ -222,3 +222,21 @@ def test_jobs_queued_while_no_worker_runs_run_when_one_starts(cluster: Cluster) 
     assert [cluster.status(1, j) for j in jobs] == ["accepted", "accepted"]
     cluster.start_worker(1)
     assert cluster.wait(jobs) == dict.fromkeys(jobs, "successful")
+
+
+def test_a_job_its_worker_cannot_run_fails_with_a_message(cluster: Cluster) -> None:
+    """A worker whose configuration lacks the process (deployed out of step with the nodes)."""
+    cluster.stop_workers()
+    config = yaml.safe_load(Path(cluster.envs[0]["PYGEOAPI_CONFIG"]).read_text(encoding="utf-8"))
+    del config["resources"]["sleep-c"]
+    stale = cluster.folder / "stale-config.yml"
+    stale.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    cluster.start_worker(0, PYGEOAPI_CONFIG=str(stale))
+    job = _job(cluster.submit(1, "sleep-c", 0))
+    assert cluster.wait([job]) == {job: "failed"}
+    message = cluster.job(0, job).json()["message"]
+    assert "The job worker could not run the job" in message and "Worker không chạy được" in message
+    cluster.stop_workers()
+    cluster.start_worker(1)
+    again = _job(cluster.submit(0, "sleep-c", 0))
+    assert cluster.wait([again]) == {again: "successful"}
