@@ -32,9 +32,10 @@ from analysis.tables import SCHEMA as ANALYSIS_SCHEMA
 from api_config.qgis.names import INDICATOR_SHORT, LAYER_SHORT
 from api_config.qgis.results import synthetic_notice
 from api_config.qgis.store import PACKAGE, table_exists, table_has_rows, ward_values
-from api_config.qgis.styles import model_qml, model_symbol, qml
+from api_config.qgis.styles import labeling, model_qml, model_symbol, qml
 from api_config.styling.model import (
     MARKER_SIZE_MM,
+    Labels,
     StyleClass,
     StyleModel,
     Symbol,
@@ -249,6 +250,24 @@ def result_model(spec: IndicatorSpec, span: float) -> StyleModel:
     )
 
 
+def change_labels(unit: str) -> str:
+    """Each changed ward labelled with its change, signed (``+4.7 %``)."""
+    suffix = f" {unit}".replace("'", "''") if unit else ""
+    expression = f"concat(if(\"change\" > 0, '+', ''), format_number(\"change\", 2), '{suffix}')"
+    text = labeling(Labels("change"), "fill")
+    return text.replace(
+        'fieldName="change" isExpression="0"', f'fieldName={quoteattr(expression)} isExpression="1"'
+    )
+
+
+def result_qml(spec: IndicatorSpec, span: float) -> str:
+    """The difference map of one indicator: diverging classes of ``change``, labelled."""
+    doc = model_qml(result_model(spec, span))
+    return doc.replace('labelsEnabled="0">', 'labelsEnabled="1">').replace(
+        "</qgis>", change_labels(spec.unit) + "</qgis>"
+    )
+
+
 def _span(cur: Any, scenario: str, spec: IndicatorSpec) -> float:
     """A large change of this indicator: the largest the scenario's last evaluation stored, or a
     quarter of the range of today's ward values (nothing evaluated yet)."""
@@ -337,7 +356,7 @@ def _result_layers(cur: Any, name: str, service: str | None) -> list[Any]:
                 f"Δ {vi} — kịch bản / Δ {en} — scenario",
                 _source(RESULTS_VIEW, "id", "MultiPolygon", subset, service),
                 visible=spec.id == VISIBLE_RESULT,
-                qml=model_qml(result_model(spec, _span(cur, name, spec))),
+                qml=result_qml(spec, _span(cur, name, spec)),
                 opacity=max(INDICATOR_OPACITY, RESULT_OPACITY),
                 abstract=result_abstract(cur, spec, name),
             )

@@ -5,7 +5,8 @@ stdin: {"source": project path, "scenario": name, "pgpassfile": path (libpq pass
         "pgservicefile": path (the planner's services),
         "add": [{"view": "edit_schools", "x": lon, "y": lat, "attributes": {...}}],
         "change": [{"view": ..., "edit_id": int, "attributes": {...}}],
-        "png": path (optional), "hide_groups": [names] (optional), "width", "height"}
+        "png": path (optional), "hide_groups": [names] (optional), "extent": [lon/lat box] (optional),
+        "width", "height"}
 stdout: {"read", "group", "layers": [{name, table, valid, visible, user, fields, capabilities,
          default_scenario, widgets, features}], "commit": {view: {"ok", "errors"}},
          "image": {...}}
@@ -22,10 +23,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from check_project import render
 from common import answer, start
 from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
     QgsDataSourceUri,
     QgsGeometry,
     QgsPointXY,
     QgsProject,
+    QgsRectangle,
+    QgsReferencedRectangle,
     QgsVectorDataProvider,
     QgsVectorLayerUtils,
 )
@@ -95,9 +100,10 @@ def _add(group, item: dict) -> dict:
     layer = _layer_of(group, item["view"])
     fields = layer.fields()
     values = {fields.indexOf(k): v for k, v in item.get("attributes", {}).items()}
-    geometry = QgsGeometry.fromPointXY(QgsPointXY(item["x"], item["y"]))
-    if "wkt" in item:
+    if "wkt" in item:  # e.g. a baseline block copied into the edit layer
         geometry = QgsGeometry.fromWkt(item["wkt"])
+    else:
+        geometry = QgsGeometry.fromPointXY(QgsPointXY(item["x"], item["y"]))
     feature = QgsVectorLayerUtils.createFeature(layer, geometry, values, layer.createExpressionContext())
     layer.startEditing()
     added = layer.addFeature(feature)
@@ -146,6 +152,11 @@ def main() -> None:
                 hidden = root.findGroup(name)
                 if hidden is not None:
                     hidden.setItemVisibilityChecked(False)
+            if request.get("extent"):  # lon/lat box → the project's default view
+                wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
+                transform = QgsCoordinateTransform(wgs84, project.crs(), project)
+                rect = transform.transformBoundingBox(QgsRectangle(*request["extent"]))
+                project.viewSettings().setDefaultViewExtent(QgsReferencedRectangle(rect, project.crs()))
             result["image"] = render(
                 project, request["png"], request.get("width", 900), request.get("height", 700)
             )
