@@ -189,7 +189,7 @@ def edit_symbols(spec: LayerSpec) -> str:
 
 def edit_qml(spec: LayerSpec, scenario: str) -> str:
     """Symbols and form of one scenario's edit layer (QGIS reads both from one QML document)."""
-    doc = qml(edit_symbols(spec), kind=layer_model(spec).geometry)
+    doc = qml(edit_symbols(spec), labels=Labels("name"), kind=layer_model(spec).geometry)
     doc = doc.replace(
         'styleCategories="Symbology|Labeling"', 'styleCategories="Symbology|Labeling|Fields|Forms"'
     )

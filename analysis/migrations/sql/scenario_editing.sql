@@ -121,7 +121,14 @@ BEGIN
             author = session_user, created_at = now()
         WHERE edit_id = OLD.edit_id;
     END IF;
-    UPDATE scenario.scenarios SET updated_at = now() WHERE scenario_id = sid;
+    -- as dothi scenario edit does: the baseline versions the scenario is now drawn on
+    UPDATE scenario.scenarios
+    SET updated_at = now(),
+        baseline_versions = coalesce(
+            (SELECT jsonb_object_agg(table_name, version) FROM catalog.data_versions
+             WHERE split_part(table_name, '.', 1) IN ('land', 'infrastructure', 'environment')),
+            baseline_versions)
+    WHERE scenario_id = sid;
     NEW := jsonb_populate_record(NEW, jsonb_build_object(
         'edit_id', new_id, 'op', edit_op, id_field, fid, 'author', session_user, 'created_at', now()));
     RETURN NEW;
