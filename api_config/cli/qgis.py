@@ -49,8 +49,9 @@ def qgis_styles(app: App, method: str, classes: int) -> None:
     "--scenario",
     "scenarios",
     multiple=True,
-    help="Scenario to put in the Scenarios group (repeatable; default: every scenario).",
+    help="Scenario to put in the Scenarios group, to draw edits on (repeatable).",
 )
+@click.option("--all-scenarios", is_flag=True, help="Put every scenario in the Scenarios group.")
 @click.option(
     "--planner-service",
     default=None,
@@ -65,16 +66,18 @@ def qgis_project(  # noqa: PLR0917 - click passes every option
     path: Path | None,
     no_database: bool,
     scenarios: tuple[str, ...],
+    all_scenarios: bool,
     planner_service: str | None,
     method: str,
     classes: int,
 ) -> None:
     """Write the QGIS project (PATH, default <data dir>/qgis/dothi.qgs) and store it in the database.
 
-    Styles are refreshed first, so the project's layers get them.  The Scenarios group holds, per
-    scenario, layers to draw edits on (schools, health facilities, markets, stops, green spaces,
-    land use) and the evaluated result (docs/qgis.md, "Scenarios / Kịch bản").  Needs QGIS's
-    Python (Debian/Ubuntu: apt-get install python3-qgis).
+    Styles are refreshed first, so the project's layers get them.  With --scenario (or
+    --all-scenarios) a Scenarios group holds, per scenario, layers to draw edits on (schools,
+    health facilities, markets, stops, green spaces, land use) and the evaluated result
+    (docs/qgis.md, "Scenarios / Kịch bản").  Needs QGIS's Python (Debian/Ubuntu: apt-get install
+    python3-qgis).
     """
     from api_config.qgis.project import build_project, project_uri
     from api_config.qgis.store import write_styles
@@ -94,6 +97,7 @@ def qgis_project(  # noqa: PLR0917 - click passes every option
         method=method,  # type: ignore[arg-type]
         classes=classes,
         scenarios=list(scenarios) or None,
+        all_scenarios=all_scenarios,
         planner_service=planner_service,
     )
     bad = [f"  ! {layer['name']} ({layer['kind']})" for layer in result["layers"] if not layer["valid"]]

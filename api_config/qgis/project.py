@@ -341,16 +341,17 @@ def plan_project(
     method: Method = "jenks",
     classes: int = 5,
     scenarios: list[str] | None = None,
+    all_scenarios: bool = False,
     planner_service: str | None = None,
 ) -> ProjectPlan:
     """The project for what the database holds now (only tables with rows), with a Scenarios group
-    (``scenarios``: their names, default all; ``planner_service``: the pg_service.conf service
-    their layers connect through)."""
+    (``scenarios``: their names, or ``all_scenarios``; none by default; ``planner_service``: the
+    pg_service.conf service their layers connect through)."""
     with engine.connect() as conn:
         cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         layers = _groups(cur, api, data_dir, method=method, classes=classes)
         extent = _extent(cur)
-        scenario_group = scenario_groups(cur, scenarios, service=planner_service)
+        scenario_group = scenario_groups(cur, scenarios, every=all_scenarios, service=planner_service)
     plan = ProjectPlan(
         title="dothi — Mỹ Tho: dữ liệu và chỉ số quy hoạch / planning data and indicators",
         crs=f"EPSG:{DEFAULT_ANALYSIS_SRID}",
@@ -456,6 +457,7 @@ def build_project(
     method: Method = "jenks",
     classes: int = 5,
     scenarios: list[str] | None = None,
+    all_scenarios: bool = False,
     planner_service: str | None = None,
 ) -> dict[str, Any]:
     """Plan the project for what the database holds now and have QGIS write it."""
@@ -466,6 +468,7 @@ def build_project(
         method=method,
         classes=classes,
         scenarios=scenarios,
+        all_scenarios=all_scenarios,
         planner_service=planner_service,
     )
     return write_project(plan, url, path=path, to_database=to_database)

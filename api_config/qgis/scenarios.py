@@ -2,7 +2,7 @@
 the evaluated result.
 
 What a planner does (docs/qgis.md, "Scenarios / Kịch bản"): open the project, pick the scenario's
-group, toggle editing on "Trường học — kịch bản / Schools — scenario", draw a school (the form
+group, toggle editing on "Trường học — chỉnh sửa / Schools — edits", draw a school (the form
 fills in the scenario and offers the allowed values), save; run ``dothi scenario evaluate NAME``;
 the result layer of the same group shows the wards whose value changed, coloured as a difference.
 
@@ -317,7 +317,7 @@ def _edit_layers(cur: Any, name: str, service: str | None) -> list[Any]:
         out.append(
             LayerPlan(
                 "postgres",
-                f"{vi} — kịch bản / {en} — scenario",
+                f"{vi} — chỉnh sửa / {en} — edits",
                 _source(view, "edit_id", spec.geometry, scenario_filter(name), service),
                 visible=layer in VISIBLE_EDITS,
                 qml=edit_qml(spec, name),
@@ -353,7 +353,7 @@ def _result_layers(cur: Any, name: str, service: str | None) -> list[Any]:
         out.append(
             LayerPlan(
                 "postgres",
-                f"Δ {vi} — kịch bản / Δ {en} — scenario",
+                f"Δ {vi} / Δ {en}",
                 _source(RESULTS_VIEW, "id", "MultiPolygon", subset, service),
                 visible=spec.id == VISIBLE_RESULT,
                 qml=result_qml(spec, _span(cur, name, spec)),
@@ -365,10 +365,12 @@ def _result_layers(cur: Any, name: str, service: str | None) -> list[Any]:
 
 
 def scenario_groups(
-    cur: Any, names: Sequence[str] | None = None, *, service: str | None = None
+    cur: Any, names: Sequence[str] | None = None, *, every: bool = False, service: str | None = None
 ) -> list[dict[str, Any]]:
-    """The project's Scenarios group: one sub-group per scenario (the named ones, or all), the
-    first one visible; empty when there is no scenario and none was asked for."""
+    """The project's Scenarios group: one sub-group per scenario (the named ones, or all with
+    ``every``), the first one visible; none when no scenario is asked for (or there is none)."""
+    if not names and not every:
+        return []
     if not table_exists(cur, SCHEMA, EDITABLE["schools"]):
         if names:
             raise ConfigError(
@@ -376,9 +378,9 @@ def scenario_groups(
                 hint="Run `dothi db migrate` (revision 0016_scenario_editing).",
             )
         return []
-    cur.execute(load_sql(PACKAGE, "scenario_groups"), {"names": list(names) if names else None})
+    cur.execute(load_sql(PACKAGE, "scenario_groups"), {"names": None if every else list(names or ())})
     rows = cur.fetchall()
-    missing = sorted(set(names or ()) - {r[0] for r in rows})
+    missing = [] if every else sorted(set(names or ()) - {r[0] for r in rows})
     if missing:
         raise ConfigError(
             f"Không có kịch bản / No scenario named: {', '.join(missing)}",

@@ -23,8 +23,16 @@ from sqlalchemy.engine import URL, Engine
 
 from analysis.scenarios import store
 from api_config.qgis.project import connection, plan_project, run_driver, write_project
-from api_config.qgis.scenarios import DIVERGING, EDITABLE, GROUP_TITLE, difference_classes, edit_qml
+from api_config.qgis.scenarios import (
+    DIVERGING,
+    EDITABLE,
+    GROUP_TITLE,
+    difference_classes,
+    edit_qml,
+    scenario_groups,
+)
 from gis.engine import create_engine
+from gis.errors import ConfigError
 from gis.settings import ApiSettings
 from layers.catalog import LAYERS
 from layers.notices import SCENARIO_RESULT, SYNTHETIC_RESULT
@@ -36,7 +44,7 @@ PLANNER = "dothi_test_planner"
 SERVICE = "dothi-test-planner"
 GOOD, BAD = "qgis-new-school", "qgis-bad-edits"
 SCHOOLS_VIEW = EDITABLE["schools"]
-RESULT_NAME = "Δ Tiếp cận trường học — kịch bản / Δ School access — scenario"
+RESULT_NAME = "Δ Tiếp cận trường học / Δ School access"
 
 
 def _query(engine: Engine, query: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
@@ -325,7 +333,15 @@ def test_difference_classes_are_symmetric_around_zero() -> None:
 
 
 def test_every_edit_view_has_its_layers_attributes(engine: Engine) -> None:
-    """The frozen views of 0016_scenario_editing follow the catalog (a new attribute needs a revision)."""
+    """The frozen views of 0016_scenario_editing follow the catalog (a new attribute needs a revision);
+    a project gets a Scenarios group only when asked for one."""
+    raw = engine.raw_connection()
+    try:
+        assert scenario_groups(raw.cursor(), None) == []
+        with pytest.raises(ConfigError, match="no-such-scenario"):
+            scenario_groups(raw.cursor(), ["no-such-scenario"])
+    finally:
+        raw.close()
     for layer, view in EDITABLE.items():
         spec = LAYERS[layer]
         columns = [
