@@ -255,8 +255,14 @@ def change_labels(unit: str) -> str:
     suffix = f" {unit}".replace("'", "''") if unit else ""
     expression = f"concat(if(\"change\" > 0, '+', ''), format_number(\"change\", 2), '{suffix}')"
     text = labeling(Labels("change"), "fill")
-    return text.replace(
-        'fieldName="change" isExpression="0"', f'fieldName={quoteattr(expression)} isExpression="1"'
+    # drawn even where a ward name or a service's label is in the way: it is the answer
+    return (
+        text.replace(
+            'fieldName="change" isExpression="0"', f'fieldName={quoteattr(expression)} isExpression="1"'
+        )
+        .replace('priority="5"', 'priority="10"')
+        .replace('displayAll="0"', 'displayAll="1"')
+        .replace('fontSize="9"', 'fontSize="11"')
     )
 
 
