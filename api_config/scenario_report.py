@@ -76,7 +76,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "no_gain": "Không ai được thêm hay mất tiếp cận.",
         "no_rows": "Không đơn vị nào thay đổi.",
         "wards_of": "Phường/xã theo địa giới năm {v}",
-        "legend_gain": "Số người được tiếp cận thêm (ròng): {what}",
+        "legend_gain": "Số người tiếp cận thêm (ròng)",
         "legend_change": "Thay đổi {what}",
         "added": "thêm",
         "changed": "sửa",
@@ -120,7 +120,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "no_gain": "Nobody gains or loses access.",
         "no_rows": "No unit changes.",
         "wards_of": "Wards and communes, {v} boundaries",
-        "legend_gain": "People newly within reach (net): {what}",
+        "legend_gain": "People newly within reach (net)",
         "legend_change": "Change of {what}",
         "added": "added",
         "changed": "changed",
@@ -286,34 +286,59 @@ def map_svg(data: ReportData, lang: str) -> str:
         return _map_svg(data, lang)
 
 
+@dataclass
+class _Panel:
+    wards: gpd.GeoDataFrame  # with a ``value`` column
+    title: str
+    legend: str
+    people: bool  # people counts (no decimals) rather than an indicator's change
+
+
 def _map_svg(data: ReportData, lang: str) -> str:
     halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
     words = WORDS[lang]
-    wards, value, legend = _map_values(data, lang)
-    fig = Figure(figsize=(7.0, 3.9), dpi=100)
-    ax = fig.subplots()
-    if wards is not None and not wards.empty:
-        vals = wards["value"].astype(float)
-        top = max(float(np.nanmax(np.abs(vals))) if vals.notna().any() else 0.0, 1e-9)
-        gain = value == "gain"
-        wards.plot(
-            ax=ax,
-            column="value",
-            cmap="Greens" if gain else "RdBu",
-            norm=Normalize(0.0, top) if gain else TwoSlopeNorm(0.0, -top, top),
-            edgecolor="#555555",
-            linewidth=0.6,
-            legend=True,
-            legend_kwds={"label": legend, "shrink": 0.6, "orientation": "vertical"},
-            missing_kwds={"color": "#eeeeee"},
-        )
-        labels = wards[f"name_{lang}"].fillna(wards["unit_id"]).astype(str)
-        for geom, label, v in zip(wards.geometry, labels, vals, strict=True):
-            p = geom.representative_point()
-            text = label if not v else f"{label}\n{signed(v, 0 if gain else 2, lang)}"
-            ax.annotate(
-                text, (p.x, p.y), fontsize=6, ha="center", va="center", color="#111111", path_effects=halo
+    panels = map_panels(data, lang)
+    cols = min(max(len(panels), 1), 2)
+    rows = max(1, -(-len(panels) // cols))
+    fig = Figure(figsize=(7.0 if cols == 1 else 9.0, 3.9 * rows), dpi=100)
+    axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
+    for n, ax in enumerate(axes[: max(len(panels), 1)]):
+        if n < len(panels):
+            panel = panels[n]
+            vals = panel.wards["value"].astype(float)
+            top = max(float(np.nanmax(np.abs(vals))) if vals.notna().any() else 0.0, 1e-9)
+            diverging = bool((vals < 0).any())
+            panel.wards.plot(
+                ax=ax,
+                column="value",
+                cmap="RdBu" if diverging else "Greens",
+                norm=TwoSlopeNorm(0.0, -top, top) if diverging else Normalize(0.0, top),
+                edgecolor="#555555",
+                linewidth=0.6,
+                legend=True,
+                legend_kwds={"label": panel.legend, "shrink": 0.6},
+                missing_kwds={"color": "#eeeeee"},
             )
+            labels = panel.wards[f"name_{lang}"].fillna(panel.wards["unit_id"]).astype(str)
+            for geom, label, v in zip(panel.wards.geometry, labels, vals, strict=True):
+                p = geom.representative_point()
+                text = label if not v else f"{label}\n{signed(v, 0 if panel.people else 2, lang)}"
+                ax.annotate(
+                    text, (p.x, p.y), fontsize=6, ha="center", va="center", color="#111111", path_effects=halo
+                )
+            ax.set_title(panel.title, fontsize=8.5)
+        _draw_edits(ax, data.edits, words)
+        ax.set_axis_off()
+        lat = float(np.mean(ax.get_ylim()))
+        ax.set_aspect(1.0 / max(np.cos(np.radians(lat)), 0.1))  # degrees of lon/lat at the map's latitude
+    for ax in axes[max(len(panels), 1) :]:
+        ax.set_visible(False)
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight")
+    return buf.getvalue()
+
+
+def _draw_edits(ax: Any, edits: list[Edit], words: dict[str, Any]) -> None:
     styles = {
         "add": ("P", "#1a9641", words["added"]),
         "change": ("D", "#fdae61", words["changed"]),
@@ -321,7 +346,7 @@ def _map_svg(data: ReportData, lang: str) -> str:
     }
     handles = []
     for op, (marker, colour, label) in styles.items():
-        shapes = [e.geometry for e in data.edits if e.op == op and e.geometry is not None]
+        shapes = [e.geometry for e in edits if e.op == op and e.geometry is not None]
         if not shapes:
             continue
         frame = gpd.GeoSeries(shapes, crs=4326)
@@ -336,46 +361,43 @@ def _map_svg(data: ReportData, lang: str) -> str:
         )
     if handles:
         ax.legend(handles=handles, title=words["edits"], loc="lower left", fontsize=7, title_fontsize=7)
-    ax.set_axis_off()
-    lat = float(np.mean(ax.get_ylim()))
-    ax.set_aspect(1.0 / max(np.cos(np.radians(lat)), 0.1))  # degrees of lon/lat at the map's latitude
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
-    return buf.getvalue()
 
 
-def _map_values(data: ReportData, lang: str) -> tuple[gpd.GeoDataFrame | None, str, str]:
-    """Wards with a ``value`` column: net people newly within reach for the first access indicator
-    with gains, else the first indicator's change; and the legend."""
+def map_panels(data: ReportData, lang: str) -> list[_Panel]:
+    """One panel per destination group where someone gains or loses (net people per ward), else
+    one panel of the first indicator's ward change."""
     words = WORDS[lang]
     wards = data.wards
     if wards is None or wards.empty:
         ward_rows = [latest(c.rows[c.rows["level"] == "ward"]) for c in data.changes]
-        wards = next(
-            (w[["unit_id", "name_vi", "name_en", "geometry"]] for w in ward_rows if not w.empty), None
-        )
+        columns = ["unit_id", "name_vi", "name_en", "geometry"]
+        wards = next((w[columns] for w in ward_rows if not w.empty), None)
     if wards is None:
-        return None, "", ""
-    wards = wards.copy()
-    for gains in data.gains.values():
+        return []
+    panels = []
+    for indicator, gains in data.gains.items():
         frame = latest(gains)
         frame = frame[frame["level"] == "ward"]
-        if frame.empty:
-            continue
-        group = frame["group"].iloc[0]
-        mine = frame[frame["group"] == group].set_index("unit_id")["net"]
-        wards["value"] = wards["unit_id"].map(mine).fillna(0.0).astype(float)
-        if wards["value"].abs().sum() > 0:
-            what = DESTINATIONS[str(group)][lang]
-            return wards, "gain", words["legend_gain"].format(what=what)
+        for group in frame["group"].unique():
+            net = frame[frame["group"] == group].set_index("unit_id")["net"]
+            shaded = wards.assign(value=wards["unit_id"].map(net).fillna(0.0).astype(float))
+            if shaded["value"].abs().max() < 0.5:
+                continue
+            limit = frame.loc[frame["group"] == group, "limits_m"].iloc[0]
+            title = words["within"].format(m=limit, what=DESTINATIONS[str(group)][lang])
+            legend = words["legend_gain"]
+            panels.append(_Panel(shaded, f"{title} ({indicator})", legend, people=True))
+    if panels:
+        return panels[:4]
     change = next((c for c in data.changes if (c.rows["level"] == "ward").any()), None)
     if change is None:
-        wards["value"] = np.nan
-        return wards, "change", ""
+        return [_Panel(wards.assign(value=np.nan), "", "", people=False)]
     rows = latest(change.rows[change.rows["level"] == "ward"]).set_index("unit_id")["change"]
-    wards["value"] = wards["unit_id"].map(rows).fillna(0.0).astype(float)
     spec = INDICATORS[change.indicator_id]
-    return wards, "change", words["legend_change"].format(what=f"{change.value_column} ({spec.unit})")
+    what = f"{change.value_column} ({spec.unit})"
+    shaded = wards.assign(value=wards["unit_id"].map(rows).fillna(0.0).astype(float))
+    title = spec.title_vi if lang == "vi" else spec.title_en
+    return [_Panel(shaded, title, words["legend_change"].format(what=what), people=False)]
 
 
 STYLE = """

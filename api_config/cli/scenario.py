@@ -307,6 +307,22 @@ def publish(app: App, name: str, unpublish: bool) -> None:
     app.say(("Đã rút / withdrawn " if unpublish else "Đã công bố / published ") + repr(name))
 
 
+def _with_removed_geometries(engine: Any, edits: list[Any]) -> list[Any]:
+    """Removals carry no geometry: take the removed feature's from the baseline layer (for the map)."""
+    from dataclasses import replace
+
+    from analysis.inputs import read_vector
+    from layers.catalog import get_layer
+
+    found: dict[str, Any] = {}
+    for layer in sorted({e.layer for e in edits if e.op == "remove" and e.geometry is None}):
+        frame = read_vector(engine, layer, required=False)
+        if frame is not None:
+            ids = frame[get_layer(layer).id_field].astype(str)
+            found.update(zip(layer + ":" + ids, frame.to_crs(4326).geometry, strict=True))
+    return [replace(e, geometry=found.get(e.key)) if e.op == "remove" else e for e in edits]
+
+
 @scenario.command("report")
 @click.argument("name")
 @click.option(
@@ -343,7 +359,7 @@ def report(  # noqa: PLR0917 - click passes every option
     wards = None if units is None else units[units["vintage"] == units["vintage"].max()].to_crs(4326)
     data = ReportData(
         scenario=store.get(eng, name),
-        edits=store.effective_edits(eng, name),
+        edits=_with_removed_geometries(eng, store.effective_edits(eng, name)),
         changes=changes,
         gains=who_gains(eng, changes, usable, data_dir=app.db.data_dir),
         wards=wards,
