@@ -175,5 +175,7 @@ def test_report_html_and_pdf_with_who_gains(
         assert not (tmp_path / "x.pdf").exists()
         wrong = run.invoke(cli, ["scenario", "report", "t-report", "--format", "docx"])
         assert wrong.exit_code == 2 and "--format" in wrong.output
+        nowhere = run.invoke(cli, ["scenario", "report", "t-report", "-o", str(tmp_path / "no" / "r.pdf")])
+        assert nowhere.exit_code == 2 and "--output" in nowhere.output and "no such folder" in nowhere.output
     finally:
         _ok(run.invoke(cli, ["scenario", "delete", "t-report"]))

@@ -335,7 +335,11 @@ def _with_removed_geometries(engine: Any, edits: list[Any]) -> list[Any]:
 )
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Language.")
 @click.option(
-    "--output", "-o", type=click.Path(path_type=Path), default=None, help="File (default NAME-LANG.FORMAT)."
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File (default NAME-LANG.FORMAT).",
 )
 @click.option("--indicator", "only", multiple=True, help="Only these indicators (repeatable).")
 @pass_app
@@ -353,8 +357,15 @@ def report(  # noqa: PLR0917 - click passes every option
     from analysis.scenarios.who_gains import who_gains
     from api_config.scenario_report import ReportData, render_html, render_pdf
 
+    path = output or Path(f"{name}-{lang}.{fmt}")
+    if not path.parent.is_dir():
+        raise click.BadParameter(
+            f"thư mục không tồn tại / no such folder: {path.parent}", param_hint="--output"
+        )
+    app.progress(f"đánh giá kịch bản / evaluating {name!r}")
     changes, notes, usable = _evaluate_edits(app, name, only)
     eng = app.engine()
+    app.progress("ai được lợi, bản đồ / who gains, map")
     units = read_vector(eng, "admin_units", required=False)
     wards = None if units is None else units[units["vintage"] == units["vintage"].max()].to_crs(4326)
     data = ReportData(
@@ -367,8 +378,8 @@ def report(  # noqa: PLR0917 - click passes every option
         generated=datetime.now(UTC),
     )
     text = render_html(data, lang=lang)
-    path = output or Path(f"{name}-{lang}.{fmt}")
     if fmt == "pdf":
+        app.progress("in PDF / printing the PDF")
         path.write_bytes(render_pdf(text))
     else:
         path.write_text(text, encoding="utf-8")
