@@ -1,7 +1,7 @@
 """The job queue: procrastinate's schema in ``jobs_queue``, for OGC API jobs run on any machine.
 
 Revision ID: 0015_jobs_queue
-Revises: 0013_scenarios
+Revises: 0016_scenario_editing
 Create Date: 2026-12-02
 
 Frozen: the SQL (``analysis/migrations/sql/jobs_queue.sql``) is procrastinate 3.10.0's schema as
@@ -24,7 +24,7 @@ from alembic import op
 from gis.sqlfiles import load_sql
 
 revision = "0015_jobs_queue"
-down_revision = "0013_scenarios"
+down_revision = "0016_scenario_editing"
 branch_labels = None
 depends_on = None
 
