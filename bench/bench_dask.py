@@ -108,8 +108,13 @@ def child(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def _run_child(job: dict[str, Any]) -> dict[str, Any]:
+    # the job (with the database URL and its password) goes through stdin, not the command line
     out = subprocess.run(
-        [sys.executable, __file__, "--child", json.dumps(job)], capture_output=True, text=True, check=False
+        [sys.executable, __file__, "--child"],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if out.returncode != 0:
         raise SystemExit(f"bench child failed: {job['mode']} tiles={job['tiles']}\n{out.stderr[-3000:]}")
@@ -163,7 +168,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--generate", type=float, action="append", help="scale of a generated city")
     parser.add_argument("--loaded", action="store_true", help="also the configured database")
     parser.add_argument("--tiles", default="1", help="comma-separated tiles per tiled indicator (default 1)")
@@ -173,7 +178,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the generated databases")
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(json.loads(args.child))))
+        print(json.dumps(child(json.loads(sys.stdin.read()))))
         return
     results: list[dict[str, Any]] = []
     if args.loaded or not args.generate:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,8 @@ from tests.conftest import free_port
 
 pytestmark = pytest.mark.db
 
-#: Tiled (population_density, transit and open-space access) and whole-area indicators (flood).
-SUBSET = ("population_density", "transit_access", "open_space_access", "flood_exposure")
+#: Tiled (population_density, transit and open-space access) and a whole-area indicator (green_area).
+SUBSET = ("population_density", "transit_access", "open_space_access", "green_area")
 DASK = Path(sys.executable).parent / "dask"
 
 
@@ -43,31 +44,30 @@ def demo(demo_url: URL) -> Iterator[Engine]:
 def scheduler(demo_url: URL, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real scheduler and two single-thread workers; the workers reach PostGIS through their own
     DOTHI_DATABASE_URL, as on other machines."""
-    from distributed import Client
-
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     logs = tmp_path_factory.mktemp("dask")
     env = {**os.environ, "DOTHI_DATABASE_URL": demo_url.render_as_string(hide_password=False)}
     env.pop(SCHEDULER_ENV, None)
     common = ["--no-dashboard"]
-    procs = [
-        subprocess.Popen(
-            [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", str(port), *common],
-            stdout=subprocess.DEVNULL,
-            stderr=(logs / "scheduler.log").open("wb"),
-            env=env,
-        )
-    ]
-    for i in range(2):
-        procs.append(
-            subprocess.Popen(
-                [str(DASK), "worker", address, "--nthreads", "1", "--host", "127.0.0.1", *common],
-                stdout=subprocess.DEVNULL,
-                stderr=(logs / f"worker{i}.log").open("wb"),
-                env=env,
-            )
-        )
+    commands = {
+        "scheduler": [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", str(port), *common],
+        **{
+            f"worker{i}": [str(DASK), "worker", address, "--nthreads", "1", "--host", "127.0.0.1", *common]
+            for i in range(2)
+        },
+    }
+    procs = []
+    with ExitStack() as files:
+        for name, command in commands.items():
+            log = files.enter_context((logs / f"{name}.log").open("wb"))
+            procs.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, env=env))
+        yield from _serving(address, procs)
+
+
+def _serving(address: str, procs: list[subprocess.Popen[bytes]]) -> Iterator[str]:
+    from distributed import Client
+
     try:
         with Client(address, timeout=60, set_as_default=False) as client:
             client.wait_for_workers(2, timeout=90)
@@ -153,7 +153,7 @@ def test_scheduler_and_two_workers_match_the_serial_run(
     assert tiled["workers"] == 2
     assert tiled["partitions"] == 3
     assert tiled["overlap_m"] == 2000.0  # 1 km to a high-capacity stop + the snapping margin
-    whole = _execution(demo, "flood_exposure")
+    whole = _execution(demo, "green_area")
     assert whole["partitions"] == 1
 
 
