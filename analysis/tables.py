@@ -94,7 +94,7 @@ def runs_table(metadata: sa.MetaData | None = None) -> sa.Table:
         sa.Column(
             "execution",
             JSONB,
-            comment="Dask execution: scheduler, workers, partitions, areas, tiles, overlap_m (NULL: one process)",
+            comment="Dask execution: scheduler, partitions, tiles, overlap (NULL: one process)",
         ),
         schema=SCHEMA,
         comment="One row per indicator run: parameters, input versions, code version.",

@@ -2,4 +2,4 @@
 -- number of partitions, the areas and tiles and the overlap used (written by the distributed runner).
 ALTER TABLE analysis.indicator_runs ADD COLUMN execution jsonb;
 COMMENT ON COLUMN analysis.indicator_runs.execution IS
-    'Dask execution: scheduler, workers, partitions, areas, tiles, overlap_m (NULL: one process)';
+    'Dask execution: scheduler, partitions, tiles, overlap (NULL: one process)';
