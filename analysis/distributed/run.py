@@ -96,11 +96,12 @@ def _synthetic(engine: Engine, plan: _Plan) -> list[str]:
 
 
 def _stitch(plan: _Plan, results: list[PartitionResult]) -> gpd.GeoDataFrame:
-    frames = [r.rows for r in results if r.rows is not None and len(r.rows)]
-    crs = next(f.crs for f in frames)
+    frames = [r.rows for r in results if r.rows is not None]
+    crs = frames[0].crs
     rows = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=crs)
     rule = TILE_RULES.get(plan.spec.id)
-    if rule is not None and any(not r.partition.whole for r in results):
+    tiled = any(not r.partition.whole for r in results)
+    if rule is not None and tiled and (rows["level"] == "ward").any():
         wards = rows[rows["level"] == "ward"]
         rows = gpd.GeoDataFrame(pd.concat([rows, city_rows(rule, wards)], ignore_index=True), crs=crs)
     return _normalise(rows.to_crs(epsg=STORAGE_SRID))
