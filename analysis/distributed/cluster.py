@@ -70,7 +70,7 @@ def dask_executor(*, scheduler: str | None = None, workers: int | None = None) -
             n_workers=n,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # a free port: never clashes with another cluster on :8787
             silence_logs=logging.ERROR,
         )
     except (OSError, TimeoutError) as exc:
