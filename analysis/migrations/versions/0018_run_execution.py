@@ -1,7 +1,7 @@
 """How an indicator run was executed (Dask scheduler, partitions, overlap).
 
 Revision ID: 0018_run_execution
-Revises: 0013_scenarios
+Revises: 0016_scenario_editing
 Create Date: 2026-12-02
 
 Frozen: ``analysis/migrations/sql/run_execution.sql`` adds ``execution`` (jsonb, NULL for a run in
@@ -16,7 +16,7 @@ from gis.sqlfiles import load_sql
 from gis.sqlscript import run_script
 
 revision = "0018_run_execution"
-down_revision = "0013_scenarios"
+down_revision = "0016_scenario_editing"
 branch_labels = None
 depends_on = None
 
