@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from analysis.indicators.incremental_recipes import Baseline
 from analysis.indicators.reach_change import GROUPS, reach_change
 from analysis.registry import INDICATORS
 from analysis.scenarios.edits import Edit
@@ -31,7 +32,7 @@ def who_gains(
         spec = INDICATORS[change.indicator_id]
         layers = {*spec.inputs, *spec.optional_inputs}
         cached = baseline(engine, spec, data_dir=data_dir, incremental=True)
-        if cached.incremental is None:
+        if not isinstance(cached.incremental, Baseline):  # network baselines only
             continue
         batch = edits_in_crs([e for e in edits if e.layer in layers], cached.epsg)
         out[change.indicator_id] = reach_change(cached.incremental, batch, id_fields())
