@@ -32,7 +32,7 @@ def api_config_cmd(app: App) -> None:
 
 
 def _serve(app: App) -> NoReturn:
-    from api_config import server
+    from api_config import server, servers
     from gis.logins import api_logins
 
     if not app.db.external:  # repairs a login whose password or attributes were changed
@@ -40,7 +40,7 @@ def _serve(app: App) -> NoReturn:
     logins = api_logins(app.db, app.url)  # never the owner role (refused when unset externally)
     files = server.generate(app.engine(), logins, app.api, app.db.data_dir)
     _print_urls(app)
-    cmd = server.gunicorn_command(app.api)
+    cmd = servers.command(app.api)
     os.execve(cmd[0], cmd, server.server_env(files, logins, app.api))
 
 
@@ -64,7 +64,7 @@ def _print_urls(app: App) -> None:
 @cli.command()
 @pass_app
 def serve(app: App) -> None:
-    """Serve the OGC API with gunicorn (DOTHI_API_HOST/PORT/WORKERS)."""
+    """Serve the OGC API with granian, or gunicorn (DOTHI_API_SERVER/HOST/PORT/WORKERS/THREADS)."""
     _serve(app)
 
 
