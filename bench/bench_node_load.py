@@ -136,11 +136,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", default="1,2,4,8,16,32")
     parser.add_argument("--port", type=int, default=int(os.environ.get("DOTHI_API_PORT", "5000")))
+    parser.add_argument("--server", choices=servers.SERVERS, default=None, help="default: as `dothi serve`")
     parser.add_argument("--record", action="store_true", help="append the section to bench/RESULTS.md")
     args = parser.parse_args()
     db = DatabaseSettings()
     url = database_url(db)
-    api = ApiSettings(port=args.port)
+    api = ApiSettings(port=args.port, **({"server": args.server} if args.server else {}))
     logins = api_logins(db, url)
     os.environ["DOTHI_API_LOOKUP_RATE"] = "0"
     ensure_free(args.port)
@@ -183,7 +184,8 @@ def render(rows: list[tuple[int, dict[str, float]]], args: argparse.Namespace, a
         f"## The load one node holds (issue 15) — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"`.venv/bin/python bench/bench_node_load.py --seconds {args.seconds} --connections "
-        f"{args.connections}` on {platform.node()} ({os.cpu_count()} cores, **busy: shared with other "
+        f"{args.connections}{' --server ' + args.server if args.server else ''}` "
+        f"on {platform.node()} ({os.cpu_count()} cores, **busy: shared with other "
         "agents' work**, load average in the table). Demo database (`dothi demo --no-serve`), the node "
         f"as `dothi serve` runs it ({api.server}, {api.workers} workers × {api.threads} threads, tile "
         "cache on; look-up rate limit lifted: every request comes from one address). Mix of "
