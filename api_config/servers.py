@@ -25,9 +25,10 @@ from gis.errors import ConfigError
 from gis.settings import ApiSettings
 
 SERVERS = ("granian", "gunicorn")
-#: One line per request on stdout, with the query string (granian's default line has none).
+#: One line per request on stdout in gunicorn's (Apache's common) order, with the query string and
+#: the time taken in ms last (granian's default line starts with the time and has no query string).
 ACCESS_LOG = (
-    '[%(time)s] %(addr)s - "%(method)s %(path)s?%(query_string)s %(protocol)s" %(status)d %(dt_ms).3f'
+    '%(addr)s - - [%(time)s] "%(method)s %(path)s?%(query_string)s %(protocol)s" %(status)d %(dt_ms).3f'
 )
 
 #: CGI / WSGI request variables (PEP 3333) that must come from the request only.
