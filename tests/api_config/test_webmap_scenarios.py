@@ -34,7 +34,7 @@ from tests.conftest import bearer
 PUBLISHED, PRIVATE = "t-web-pub", "t-web-private"
 CENTRE = (106.362, 10.358)
 #: Where the tests click to add a school (inside the city, among homes: the answer has ward changes).
-CLICK = (106.3552, 10.3628)
+CLICK = (106.3612, 10.3572)
 IMG = Path(__file__).resolve().parents[2] / "docs/img"
 SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
 
@@ -143,8 +143,12 @@ def _click_at(page: Page, lonlat: tuple[float, float]) -> None:
     page.mouse.click(box["x"] + x, box["y"] + y)
 
 
-def _scroll_to_panel(page: Page) -> None:
-    page.evaluate("document.getElementById('h-scenario').scrollIntoView({block: 'start'})")
+def _scroll_to_panel(page: Page, size: str) -> None:
+    """Phone: the scenario heading at the top of the sheet; desktop: down to the end of the answer."""
+    if size == "phone":
+        page.evaluate("document.getElementById('h-scenario').scrollIntoView({block: 'start'})")
+    else:
+        page.evaluate("document.getElementById('add-result').scrollIntoView({block: 'end'})")
 
 
 def test_scenarios_route_lists_published_only(demo_api_server: str, published: str) -> None:
@@ -210,12 +214,17 @@ def test_anonymous_visitor_picks_a_published_scenario(
     assert page.evaluate("document.body.dataset.add") == "error-401"
     alert = page.locator("#add-result [role=alert]")
     assert alert.is_visible() and "khoá API" in alert.inner_text()
-    page.click("#lang-en")
-    page.click("#add-mode")
-    page.click("#add-mode")
+    page.click("#lang-en")  # the message follows the language
+    assert "API key is needed" in page.locator("#add-result [role=alert]").inner_text()
+    # a wrong key is refused the same way
+    page.fill("#api-key", "dothi_not_a_key")
+    page.dispatch_event("#api-key", "change")
+    page.evaluate("document.body.dataset.add = ''")
     _click_at(page, CLICK)
     page.wait_for_function("document.body.dataset.add === 'error-401'", timeout=30_000)
     assert "API key is needed" in page.locator("#add-result [role=alert]").inner_text()
+    page.click("#key-forget")
+    assert page.evaluate("sessionStorage.getItem('dothi.apiKey')") is None
     assert not [e for e in errors if "401" not in e], errors
     page.context.close()
 
@@ -287,7 +296,7 @@ def test_planner_adds_a_school_and_sees_the_process_answer(
             ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length}))"
         )
         assert not [v for v in violations if v["impact"] in ("serious", "critical")], violations
-    _scroll_to_panel(page)
+    _scroll_to_panel(page, size)
     page.wait_for_timeout(800)  # tiles under the difference map
     IMG.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(IMG / f"map-scenario-{size}.png"))

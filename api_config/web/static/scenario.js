@@ -33,13 +33,13 @@ const SCEN_TEXT = {
     loading: "Đang tải…",
     add: "Thử thêm tại một điểm (người lập quy hoạch)",
     key: "Khoá API của người lập quy hoạch",
-    keyHint: "Chỉ lưu trong tab này (sessionStorage), không đưa vào địa chỉ trang.",
+    keyHint: "Chỉ lưu trong tab này, không đưa vào địa chỉ trang.",
     forget: "Xoá khoá",
     kind: "Thêm",
     kinds: { school: "Trường tiểu học", health: "Trạm y tế", stop: "Điểm dừng xe buýt", park: "Công viên 1 ha" },
     modeOff: "Chọn điểm trên bản đồ",
-    modeOn: "Đang chờ nhấp bản đồ (nhấn để thôi)",
-    help: "Mỗi lần nhấp là một chỉnh sửa được đánh giá so với hiện trạng; không lưu lại.",
+    modeOn: "Đang chọn điểm (nhấn để dừng)",
+    help: "Mỗi lần nhấp: một chỉnh sửa so với hiện trạng, không lưu lại.",
     working: "Đang đánh giá…",
     answered: "Trả lời sau",
     added: "Đã thêm",
@@ -75,13 +75,13 @@ const SCEN_TEXT = {
     loading: "Loading…",
     add: "Try an addition at a point (planners)",
     key: "Planner's API key",
-    keyHint: "Kept in this tab only (sessionStorage), never in the page address.",
+    keyHint: "Kept in this tab only, never in the page address.",
     forget: "Forget key",
     kind: "Add",
     kinds: { school: "Primary school", health: "Health station", stop: "Bus stop", park: "1 ha park" },
     modeOff: "Pick a point on the map",
-    modeOn: "Waiting for a map click (press to stop)",
-    help: "Each click is one edit evaluated against today's city; nothing is saved.",
+    modeOn: "Picking a point (press to stop)",
+    help: "Each click: one edit against today's city, not saved.",
     working: "Evaluating…",
     answered: "Answered in",
     added: "Added",
@@ -246,6 +246,7 @@ function renderScenarioText() {
   renderScenarioChoices();
   if (scen.chosen) renderScenario();
   if (scen.lastAnswer) renderAnswer(scen.lastAnswer);
+  else if (scen.lastError) renderError(scen.lastError);
 }
 
 function renderScenarioChoices() {
@@ -370,6 +371,7 @@ async function addAt(lonlat) {
   addedSource.addFeatures(new ol.format.GeoJSON().readFeatures(edits, { featureProjection: "EPSG:3857" }));
   cellSource.clear();
   scen.lastAnswer = null;
+  scen.lastError = null;
   const box = $("add-result");
   box.innerHTML = `<p>${st("working")}</p>`;
   document.body.dataset.add = "working";
@@ -384,32 +386,41 @@ async function addAt(lonlat) {
     });
     body = await response.json().catch(() => ({}));
   } catch (err) {
-    showAddError(`${st("eNetwork")}: ${err.message}`, "network");
+    showAddError({ status: "network", description: err.message });
     return;
   }
   const ms = performance.now() - started;
   if (!response.ok) {
-    const s = response.status;
-    let text;
-    if (s === 401) text = st("e401");
-    else if (s === 403) text = st("e403");
-    else if (s === 429) text = `${st("e429")} ${response.headers.get("Retry-After") || "60"} ${st("seconds")}.`;
-    else if (s >= 400 && s < 500) text = `${st("e400")}: ${body.description || s}`;
-    else text = `${st("eOther")} (HTTP ${s}).`;
-    showAddError(text, String(s));
+    showAddError({ status: response.status, retry: response.headers.get("Retry-After"), description: body.description });
     return;
   }
   scen.lastAnswer = { kind, lonlat, body, ms };
   renderAnswer(scen.lastAnswer);
+  view.animate({ center: ol.proj.fromLonLat(lonlat), duration: 250 }); // above the sheet on a phone
   document.body.dataset.addMs = ms.toFixed(0);
   document.body.dataset.add = "done";
 }
 
-function showAddError(text, code) {
-  $("add-result").innerHTML = `<p class="scen-error" role="alert">${esc(text)}</p>`;
+/** The refusal in the page's language (kept, so that switching the language translates it). */
+function errorText({ status, retry, description }) {
+  if (status === "network") return `${st("eNetwork")}: ${description}`;
+  if (status === 401) return st("e401");
+  if (status === 403) return st("e403");
+  if (status === 429) return `${st("e429")} ${retry || "60"} ${st("seconds")}.`;
+  if (status >= 400 && status < 500) return `${st("e400")}: ${description || status}`;
+  return `${st("eOther")} (HTTP ${status}).`;
+}
+
+function renderError(error) {
+  $("add-result").innerHTML = `<p class="scen-error" role="alert">${esc(errorText(error))}</p>`;
+}
+
+function showAddError(error) {
+  scen.lastError = error;
+  renderError(error);
   setSheet(true);
   $("add-result").scrollIntoView({ block: "nearest" });
-  document.body.dataset.add = `error-${code}`;
+  document.body.dataset.add = `error-${error.status}`;
 }
 
 function renderAnswer({ kind, lonlat, body, ms }) {
