@@ -72,7 +72,9 @@ def bench(url: str, key: str, n: int, size: tuple[int, int]) -> dict[str, str]:
     rows: dict[str, str] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_context(viewport={"width": size[0], "height": size[1]}).new_page()
+        # bypass_csp: the benchmark's wait predicates are evaluated in the page
+        context = browser.new_context(viewport={"width": size[0], "height": size[1]}, bypass_csp=True)
+        page = context.new_page()
         page.goto(f"{url}/map/")
         page.wait_for_function("Number(document.body.dataset.loaded || 0) > 0", timeout=60_000)
         page.wait_for_function("document.body.dataset.scenarios !== undefined", timeout=30_000)
