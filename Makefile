@@ -10,7 +10,10 @@ SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
 
 PG_MAJOR     := 15
-APT_PACKAGES := postgresql-$(PG_MAJOR) postgresql-$(PG_MAJOR)-postgis-3 postgresql-$(PG_MAJOR)-pgrouting gdal-bin
+APT_PACKAGES := postgresql-$(PG_MAJOR) postgresql-$(PG_MAJOR)-postgis-3 postgresql-$(PG_MAJOR)-pgrouting gdal-bin \
+                $(REPORT_APT)
+# what WeasyPrint needs to print `dothi scenario report --format pdf` (Pango; a font with Vietnamese)
+REPORT_APT   := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 # what the tests drive besides: headless Chromium (web map) and QGIS (planners' client)
 TEST_APT     := chromium python3-qgis
 WEB          := api_config/web
@@ -31,10 +34,12 @@ help:  ## list the targets
 
 install: sysdeps venv web  ## install everything that is missing (system packages, uv, venv, web libs)
 
-sysdeps:  ## PostgreSQL 15 + PostGIS 3 + pgRouting + GDAL (apt, when root)
+sysdeps:  ## PostgreSQL 15 + PostGIS 3 + pgRouting + GDAL, Pango for PDF reports (apt, when root)
 	@missing=0; \
 	for f in $(PG_BIN)/initdb $(PG_BIN)/pg_ctl $(PG_EXT)/postgis.control $(PG_EXT)/postgis_raster.control \
-	         $(PG_EXT)/pgrouting.control /usr/bin/ogr2ogr; do [ -e $$f ] || missing=1; done; \
+	         $(PG_EXT)/pgrouting.control /usr/bin/ogr2ogr /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; \
+	do [ -e $$f ] || missing=1; done; \
+	/sbin/ldconfig -p | grep libpangoft2-1.0.so.0 >/dev/null || missing=1; \
 	if [ $$missing = 1 ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Cài gói hệ thống / installing system packages: $(APT_PACKAGES)"; \

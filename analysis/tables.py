@@ -91,6 +91,11 @@ def runs_table(metadata: sa.MetaData | None = None) -> sa.Table:
         sa.Column("run_by", sa.Text, nullable=False, server_default=sa.text("current_user")),
         sa.Column("dothi_version", sa.Text, nullable=False),
         *provenance_columns(),
+        sa.Column(
+            "execution",
+            JSONB,
+            comment="Dask execution: scheduler, partitions, tiles, overlap (NULL: one process)",
+        ),
         schema=SCHEMA,
         comment="One row per indicator run: parameters, input versions, code version.",
     )

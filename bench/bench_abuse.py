@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from api_config import server  # noqa: E402
+from api_config.cli.jobs import worker_command  # noqa: E402
 from api_config.security.keys import create_key  # noqa: E402
 from gis.cluster import EmbeddedCluster  # noqa: E402
 from gis.engine import create_engine, database_url  # noqa: E402
@@ -58,6 +59,8 @@ OUT = ROOT / "bench" / "out" / "abuse"
 PORT = 5311
 TIMEOUT_S = 60.0
 FLOOD_PROCESS = "population_density-run"
+#: The job worker started beside the server (asynchronous jobs run there since issue 15).
+WORKERS: list[subprocess.Popen[bytes]] = []
 
 
 # -- the server -------------------------------------------------------------------------------------
@@ -68,9 +71,9 @@ def start_server(url: Any, api: ApiSettings) -> subprocess.Popen[bytes]:
     files = server.generate(engine, logins, api, OUT)
     engine.dispose()
     log = (OUT / "gunicorn.log").open("w")
-    proc = subprocess.Popen(
-        server.gunicorn_command(api), env=server.server_env(files, logins, api), stdout=log, stderr=log
-    )
+    env = server.server_env(files, logins, api)
+    proc = subprocess.Popen(server.gunicorn_command(api), env=env, stdout=log, stderr=log)
+    WORKERS.append(subprocess.Popen(worker_command(), env=env, stdout=log, stderr=log))  # as `dothi serve`
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -424,8 +427,9 @@ def main() -> None:
             results["flood"] = run_flood(api, url, proc.pid, args.jobs)
             print("flood", results["flood"])
     finally:
-        proc.terminate()
-        proc.wait(timeout=60)
+        for child in (*WORKERS, proc):
+            child.terminate()
+            child.wait(timeout=60)
     section = render(args, api, results)
     print(section)
     if args.record:

@@ -3,16 +3,17 @@
 ``.venv/bin/python bench/bench_scenarios.py [--record] [--repeat 5]``
 
 Needs the demo in the configured database (``dothi demo --no-serve``).  Starts ``dothi serve``'s
-gunicorn on port 5107 (``DOTHI_API_PORT``), creates a planner API key, then times over HTTP:
+gunicorn on ``DOTHI_API_PORT`` (default 5107), creates a planner API key, then times over HTTP:
 
 1. the first request (cold: the server builds the baselines it keeps in memory);
-2. one added school, and one added health station (median of ``--repeat`` requests, each a new
-   point, so no answer is cached);
+2. one added school, and one added clinic (with beds: ``health_access`` and ``health_beds_2sfca``)
+   (median of ``--repeat`` requests, each a new point, so no answer is cached);
 3. a scenario of 100 mixed edits (adds, changes, removals of schools, health facilities, transit
    stops and green spaces) through the process;
 4. the same questions by full re-run: every touched indicator computed from the database as
    ``dothi indicators run`` does (:func:`analysis.runner.compute_indicator`, reading the inputs and
-   running the recipe) — without the edits, i.e. a lower bound of a full re-run.
+   running the recipe) — without the edits, i.e. a lower bound of a full re-run — for each
+   question, the indicators its answer holds.
 
 Prints a Markdown section; ``--record`` appends it to ``bench/RESULTS.md``.
 """
@@ -45,7 +46,8 @@ from gis.logins import api_logins  # noqa: E402
 from gis.settings import ApiSettings, DatabaseSettings  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
-PORT = 5107
+PORT = int(os.environ.get("DOTHI_API_PORT", "5107"))
+CLINIC = {"type": "clinic", "beds": 20}
 LAYERS = {
     "schools": ("school_id", {"level": "primary", "capacity": 400}),
     "health_facilities": ("facility_id", {"type": "health_station", "beds": 5}),
@@ -70,9 +72,12 @@ def _geometry(layer: str, xy: list[float]) -> dict[str, Any]:
     return {"type": "Point", "coordinates": xy}
 
 
-def _feature(layer: str, op: str, fid: str, xy: list[float] | None) -> dict[str, Any]:
-    id_field, attrs = LAYERS[layer]
-    props = {"layer": layer, "op": op, id_field: fid, **({} if op == "remove" else attrs)}
+def _feature(
+    layer: str, op: str, fid: str, xy: list[float] | None, attrs: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    id_field, default = LAYERS[layer]
+    values = default if attrs is None else attrs
+    props = {"layer": layer, "op": op, id_field: fid, **({} if op == "remove" else values)}
     return {"type": "Feature", "properties": props, "geometry": None if xy is None else _geometry(layer, xy)}
 
 
@@ -181,15 +186,13 @@ def main() -> None:
     try:
         cold, first = post(base, token, [_feature("schools", "add", "bench-cold", _point(rng, box))])
         rows: dict[str, Any] = {"cold: first request (baselines built)": (cold, first)}
-        for layer, label in (
-            ("schools", "one added school"),
-            ("health_facilities", "one added health station"),
+        for layer, label, attrs in (
+            ("schools", "one added school", None),
+            ("health_facilities", "one added clinic (20 beds)", CLINIC),
         ):
-            post(
-                base, token, [_feature(layer, "add", "bench-warm", _point(rng, box))]
-            )  # this layer's baselines
+            post(base, token, [_feature(layer, "add", "bench-warm", _point(rng, box), attrs)])  # baselines
             runs = [
-                post(base, token, [_feature(layer, "add", f"bench-{k}", _point(rng, box))])
+                post(base, token, [_feature(layer, "add", f"bench-{k}", _point(rng, box), attrs)])
                 for k in range(args.repeat)
             ]
             rows[label] = (statistics.median(r[0] for r in runs), runs[-1][1])
@@ -202,7 +205,7 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    touched = sorted(rows["100 mixed edits (4 layers)"][1]["indicators"])
+    touched = sorted({i for _, body in rows.values() for i in body["indicators"]})
     full = full_rerun(engine, touched)
     engine.dispose()
     text = render(rows, full, args)
@@ -214,26 +217,29 @@ def main() -> None:
 
 def render(rows: dict[str, Any], full: dict[str, float], args: argparse.Namespace) -> str:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load = " / ".join(f"{v:.1f}" for v in os.getloadavg())
     lines = [
         f"## Scenarios: incremental evaluation vs full re-run (issue 14) — {now}",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, **shared with 7 other agents at the time** "
-        "(figures are upper bounds). Command: `.venv/bin/python bench/bench_scenarios.py --record "
-        f"--repeat {args.repeat}`. Demo database (`dothi demo --no-serve`), "
-        f"one gunicorn worker on port {PORT}, "
-        "`scenario-evaluate` over HTTP with a planner key, end to end (request to parsed JSON).",
+        f"(load average 1/5/15 min at the end: {load}; figures are upper bounds). Command: "
+        f"`DOTHI_API_PORT={PORT} .venv/bin/python bench/bench_scenarios.py --repeat {args.repeat}`. "
+        f"Demo database (`dothi demo --no-serve`), one gunicorn worker on port {PORT}, "
+        "`scenario-evaluate` over HTTP with a planner key, end to end (request to parsed JSON). "
+        "Full re-run: the same question's indicators computed from the database as `dothi indicators "
+        "run` does, without writing (reading inputs + recipe), a lower bound.",
         "",
-        "| question | seconds (HTTP, end to end) | indicators: method, compute seconds |",
-        "|---|---:|---|",
+        "| question | seconds (HTTP, end to end) | full re-run, seconds | indicators: method, compute s |",
+        "|---|---:|---:|---|",
     ]
     for label, (seconds, body) in rows.items():
         inds = ", ".join(f"{k} {v['method']} {v['seconds']:.2f}" for k, v in body["indicators"].items())
-        lines.append(f"| {label} | {seconds:.3f} | {inds} |")
+        again = sum(full[k] for k in body["indicators"])
+        lines.append(f"| {label} | {seconds:.3f} | {again:.2f} | {inds} |")
     total = sum(full.values())
     lines += [
         "",
-        "Same question by full re-run (each touched indicator computed from the database as `dothi "
-        "indicators run` does, without writing; reading inputs + recipe):",
+        "Full re-run per indicator:",
         "",
         "| indicator | seconds |",
         "|---|---:|",

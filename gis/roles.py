@@ -6,12 +6,14 @@ Two NOLOGIN group roles hold the privileges, granted per database by revision ``
 group role     may
 ============== ===================================================================================
 dothi_reader   read the published schemas (land, infrastructure, environment, analysis, catalog)
-dothi_analyst  what the reader may, and write pygeoapi's jobs table (``public.jobs``)
+dothi_analyst  what the reader may, write pygeoapi's jobs table (``public.jobs``), use the job queue
+               (``jobs_queue``, revision ``0015_jobs_queue``)
 ============== ===================================================================================
 
 Two login roles are their members: ``dothi_api`` (reader: the feature, tile and records providers)
-and ``dothi_jobs`` (analyst: the processes and the job manager).  Neither is a superuser or may
-create databases or roles.  Migrations, loads and the CLI's indicator runs keep the owner role.
+and ``dothi_jobs`` (analyst: the processes, the job manager and the job workers).  Neither is a
+superuser or may create databases or roles.  Migrations, loads and the CLI's indicator runs keep
+the owner role.
 The embedded cluster creates the login roles itself (:meth:`gis.cluster.EmbeddedCluster.up`); on
 an external server an administrator creates them (``dothi db roles`` or the SQL of
 :data:`EXTERNAL_SQL`).

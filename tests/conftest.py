@@ -31,6 +31,7 @@ from layers.load import load_frame
 from layers.migrations import VERSIONS_DIR as LAYER_VERSIONS
 from layers.sources import mytho
 from layers.synthetic.generate import generate_and_load
+from tests.api_config import jobworkers
 
 VERSION_DIRS = (LAYER_VERSIONS, ANALYSIS_VERSIONS)
 DEMO_SEED = 2019
@@ -148,12 +149,12 @@ def _serve(engine: Engine, url: URL, folder: Path, log_path: Path) -> Iterator[s
     logins = api_logins(DatabaseSettings(), url)  # the API's own roles, as `dothi serve` does
     files = server.generate(engine, logins, api, folder)
     log = log_path.open("w")
-    proc = subprocess.Popen(
-        server.gunicorn_command(api), env=server.server_env(files, logins), stdout=log, stderr=log
-    )
+    env = server.server_env(files, logins)
+    proc = subprocess.Popen(server.gunicorn_command(api), env=env, stdout=log, stderr=log)
     base = api.url
     wait_until_serving(base, proc, log_path)
-    yield base
+    with jobworkers.running(env, log_path.with_suffix(".worker.log")):  # as `dothi serve` does
+        yield base
     proc.terminate()
     proc.wait(timeout=20)
     log.close()

@@ -8,8 +8,14 @@ and returns the indicator's rows after the edits.  Only the destination sets who
 edited are searched, each from the edited destinations only (:mod:`analysis.indicators.incremental`).
 
 Supported (:data:`INCREMENTAL`): ``transit_access`` (transit_stops), ``health_access``
-(health_facilities), ``education_access`` (schools), ``open_space_access`` (green_spaces, land_use).
-Other (indicator, layer) pairs are recomputed in full by the caller.
+(health_facilities), ``education_access`` (schools), ``open_space_access`` (green_spaces, land_use)
+— nearest-destination searches; ``health_beds_2sfca`` (health_facilities) — catchments of the
+edited facilities only (:mod:`analysis.indicators.incremental_2sfca`); ``walkability``
+(transit_stops, markets) — the daily-living destinations searched as above, the neighbourhood
+densities kept; ``open_space_share`` (green_spaces, land_use) — the tiles the edited polygons
+meet (:mod:`analysis.indicators.incremental_areas`); ``land_use_mix`` (land_use) — the wards and
+cells the edited zones meet (:mod:`analysis.indicators.incremental_zones`).  Other (indicator,
+layer) pairs are recomputed in full by the caller.
 """
 
 from __future__ import annotations
@@ -27,8 +33,20 @@ from scipy.sparse import csr_matrix
 from analysis.indicators.access import numeric, point_xy, walk_network
 from analysis.indicators.grid import cell_ids
 from analysis.indicators.incremental import OriginGraph, SetState, baseline_set, origin_graph, update_set
+from analysis.indicators.incremental_2sfca import Catchments, catchments, update_catchments
+from analysis.indicators.incremental_areas import TiledAreas, tiled_areas, update_areas
+from analysis.indicators.incremental_zones import ZoneTable, update_table, zone_table
+from analysis.indicators.landuse import land_use_mix_recipe, land_use_mix_rows, mix_cells, mix_zones
+from analysis.indicators.openspace import (
+    OPEN_SPACE_OVERLAYS,
+    open_space_frames,
+    open_space_layers,
+    open_space_share_rows,
+    street_buffers,
+)
 from analysis.indicators.population import Origins, population_origins
 from analysis.indicators.reporting import share, unit_of_points
+from analysis.indicators.walkability import density_terms, zscore
 
 Frames = Mapping[str, gpd.GeoDataFrame]
 Select = Callable[[gpd.GeoDataFrame], np.ndarray]
@@ -109,12 +127,26 @@ def open_space_rules(params: Mapping[str, Any], open_codes: tuple[str, ...]) -> 
     ]
 
 
-#: Indicator id → destination layers it answers incrementally.
+def walkability_rules(params: Mapping[str, Any]) -> list[SetRule]:
+    """The daily-living destinations of :func:`~analysis.indicators.walkability.walkability_recipe`."""
+    walk = float(params["daily_m"])
+    return [
+        SetRule("food", walk, {"markets": _in("type", {"market", "supermarket"})}),
+        SetRule("convenience", walk, {"markets": _in("type", {"convenience"})}),
+        SetRule("transit", walk, {"transit_stops": _all}),
+    ]
+
+
+#: Indicator id → edited layers it answers incrementally.
 INCREMENTAL: dict[str, tuple[str, ...]] = {
     "transit_access": ("transit_stops",),
     "health_access": ("health_facilities",),
     "education_access": ("schools",),
     "open_space_access": ("green_spaces", "land_use"),
+    "health_beds_2sfca": ("health_facilities",),
+    "walkability": ("transit_stops", "markets"),
+    "open_space_share": ("green_spaces", "land_use"),
+    "land_use_mix": ("land_use",),
 }
 
 
@@ -129,6 +161,10 @@ def rules_for(
         return education_rules(params)
     if indicator_id == "open_space_access":
         return open_space_rules(params, open_codes)
+    if indicator_id == "walkability":
+        return walkability_rules(params)
+    if indicator_id == "health_beds_2sfca":
+        return []  # catchments, not nearest destinations (see Baseline.beds)
     raise KeyError(f"indicator {indicator_id!r} has no incremental recipe")
 
 
@@ -182,6 +218,76 @@ class Baseline:
     units: gpd.GeoDataFrame
     frames: dict[str, gpd.GeoDataFrame]
     seat_membership: csr_matrix | None = None
+    beds: Catchments | None = None
+    density_z: np.ndarray | None = None
+
+
+@dataclass
+class AreaBaseline:
+    """What :func:`evaluate` starts from for ``open_space_share``: rows and tiled areas."""
+
+    indicator_id: str
+    params: dict[str, Any]
+    rows: gpd.GeoDataFrame
+    units: gpd.GeoDataFrame
+    tiles: TiledAreas
+    method: str
+    open_codes: tuple[str, ...]
+
+
+@dataclass
+class ZoneBaseline:
+    """What :func:`evaluate` starts from for ``land_use_mix``: rows and per-zone area tables."""
+
+    indicator_id: str
+    params: dict[str, Any]
+    rows: gpd.GeoDataFrame
+    inputs: Mapping[str, Any]
+    groups: Mapping[str, str] | None
+    status: str
+    wards: ZoneTable
+    cells: ZoneTable
+
+
+IncrementalBaseline = Baseline | AreaBaseline | ZoneBaseline
+
+
+def _prepare_land_use_mix(
+    rows: gpd.GeoDataFrame,
+    inputs: Mapping[str, Any],
+    params: dict[str, Any],
+    groups: Mapping[str, str] | None,
+) -> ZoneBaseline:
+    units = inputs["admin_units"]
+    land, status, _ = mix_zones(inputs, params, groups=groups)
+    wards = zone_table(land, "group", units.geometry.to_numpy())
+    cells = zone_table(land, "group", mix_cells(units))
+    return ZoneBaseline("land_use_mix", params, rows, inputs, groups, status, wards, cells)
+
+
+def _land_use_mix(base: ZoneBaseline, edits: Edits, id_fields: Mapping[str, str]) -> gpd.GeoDataFrame:
+    """Land-use mix after the edits: only the wards and cells an old or new zone meets are measured
+    (in full when the edits change which status ``auto`` measures)."""
+    before = base.inputs["land_use"]
+    added = edits.added.get("land_use")
+    if added is not None:
+        added = _ensure(added.to_crs(before.crs), "code", "status")
+    edits = Edits(edits.removed, {"land_use": added} if added is not None else {})
+    edited = edited_frame(before, "land_use", edits, id_fields["land_use"])
+    inputs = {**base.inputs, "land_use": edited}
+    land, status, cats = mix_zones(inputs, base.params, groups=base.groups)
+    if status != base.status:
+        return land_use_mix_recipe(inputs, base.params, groups=base.groups)
+    gone = _keys(before, "land_use", id_fields)
+    changed = [before.geometry.to_numpy()[np.isin(gone, list(edits.removed))]]
+    if added is not None:
+        changed.append(added.geometry.to_numpy())
+    old = np.concatenate(changed)
+    per_unit, _ = update_table(base.wards, land, "group", old)
+    per_cell, _ = update_table(base.cells, land, "group", old)
+    units = base.inputs["admin_units"]
+    per_unit = per_unit.set_axis(units.index[per_unit.index])
+    return land_use_mix_rows(units, per_unit, base.cells.zones, per_cell, status, cats)
 
 
 def membership(
@@ -213,6 +319,46 @@ def membership(
     return csr_matrix((np.ones(len(r)), (r, c)), shape=(len(rows), len(points)))
 
 
+def _keys(frame: gpd.GeoDataFrame, layer: str, id_fields: Mapping[str, str]) -> np.ndarray:
+    return (layer + ":" + frame[id_fields[layer]].astype(str)).to_numpy(dtype=object)
+
+
+def _open_space_keyed(
+    inputs: Mapping[str, Any], open_codes: tuple[str, ...], id_fields: Mapping[str, str]
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The edited layers' polygons of :data:`OPEN_SPACE_OVERLAYS` with their feature keys."""
+    out = {}
+    frames = {}
+    if inputs.get("green_spaces") is not None:
+        frames = open_space_frames(inputs, open_codes=open_codes)
+    elif inputs.get("land_use") is not None:  # edits: land-use zones only
+        frames = {"land_use": inputs["land_use"][inputs["land_use"]["code"].isin(open_codes)]}
+    if frames:
+        out["open"] = (
+            np.asarray([g for f in frames.values() for g in f.geometry], dtype=object),
+            np.concatenate([_keys(f, layer, id_fields) for layer, f in frames.items()]),
+        )
+    roads = inputs.get("roads")
+    if roads is not None:
+        out["streets"] = (street_buffers(roads), _keys(roads, "roads", id_fields))
+    return out
+
+
+def _prepare_open_space_share(
+    rows: gpd.GeoDataFrame,
+    inputs: Mapping[str, Any],
+    params: dict[str, Any],
+    id_fields: Mapping[str, str],
+    open_codes: tuple[str, ...],
+) -> AreaBaseline:
+    units = inputs["admin_units"]
+    layers, method = open_space_layers(inputs, params, open_codes=open_codes)
+    keyed = _open_space_keyed(inputs, open_codes, id_fields)
+    keys = {name: keyed[name][1] if name in keyed else None for name in layers}
+    tiles = tiled_areas(units, layers, keys, OPEN_SPACE_OVERLAYS)
+    return AreaBaseline("open_space_share", params, rows, units, tiles, method, open_codes)
+
+
 def prepare(
     indicator_id: str,
     recipe: Callable[[Frames, dict[str, Any]], gpd.GeoDataFrame],
@@ -221,9 +367,16 @@ def prepare(
     id_fields: Mapping[str, str],
     *,
     open_codes: tuple[str, ...] = (),
-) -> Baseline:
-    """Baseline rows (by ``recipe``), origin graph, destination sets and row membership."""
+    groups: Mapping[str, str] | None = None,
+) -> IncrementalBaseline:
+    """Baseline rows (by ``recipe``), and what the indicator's incremental answer starts from:
+    origin graph, destination sets (or catchments) and row membership, tiled areas, or zone
+    tables.  ``open_codes``, ``groups``: the land-use codes the registry binds to the recipe."""
     rows = recipe(inputs, params)
+    if indicator_id == "open_space_share":
+        return _prepare_open_space_share(rows, inputs, params, id_fields, open_codes)
+    if indicator_id == "land_use_mix":
+        return _prepare_land_use_mix(rows, inputs, params, groups)
     origins = population_origins(inputs)
     net = walk_network(inputs["roads"])
     graph = origin_graph(net, origins.xy)
@@ -237,10 +390,35 @@ def prepare(
         sets[rule.name] = baseline_set(net, graph, origins.xy, xy, keys, name=rule.name, limit=rule.limit)
     units = inputs["admin_units"]
     member = membership(rows, origins.points, units, grid=True)
-    seats = None
+    base = Baseline(indicator_id, params, rows, origins, graph, sets, rules, member, units, frames)
     if indicator_id == "education_access" and frames.get("schools") is not None:
-        seats = membership(rows, frames["schools"], units, grid=False)
-    return Baseline(indicator_id, params, rows, origins, graph, sets, rules, member, units, frames, seats)
+        base.seat_membership = membership(rows, frames["schools"], units, grid=False)
+    if indicator_id == "health_beds_2sfca":
+        facilities = _with_beds(inputs["health_facilities"])
+        base.frames = {"health_facilities": facilities}
+        base.beds = catchments(
+            graph,
+            point_xy(facilities, layer="infrastructure.health_facilities"),
+            list(_keys(facilities, "health_facilities", id_fields)),
+            numeric(facilities, "beds"),
+            origins.population,
+            limit=float(params["catchment_m"]),
+        )
+        base.seat_membership = membership(rows, facilities, units, grid=False)
+    if indicator_id == "walkability":
+        pop_density, inter_density = density_terms(net, origins, params)
+        base.density_z = zscore(pop_density) + zscore(inter_density)
+    return base
+
+
+def _ensure(frame: gpd.GeoDataFrame, *columns: str) -> gpd.GeoDataFrame:
+    """``frame`` with the missing ``columns`` added empty (an edit need not give every attribute)."""
+    missing = [c for c in columns if c not in frame.columns]
+    return frame.assign(**dict.fromkeys(missing)) if missing else frame
+
+
+def _with_beds(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return frame[numeric(frame, "beds") > 0]
 
 
 @dataclass(frozen=True)
@@ -343,9 +521,85 @@ def _education(
     return rows
 
 
-def evaluate(base: Baseline, edits: Edits, id_fields: Mapping[str, str]) -> gpd.GeoDataFrame:
+def _health_beds(base: Baseline, edits: Edits, id_fields: Mapping[str, str]) -> gpd.GeoDataFrame:
+    """2SFCA beds per 1,000 people: the kept facilities' catchments and ratios, plus the added
+    facilities' (one bounded search each); beds located per unit as the seats of schools."""
+    if base.beds is None or base.seat_membership is None:
+        raise ValueError("health_beds_2sfca baseline without catchments")
+    facilities = base.frames["health_facilities"]
+    added = edits.added.get("health_facilities")
+    if added is None:
+        added = facilities.iloc[:0]
+    added = _with_beds(_ensure(added.to_crs(facilities.crs), "beds"))
+    removed = {k for k in edits.removed if k.startswith("health_facilities:")}
+    update = update_catchments(
+        base.graph,
+        base.beds,
+        base.origins.population,
+        removed=removed,
+        added_xy=point_xy(added, layer="infrastructure.health_facilities"),
+        added_keys=list(_keys(added, "health_facilities", id_fields)),
+        added_supply=numeric(added, "beds"),
+        limit=float(base.params["catchment_m"]),
+    )
+    rows = base.rows.copy()
+    weighted = base.membership @ (base.origins.population * update.access)
+    pop = rows["population"].astype(float)
+    rows["beds_per_1000"] = 1000.0 * weighted / pop.where(pop > 0).to_numpy()
+    kept = ~np.isin(_keys(facilities, "health_facilities", id_fields), list(removed))
+    beds = base.seat_membership @ np.where(kept, numeric(facilities, "beds"), 0.0)
+    if len(added):
+        beds = beds + membership(base.rows, added, base.units, grid=False) @ numeric(added, "beds")
+    not_grid = (rows["level"] != "grid").to_numpy()
+    rows.loc[not_grid, "beds_in_unit"] = beds[not_grid]
+    return rows
+
+
+def _walkability(base: Baseline, served: Mapping[str, np.ndarray]) -> gpd.GeoDataFrame:
+    """The daily-living score after the edits; the neighbourhood densities are the baseline's."""
+    if base.density_z is None:
+        raise ValueError("walkability baseline without densities")
+    daily = sum(served[k].astype(float) for k in ("food", "convenience", "transit"))
+    index = base.density_z + zscore(np.asarray(daily))
+    pop = base.origins.population
+    rows = base.rows.copy()
+    p = rows["population"].astype(float)
+    p = p.where(p > 0).to_numpy()
+    rows["walkability"] = base.membership @ (pop * index) / p
+    rows["daily_living"] = base.membership @ (pop * daily) / p
+    return rows
+
+
+def _open_space_share(base: AreaBaseline, edits: Edits, id_fields: Mapping[str, str]) -> gpd.GeoDataFrame:
+    """SDG 11.7.1 (a) after the edits: only the tiles the old or new polygons meet are measured."""
+    crs = base.units.crs
+    wanted = {"green_spaces": ("public", "type"), "land_use": ("code",), "roads": ("road_class",)}
+    added_frames = {
+        layer: _ensure(frame.to_crs(crs), *wanted[layer])
+        for layer, frame in edits.added.items()
+        if layer in wanted
+    }
+    added = _open_space_keyed(added_frames, base.open_codes, id_fields)
+    update = update_areas(base.tiles, removed=edits.removed, added=added)
+    return open_space_share_rows(base.units, update.areas, base.method)
+
+
+def evaluate(base: IncrementalBaseline, edits: Edits, id_fields: Mapping[str, str]) -> gpd.GeoDataFrame:
     """The indicator's result rows after ``edits`` (same columns and row order as the baseline)."""
+    if isinstance(base, AreaBaseline):
+        return _open_space_share(base, edits, id_fields)
+    if isinstance(base, ZoneBaseline):
+        return _land_use_mix(base, edits, id_fields)
+    return _network(base, edits, id_fields)
+
+
+def _network(base: Baseline, edits: Edits, id_fields: Mapping[str, str]) -> gpd.GeoDataFrame:
+    """The indicators answered on the walking network (nearest destinations, catchments)."""
+    if base.indicator_id == "health_beds_2sfca":
+        return _health_beds(base, edits, id_fields)
     served = _served(base, edits, id_fields)
+    if base.indicator_id == "walkability":
+        return _walkability(base, served)
     if base.indicator_id == "transit_access":
         return _share(base, served["low"] | served["high"])
     if base.indicator_id == "education_access":

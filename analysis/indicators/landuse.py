@@ -86,6 +86,19 @@ def land_use_mix_recipe(
     ``groups`` maps land-use codes to groups (bound by the registry from the land-use code list).
     """
     units = inputs["admin_units"]
+    land, status, cats = mix_zones(inputs, params, groups=groups)
+    per_unit = area_by_category(land, "group", units.geometry.to_numpy())
+    per_unit.index = units.index[per_unit.index]
+    cells = mix_cells(units)
+    per_cell = area_by_category(land, "group", cells)
+    return land_use_mix_rows(units, per_unit, cells, per_cell, status, cats)
+
+
+def mix_zones(
+    inputs: Inputs, params: dict[str, Any], *, groups: Mapping[str, str] | None = None
+) -> tuple[gpd.GeoDataFrame, str, list[str]]:
+    """The land-use zones measured (of the chosen status, with their ``group``), the status, and
+    the categories."""
     land = inputs["land_use"]
     require_metric(land.crs, what="layer land.land_use")
     status = land_use_status(land, str(params.get("status", "auto")))
@@ -94,6 +107,24 @@ def land_use_mix_recipe(
     cats = [c.strip() for c in str(params["categories"]).split(",") if c.strip()]
     if len(cats) < 2:
         raise ValueError(f"land_use_mix.categories={params['categories']!r}: give at least two categories")
+    return land, status, cats
+
+
+def mix_cells(units: gpd.GeoDataFrame) -> np.ndarray:
+    """The grid cells covering the latest units."""
+    latest = units[units["vintage"] == units["vintage"].max()]
+    return covering_cells(latest.geometry.union_all(), size=DEFAULT_CELL_M)
+
+
+def land_use_mix_rows(  # noqa: PLR0917 - the units and cells with their area tables
+    units: gpd.GeoDataFrame,
+    per_unit: pd.DataFrame,
+    cells: np.ndarray,
+    per_cell: pd.DataFrame,
+    status: str,
+    cats: list[str],
+) -> gpd.GeoDataFrame:
+    """Rows from the (unit × category) and (cell position × category) area tables."""
 
     def finish(areas: pd.DataFrame) -> pd.DataFrame:
         table = areas.reindex(columns=cats, fill_value=0.0)
@@ -107,12 +138,7 @@ def land_use_mix_recipe(
             }
         )
 
-    per_unit = area_by_category(land, "group", units.geometry.to_numpy())
-    per_unit.index = units.index[per_unit.index]
     parts = ward_and_city_rows(units, per_unit.reindex(units.index, fill_value=0.0), finish)
-    latest = units[units["vintage"] == units["vintage"].max()]
-    cells = covering_cells(latest.geometry.union_all(), size=DEFAULT_CELL_M)
-    per_cell = area_by_category(land, "group", cells)
     ids = cell_ids(gpd.GeoSeries(shapely.centroid(cells[per_cell.index]), crs=units.crs))
     parts.append(
         result_rows("grid", ids.tolist(), None, (None, None), finish(per_cell), cells[per_cell.index])

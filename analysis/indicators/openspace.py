@@ -93,18 +93,35 @@ def built_up_parts(inputs: Inputs, *, threshold: float) -> tuple[np.ndarray, np.
     return land, none, "admin area (no built_up raster, no water bodies)"
 
 
-def open_space_share_recipe(
-    inputs: Inputs, params: dict[str, Any], *, open_codes: tuple[str, ...] = ()
-) -> gpd.GeoDataFrame:
-    """SDG 11.7.1 (a): share of the built-up area that is open public space, streets included."""
-    units = inputs["admin_units"]
+#: The overlays of SDG 11.7.1 (a): built-up area, open space (streets included) and streets in it.
+OPEN_SPACE_OVERLAYS = {
+    "built_up": Overlay(("built",), minus=("water",)),
+    "open": Overlay(("built", ("streets", "open")), minus=("water",)),
+    "streets": Overlay(("built", "streets"), minus=("water",)),
+}
+
+
+def open_space_frames(inputs: Inputs, *, open_codes: tuple[str, ...] = ()) -> dict[str, gpd.GeoDataFrame]:
+    """The features that are open public space: public green spaces (not cemeteries or orchards)
+    and land-use zones whose code is in ``open_codes``, by layer (in this order)."""
     green = inputs["green_spaces"]
-    public = green[green["public"].fillna(False).astype(bool) & ~green["type"].isin(("cemetery", "orchard"))]
-    streets = street_buffers(inputs["roads"])
-    open_parts = [*public.geometry.to_numpy()]
+    out = {
+        "green_spaces": green[
+            green["public"].fillna(False).astype(bool) & ~green["type"].isin(("cemetery", "orchard"))
+        ]
+    }
     land_use = inputs.get("land_use")
     if land_use is not None:
-        open_parts += list(land_use[land_use["code"].isin(open_codes)].geometry.to_numpy())
+        out["land_use"] = land_use[land_use["code"].isin(open_codes)]
+    return out
+
+
+def open_space_layers(
+    inputs: Inputs, params: dict[str, Any], *, open_codes: tuple[str, ...] = ()
+) -> tuple[dict[str, np.ndarray], str]:
+    """The polygon layers of :data:`OPEN_SPACE_OVERLAYS` and how the built-up area was obtained."""
+    streets = street_buffers(inputs["roads"])
+    open_parts = [g for f in open_space_frames(inputs, open_codes=open_codes).values() for g in f.geometry]
     built, minus, method = built_up_parts(inputs, threshold=float(params["built_up_threshold"]))
     layers = {
         "built": built,
@@ -112,15 +129,11 @@ def open_space_share_recipe(
         "streets": streets,
         "open": np.asarray(open_parts, dtype=object),
     }
-    area = areas_by_unit(
-        units,
-        layers,
-        {
-            "built_up": Overlay(("built",), minus=("water",)),
-            "open": Overlay(("built", ("streets", "open")), minus=("water",)),
-            "streets": Overlay(("built", "streets"), minus=("water",)),
-        },
-    )
+    return layers, method
+
+
+def open_space_share_rows(units: gpd.GeoDataFrame, area: pd.DataFrame, method: str) -> gpd.GeoDataFrame:
+    """Ward and city rows from the areas (m²) of :data:`OPEN_SPACE_OVERLAYS` per unit."""
     sums = area[["built_up", "open", "streets"]]
 
     def finish(s: pd.DataFrame) -> pd.DataFrame:
@@ -135,6 +148,15 @@ def open_space_share_recipe(
         )
 
     return assemble(ward_and_city_rows(units, sums, finish), units.crs)
+
+
+def open_space_share_recipe(
+    inputs: Inputs, params: dict[str, Any], *, open_codes: tuple[str, ...] = ()
+) -> gpd.GeoDataFrame:
+    """SDG 11.7.1 (a): share of the built-up area that is open public space, streets included."""
+    units = inputs["admin_units"]
+    layers, method = open_space_layers(inputs, params, open_codes=open_codes)
+    return open_space_share_rows(units, areas_by_unit(units, layers, OPEN_SPACE_OVERLAYS), method)
 
 
 def green_area_recipe(inputs: Inputs, params: dict[str, Any]) -> gpd.GeoDataFrame:

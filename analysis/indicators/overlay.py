@@ -120,25 +120,69 @@ def areas_by_unit(
     """
     sums = {column: np.zeros(len(units)) for column in outputs}
     unit_geoms = shapely.make_valid(units.geometry.to_numpy())
-    parts = {}
-    for name, geoms in layers.items():
-        valid = shapely.make_valid(np.asarray(geoms, dtype=object))
-        parts[name] = valid[~shapely.is_missing(valid) & ~shapely.is_empty(valid)]
+    parts = {name: valid_parts(geoms)[0] for name, geoms in layers.items()}
     trees = {name: shapely.STRtree(geoms) for name, geoms in parts.items()}
     unit_tree = shapely.STRtree(unit_geoms)
     for box in tile_boxes(units.total_bounds, size=tile) if len(units) else []:
         in_units = unit_tree.query(box, predicate="intersects")
         if not len(in_units):
             continue
-        unions = {name: _union_in(box, parts[name], trees[name], grid) for name in parts}
-        for column, overlay in outputs.items():
-            geom = _overlay(overlay, unions, grid)
-            if geom.is_empty:
-                continue
-            shapely.prepare(geom)
-            pieces = shapely.intersection(unit_geoms[in_units], geom, grid_size=grid)
-            sums[column][in_units] += shapely.area(pieces)
+        areas = tile_areas(box, unit_geoms[in_units], parts, trees, outputs, grid=grid)
+        for column, values in areas.items():
+            sums[column][in_units] += values
     return pd.DataFrame(sums, index=units.index)
+
+
+def valid_parts(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The valid, non-empty polygons of a layer and which input rows they are (a boolean mask)."""
+    valid = shapely.make_valid(np.asarray(geoms, dtype=object))
+    keep = ~shapely.is_missing(valid) & ~shapely.is_empty(valid)
+    return valid[keep], keep
+
+
+def tile_areas(
+    box: shapely.Geometry,
+    unit_geoms: np.ndarray,
+    parts: Mapping[str, np.ndarray],
+    trees: Mapping[str, shapely.STRtree],
+    outputs: Mapping[str, Overlay],
+    *,
+    grid: float = GRID_M,
+    unions: Mapping[str, shapely.Geometry] | None = None,
+) -> dict[str, np.ndarray]:
+    """Area of each overlay inside one tile, per unit of ``unit_geoms`` (those meeting the tile).
+
+    A tile's areas depend only on the polygons meeting it: an edit changes the tiles it touches.
+    ``unions``: the layers' unions in the tile (:func:`tile_unions`) when already known.
+    """
+    if unions is None:
+        unions = tile_unions(box, parts, trees, grid=grid)
+    out = {}
+    for column, overlay in outputs.items():
+        geom = _overlay(overlay, unions, grid)
+        if geom.is_empty:
+            out[column] = np.zeros(len(unit_geoms))
+            continue
+        shapely.prepare(geom)
+        out[column] = shapely.area(shapely.intersection(unit_geoms, geom, grid_size=grid))
+    return out
+
+
+def tile_unions(
+    box: shapely.Geometry,
+    parts: Mapping[str, np.ndarray],
+    trees: Mapping[str, shapely.STRtree],
+    *,
+    grid: float = GRID_M,
+) -> dict[str, shapely.Geometry]:
+    """Each layer's union inside one tile."""
+    return {name: _union_in(box, parts[name], trees[name], grid) for name in parts}
+
+
+def overlay_layers(overlay: Overlay) -> set[str]:
+    """The layers an overlay reads."""
+    names = {n for entry in overlay.within for n in ((entry,) if isinstance(entry, str) else entry)}
+    return names | set(overlay.minus)
 
 
 def _overlay(overlay: Overlay, unions: Mapping[str, shapely.Geometry], grid: float) -> shapely.Geometry:

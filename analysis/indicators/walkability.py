@@ -30,7 +30,7 @@ from analysis.indicators.neighbourhood import (
     weights_by_edge,
 )
 from analysis.indicators.network import Network, consolidated_intersections, nearest_distances
-from analysis.indicators.population import population_origins
+from analysis.indicators.population import Origins, population_origins
 from analysis.indicators.reporting import (
     assemble,
     grid_rows,
@@ -104,8 +104,8 @@ def walkability_recipe(inputs: Inputs, params: dict[str, Any]) -> gpd.GeoDataFra
     units = inputs["admin_units"]
     origins = population_origins(inputs)
     net = walk_network(inputs["roads"])
-    radius, walk = float(params["radius_m"]), float(params["daily_m"])
-    xy, pop = origins.xy, origins.population
+    walk = float(params["daily_m"])
+    xy = origins.xy
     markets, stops = inputs["markets"], inputs["transit_stops"]
     dest = {
         "food": point_xy(
@@ -116,16 +116,36 @@ def walkability_recipe(inputs: Inputs, params: dict[str, Any]) -> gpd.GeoDataFra
     }
     dist = nearest_distances(net, xy, dest, limit=walk)
     daily = sum((dist[k] <= walk).astype(float) for k in dest)
+    pop_density, inter_density = density_terms(net, origins, params)
+    index = zscore(pop_density) + zscore(inter_density) + zscore(np.asarray(daily))
+    return walkability_rows(units, origins, index, np.asarray(daily, dtype=float), pop_density, inter_density)
+
+
+def density_terms(net: Network, origins: Origins, params: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Population and intersection density of each origin's neighbourhood (network or circle)."""
+    radius = float(params["radius_m"])
+    xy, pop = origins.xy, origins.population
     inter = consolidated_intersections(net)
     if params.get("network_neighbourhood", True):
         spread = 0.0 if origins.method.startswith("buildings") else spacing(xy)
-        pop_density, inter_density = network_densities(
+        return network_densities(
             net, xy, pop, inter, radius=radius, buffer_m=float(params.get("buffer_m", 50.0)), spread_m=spread
         )
-    else:
-        pop_density = neighbourhood_density(xy, xy, pop, radius=radius)
-        inter_density = neighbourhood_density(xy, inter, np.ones(len(inter)), radius=radius)
-    index = zscore(pop_density) + zscore(inter_density) + zscore(np.asarray(daily))
+    pop_density = neighbourhood_density(xy, xy, pop, radius=radius)
+    inter_density = neighbourhood_density(xy, inter, np.ones(len(inter)), radius=radius)
+    return pop_density, inter_density
+
+
+def walkability_rows(  # noqa: PLR0917 - the per-origin terms of the index
+    units: gpd.GeoDataFrame,
+    origins: Origins,
+    index: np.ndarray,
+    daily: np.ndarray,
+    pop_density: np.ndarray,
+    inter_density: np.ndarray,
+) -> gpd.GeoDataFrame:
+    """Population-weighted means of the per-origin terms per ward, city and grid cell."""
+    pop = origins.population
     pts = gpd.GeoDataFrame(
         {
             "population": pop,

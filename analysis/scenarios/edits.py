@@ -198,6 +198,15 @@ def validate_edits(engine: Engine, edits: list[Edit], *, check_existing: bool = 
     result = {id(e): e for e in edits}
     for layer in sorted({e.layer for e in edits if e.op != "remove"}):
         items = [e for e in edits if e.layer == layer and e.op != "remove"]
+        outside = _outside(items, area)  # named by edit, and the others still checked
+        problems.extend(
+            f"{e.layer} {e.feature_id!r}: nằm ngoài thành phố / lies outside {area.name if area else ''}"
+            for e in outside
+        )
+        gone = {id(e) for e in outside}
+        items = [e for e in items if id(e) not in gone]
+        if not items:
+            continue
         try:
             for e in _validated_layer(get_layer(layer), items, area):
                 result[id(items[[x.feature_id for x in items].index(e.feature_id)])] = e
@@ -212,6 +221,14 @@ def validate_edits(engine: Engine, edits: list[Edit], *, check_existing: bool = 
             hint="Fix the edits and try again.",
         )
     return [result[id(e)] for e in edits]
+
+
+def _outside(items: list[Edit], area: Any) -> list[Edit]:
+    """Edits whose geometry does not reach the city's envelope (+ buffer); none without admin units."""
+    if area is None:
+        return []
+    envelope = shapely.box(*area.bounds)
+    return [e for e in items if e.geometry is not None and not e.geometry.intersects(envelope)]
 
 
 def _id_problems(engine: Engine, edits: list[Edit]) -> list[str]:

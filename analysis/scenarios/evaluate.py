@@ -1,11 +1,12 @@
 """Evaluate edits: which indicators they touch, recomputed incrementally or in full, and what changes.
 
-An indicator is touched when an edited layer is one of its inputs.  Accessibility indicators whose
-edited layers are their destinations (:data:`~analysis.indicators.incremental_recipes.INCREMENTAL`)
-are answered incrementally from a baseline kept in memory (:data:`BASELINES`, keyed by the input
-versions and parameters, so a changed baseline is never used); every other touched indicator is
-recomputed in full on the edited layers.  Nothing is written: :mod:`analysis.scenarios.store`
-saves what a saved scenario's evaluation returns.
+An indicator is touched when an edited layer is one of its inputs.  Indicators whose edited layers
+are listed in :data:`~analysis.indicators.incremental_recipes.INCREMENTAL` (destinations of the
+accessibility indicators and 2SFCA, walkability's daily-living destinations, the polygons of the
+open-space overlay and of the land-use mix) are answered incrementally from a baseline kept in
+memory (:data:`BASELINES`, keyed by the input versions and parameters, so a changed baseline is
+never used); every other touched indicator is recomputed in full on the edited layers.  Nothing is
+written: :mod:`analysis.scenarios.store` saves what a saved scenario's evaluation returns.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from sqlalchemy.engine import Engine
 from analysis.errors import IndicatorError, MissingInputError
 from analysis.indicators.incremental_recipes import (
     INCREMENTAL,
-    Baseline,
     Edits,
+    IncrementalBaseline,
     edited_frame,
     evaluate,
     prepare,
@@ -51,7 +52,7 @@ class _Cached:
     epsg: int
     rows: gpd.GeoDataFrame
     synthetic: bool
-    incremental: Baseline | None = None
+    incremental: IncrementalBaseline | None = None
 
 
 BASELINES: OrderedDict[str, _Cached] = OrderedDict()
@@ -83,14 +84,15 @@ def baseline(
             BASELINES.popitem(last=False)
     BASELINES.move_to_end(key)
     if incremental and cached.incremental is None:
-        open_codes = tuple(getattr(spec.recipe, "keywords", {}).get("open_codes", ()))
+        keywords = getattr(spec.recipe, "keywords", {})
         cached.incremental = prepare(
             spec.id,
             lambda _i, _p: cached.rows,
             cached.inputs,
             plan.parameters,
             id_fields(),
-            open_codes=open_codes,
+            open_codes=tuple(keywords.get("open_codes", ())),
+            groups=keywords.get("groups"),
         )
     return cached
 
@@ -158,12 +160,20 @@ def diff_rows(spec: IndicatorSpec, before: gpd.GeoDataFrame, after: gpd.GeoDataF
             "value_column": value,
             "before": b[value].astype(float).to_numpy(),
             "after": a[value].astype(float).to_numpy(),
-            "values": [json.loads(json.dumps(r, default=str)) for r in a[cols].to_dict("records")],
+            "values": _plain_records(a[cols]),
         }
     )
     out["change"] = out["after"] - out["before"]
     frame = gpd.GeoDataFrame(out, geometry=b.geometry.to_numpy(), crs=before.crs)
     return frame.to_crs(epsg=STORAGE_SRID)
+
+
+def _plain_records(frame: pd.DataFrame) -> list[dict[Any, Any]]:
+    """Rows as JSON-ready dicts: plain numpy columns convert directly (``to_dict`` gives Python
+    numbers, NaN stays NaN as through JSON), others go through JSON (``str`` for the rest)."""
+    if all(isinstance(t, np.dtype) and t.kind in "fiub" for t in frame.dtypes):
+        return frame.to_dict("records")
+    return [json.loads(json.dumps(r, default=str)) for r in frame.to_dict("records")]
 
 
 def _full(spec: IndicatorSpec, cached: _Cached, edits: Edits) -> gpd.GeoDataFrame:

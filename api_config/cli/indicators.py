@@ -61,8 +61,27 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
     is_flag=True,
     help="Exit 0 even when some indicators were skipped (inputs missing or unusable).",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["auto", "serial", "dask"]),
+    default="auto",
+    show_default=True,
+    help="serial: this process; dask: Dask (DOTHI_DASK_SCHEDULER, else a local cluster); auto: Dask when "
+    "DOTHI_DASK_SCHEDULER is set or the work splits into several partitions (several areas, large area).",
+)
+@click.option("--workers", type=click.IntRange(min=1), help="Worker processes of a local Dask cluster.")
+@click.option("--tiles", type=click.IntRange(min=1), help="Tiles per study area for tiled indicators (Dask).")
 @pass_app
-def indicators_run(app: App, only: str | None, param: tuple[str, ...], force: bool, allow_skip: bool) -> None:
+def indicators_run(  # noqa: PLR0917 - click passes every option
+    app: App,
+    only: str | None,
+    param: tuple[str, ...],
+    force: bool,
+    allow_skip: bool,
+    executor: str,
+    workers: int | None,
+    tiles: int | None,
+) -> None:
     """Compute indicators and store results with provenance (no-op when nothing changed).
 
     Without --only every indicator runs; one whose inputs are missing or cannot support it is
@@ -75,16 +94,24 @@ def indicators_run(app: App, only: str | None, param: tuple[str, ...], force: bo
       20  an indicator failed (with --only)
       21  a bad parameter (--param)
       22  an input layer is missing or empty (with --only)
+      24  the Dask scheduler (DOTHI_DASK_SCHEDULER) cannot be reached
+
+    \b
+    On Dask / trên Dask: DOTHI_DASK_SCHEDULER=tcp://host:8786 uses that scheduler; the workers read
+    PostGIS with their own DOTHI_DATABASE_URL and rasters under DOTHI_DATA_DIR.
     """
+    from analysis.distributed.choose import run_indicators
     from analysis.errors import SkippedIndicatorsError
     from analysis.registry import get_indicator
-    from analysis.runner import run_all
 
     ids = [i.strip() for i in only.split(",")] if only else None
     for i in ids or []:
         get_indicator(i)
-    reports = run_all(
+    reports = run_indicators(
         app.engine(),
+        mode=executor,  # type: ignore[arg-type]
+        workers=workers,
+        tiles=tiles,
         only=ids,
         params=_parse_params(param),
         force=force,

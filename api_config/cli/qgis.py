@@ -45,14 +45,39 @@ def qgis_styles(app: App, method: str, classes: int) -> None:
 @qgis.command("project")
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--no-database", is_flag=True, help="Do not store the project in the database.")
+@click.option(
+    "--scenario",
+    "scenarios",
+    multiple=True,
+    help="Scenario to put in the Scenarios group, to draw edits on (repeatable).",
+)
+@click.option("--all-scenarios", is_flag=True, help="Put every scenario in the Scenarios group.")
+@click.option(
+    "--planner-service",
+    default=None,
+    help="PostgreSQL service (pg_service.conf) the Scenarios group's layers connect through; each "
+    "planner's service names their own login, a member of dothi_planner (default: this login).",
+)
 @_method
 @_classes
 @pass_app
-def qgis_project(app: App, path: Path | None, no_database: bool, method: str, classes: int) -> None:
+def qgis_project(  # noqa: PLR0917 - click passes every option
+    app: App,
+    path: Path | None,
+    no_database: bool,
+    scenarios: tuple[str, ...],
+    all_scenarios: bool,
+    planner_service: str | None,
+    method: str,
+    classes: int,
+) -> None:
     """Write the QGIS project (PATH, default <data dir>/qgis/dothi.qgs) and store it in the database.
 
-    Styles are refreshed first, so the project's layers get them.  Needs QGIS's Python
-    (Debian/Ubuntu: apt-get install python3-qgis).
+    Styles are refreshed first, so the project's layers get them.  With --scenario (or
+    --all-scenarios) a Scenarios group holds, per scenario, layers to draw edits on (schools,
+    health facilities, markets, stops, green spaces, land use) and the evaluated result
+    (docs/qgis.md, "Scenarios / Kịch bản").  Needs QGIS's Python (Debian/Ubuntu: apt-get install
+    python3-qgis).
     """
     from api_config.qgis.project import build_project, project_uri
     from api_config.qgis.store import write_styles
@@ -71,6 +96,9 @@ def qgis_project(app: App, path: Path | None, no_database: bool, method: str, cl
         to_database=not no_database,
         method=method,  # type: ignore[arg-type]
         classes=classes,
+        scenarios=list(scenarios) or None,
+        all_scenarios=all_scenarios,
+        planner_service=planner_service,
     )
     bad = [f"  ! {layer['name']} ({layer['kind']})" for layer in result["layers"] if not layer["valid"]]
     note = (

@@ -188,6 +188,12 @@ def edit(  # noqa: PLR0917 - click passes every option
 
 
 def _evaluate(app: App, name: str, only: tuple[str, ...]) -> tuple[list[Any], list[str]]:
+    changes, notes, _ = _evaluate_edits(app, name, only)
+    return changes, notes
+
+
+def _evaluate_edits(app: App, name: str, only: tuple[str, ...]) -> tuple[list[Any], list[str], list[Any]]:
+    """The evaluation, the warnings (baseline changed, edits no longer applying) and the edits used."""
     from analysis.scenarios import store
     from analysis.scenarios.edits import validate_edits
     from analysis.scenarios.evaluate import evaluate_edits
@@ -202,7 +208,7 @@ def _evaluate(app: App, name: str, only: tuple[str, ...]) -> tuple[list[Any], li
     if usable:  # edits drawn outside dothi (psql, QGIS) get the same checks as `scenario edit`
         usable = validate_edits(eng, usable, check_existing=False)
     changes = evaluate_edits(eng, usable, only=only or None, data_dir=app.db.data_dir) if usable else []
-    return changes, notes
+    return changes, notes, usable
 
 
 @scenario.command("evaluate")
@@ -301,27 +307,82 @@ def publish(app: App, name: str, unpublish: bool) -> None:
     app.say(("Đã rút / withdrawn " if unpublish else "Đã công bố / published ") + repr(name))
 
 
+def _with_removed_geometries(engine: Any, edits: list[Any]) -> list[Any]:
+    """Removals carry no geometry: take the removed feature's from the baseline layer (for the map)."""
+    from dataclasses import replace
+
+    from analysis.inputs import read_vector
+    from layers.catalog import get_layer
+
+    found: dict[str, Any] = {}
+    for layer in sorted({e.layer for e in edits if e.op == "remove" and e.geometry is None}):
+        frame = read_vector(engine, layer, required=False)
+        if frame is not None:
+            ids = frame[get_layer(layer).id_field].astype(str)
+            found.update(zip(layer + ":" + ids, frame.to_crs(4326).geometry, strict=True))
+    return [replace(e, geometry=found.get(e.key)) if e.op == "remove" else e for e in edits]
+
+
 @scenario.command("report")
 @click.argument("name")
-@click.option("--format", "fmt", type=click.Choice(["html"]), default="html", show_default=True)
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 @click.option(
-    "--output", "-o", type=click.Path(path_type=Path), default=None, help="File (default NAME-LANG.html)."
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "pdf"]),
+    default="html",
+    show_default=True,
+    help="html: one self-contained file; pdf: the same printed to A4 (WeasyPrint).",
+)
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Language.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File (default NAME-LANG.FORMAT).",
 )
 @click.option("--indicator", "only", multiple=True, help="Only these indicators (repeatable).")
 @pass_app
 def report(  # noqa: PLR0917 - click passes every option
     app: App, name: str, fmt: str, lang: str, output: Path | None, only: tuple[str, ...]
 ) -> None:
-    """A report of NAME: edits, a map, before/after per indicator for the city and wards, who gains."""
-    from analysis.scenarios import store
-    from api_config.scenario_report import render_html
+    """The document a planner attaches to a proposal: NAME's edits, a map, who gains (people newly
+    within reach of a school, clinic, stop or park, per ward and for the city), and per indicator
+    the city and ward values before and after.  Evaluated against today's baseline (nothing stored).
+    """
+    from datetime import UTC, datetime
 
-    changes, notes = _evaluate(app, name, only)
-    eng = app.engine()
-    text = render_html(store.get(eng, name), store.effective_edits(eng, name), changes, lang=lang)
+    from analysis.inputs import read_vector
+    from analysis.scenarios import store
+    from analysis.scenarios.who_gains import who_gains
+    from api_config.scenario_report import ReportData, render_html, render_pdf
+
     path = output or Path(f"{name}-{lang}.{fmt}")
-    path.write_text(text, encoding="utf-8")
+    if not path.parent.is_dir():
+        raise click.BadParameter(
+            f"thư mục không tồn tại / no such folder: {path.parent}", param_hint="--output"
+        )
+    app.progress(f"đánh giá kịch bản / evaluating {name!r}")
+    changes, notes, usable = _evaluate_edits(app, name, only)
+    eng = app.engine()
+    app.progress("ai được lợi, bản đồ / who gains, map")
+    units = read_vector(eng, "admin_units", required=False)
+    wards = None if units is None else units[units["vintage"] == units["vintage"].max()].to_crs(4326)
+    data = ReportData(
+        scenario=store.get(eng, name),
+        edits=_with_removed_geometries(eng, store.effective_edits(eng, name)),
+        changes=changes,
+        gains=who_gains(eng, changes, usable, data_dir=app.db.data_dir),
+        wards=wards,
+        notes=notes,
+        generated=datetime.now(UTC),
+    )
+    text = render_html(data, lang=lang)
+    if fmt == "pdf":
+        app.progress("in PDF / printing the PDF")
+        path.write_bytes(render_pdf(text))
+    else:
+        path.write_text(text, encoding="utf-8")
     for note in notes:
         app.say(note)
     app.say(f"Báo cáo / report → {path}")

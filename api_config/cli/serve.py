@@ -33,6 +33,8 @@ def api_config_cmd(app: App) -> None:
 
 def _serve(app: App) -> NoReturn:
     from api_config import server
+    from api_config.cli.jobs import serve_with_worker
+    from api_config.processes.taskqueue import JobsSettings
     from gis.logins import api_logins
 
     if not app.db.external:  # repairs a login whose password or attributes were changed
@@ -41,7 +43,10 @@ def _serve(app: App) -> NoReturn:
     files = server.generate(app.engine(), logins, app.api, app.db.data_dir)
     _print_urls(app)
     cmd = server.gunicorn_command(app.api)
-    os.execve(cmd[0], cmd, server.server_env(files, logins, app.api))
+    env = server.server_env(files, logins, app.api)
+    if JobsSettings().worker:  # one job worker next to the web server (DOTHI_JOBS_WORKER=0: none)
+        raise SystemExit(serve_with_worker(cmd, env))
+    os.execve(cmd[0], cmd, env)
 
 
 def _print_urls(app: App) -> None:
@@ -64,7 +69,8 @@ def _print_urls(app: App) -> None:
 @cli.command()
 @pass_app
 def serve(app: App) -> None:
-    """Serve the OGC API with gunicorn (DOTHI_API_HOST/PORT/WORKERS)."""
+    """Serve the OGC API with gunicorn (DOTHI_API_HOST/PORT/WORKERS) and one job worker
+    (`dothi jobs worker`; DOTHI_JOBS_WORKER=0 for none, when workers run elsewhere)."""
     _serve(app)
 
 

@@ -1,4 +1,6 @@
-"""Jobs whose process died (server restart, SIGKILL, out of memory) are marked ``failed``.
+"""Synchronous executions whose process died (server restart, SIGKILL, out of memory) are marked
+``failed``.  (Queued jobs record no process: :mod:`api_config.processes.worker` finds those of a
+dead worker through the queue's heartbeats.)
 
 The jobs table (``public.jobs``, pygeoapi's shape) is created by revision ``0007_roles`` with four
 more columns naming the process that runs each job (:mod:`api_config.processes.liveness`): the

@@ -1,12 +1,15 @@
-"""pygeoapi's PostgreSQL job manager, with asynchronous jobs in their own process.
+"""pygeoapi's PostgreSQL job manager, with asynchronous jobs on a task queue any node can feed.
 
-Jobs (status, progress, results) live in a PostgreSQL table, so they survive a server restart.  Stock
-pygeoapi runs asynchronous jobs as threads inside the web worker, which competes with requests
-and dies with the worker; here each asynchronous job runs in its own process that owns fresh
-database connections, through a bounded queue (:mod:`api_config.processes.queue`: at most
-``max_jobs`` running and ``queue`` waiting over all web workers, 429 beyond).  Each job records the
-process running it; a job whose process died (restart, crash) is marked ``failed`` when jobs are
-read and when the server starts (:mod:`api_config.processes.interrupted`).
+Jobs (status, progress, results) live in a PostgreSQL table, so they survive a server restart and
+every API node answers ``/jobs/{id}`` alike.  Stock pygeoapi runs asynchronous jobs as threads
+inside the web worker, which competes with requests and dies with the worker; here an
+asynchronous job is only *queued* (:mod:`api_config.processes.taskqueue`, procrastinate on
+PostgreSQL) and job workers (:mod:`api_config.processes.worker`, ``dothi jobs worker``) on any
+machine run it.  Admission stays bounded (:mod:`api_config.processes.queue`: at most ``max_jobs``
+running and ``queue`` waiting over all nodes, 429 beyond); a job whose worker died is found by
+the queue's heartbeats, not by process ids.  A synchronous execution runs in the web worker
+itself, holding a slot; it records that process so a crash of it marks the job ``failed``
+(:mod:`api_config.processes.interrupted`).
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from sqlalchemy import insert, select, update
 
 from api_config.processes.interrupted import fail_interrupted, jobs_table
 from api_config.processes.liveness import identify
-from api_config.processes.queue import JobQueue, QueueSettings, subscriber_dict
+from api_config.processes.queue import JobQueue, JobQueueUnavailableError, QueueSettings, subscriber_dict
+from api_config.processes.taskqueue import TaskQueue
 from api_config.security import identity
 from api_config.security.jobs import record_owner, visible
 
@@ -31,10 +35,10 @@ IN_DATABASE = "in-database"
 
 
 class DothiJobManager(PostgreSQLManager):
-    """Jobs and their results in PostgreSQL; async execution in a child process."""
+    """Jobs and their results in PostgreSQL; async execution by the job workers."""
 
     def __init__(self, manager_def: dict[str, Any]) -> None:
-        self._definition = dict(manager_def)  # what a job process builds its manager from
+        self._definition = dict(manager_def)  # the connection a job's slot session uses
         self._local = threading.local()
         manager_def = dict(manager_def)
         if manager_def.get("output_dir") == IN_DATABASE:
@@ -43,6 +47,7 @@ class DothiJobManager(PostgreSQLManager):
         self._jobs = jobs_table(self._engine, self.db_search_path[0])
         fail_interrupted(self._engine, self._jobs)  # jobs cut off by the last stop or crash
         self.queue = JobQueue(self._engine, self._jobs, QueueSettings.from_manager_def(manager_def))
+        self.tasks = TaskQueue(manager_def["connection"])
 
     # pygeoapi keeps the processor of the current execution on the manager: one per thread here
     @property
@@ -56,7 +61,10 @@ class DothiJobManager(PostgreSQLManager):
     def execute_process(self, process_id: str, data_dict: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
         """A synchronous execution holds a job slot while it runs (429 when none is free)."""
         self._local.process_id = process_id
-        if self._runs_async(process_id, kwargs.get("execution_mode", args[0] if args else None)):
+        self._local.is_async = self._runs_async(
+            process_id, kwargs.get("execution_mode", args[0] if args else None)
+        )
+        if self._local.is_async:
             return super().execute_process(process_id, data_dict, *args, **kwargs)
         with self.queue.sync_slot(process_id):
             return super().execute_process(process_id, data_dict, *args, **kwargs)
@@ -69,14 +77,15 @@ class DothiJobManager(PostgreSQLManager):
         return ProcessExecutionMode.sync_execute.value not in options
 
     def add_job(self, job_metadata: dict[str, Any]) -> str:
-        """Insert the job with the process running it (this one, until a child takes over) and
-        who submitted it (:mod:`api_config.security.jobs`) — when the queue has room (429
-        otherwise)."""
+        """Insert the job with who submitted it (:mod:`api_config.security.jobs`) — when the queue
+        has room (429 otherwise).  A synchronous execution also records this process (it runs
+        here); a queued job records none (its worker's heartbeats tell whether it lives)."""
         submitter = identity.current()
         self.queue.clean()
         with self._engine.begin() as conn:
             self.queue.admit(conn)
-            conn.execute(insert(self._jobs).values(**job_metadata, **identify().as_columns()))
+            process = {} if getattr(self._local, "is_async", False) else identify().as_columns()
+            conn.execute(insert(self._jobs).values(**job_metadata, **process))
             if submitter is not None:
                 record_owner(conn, str(job_metadata["identifier"]), submitter)
         return str(job_metadata["identifier"])
@@ -110,10 +119,11 @@ class DothiJobManager(PostgreSQLManager):
             "subscriber": subscriber_dict(subscriber),
             "submitter": identity.as_dict(identity.current()),  # the job process runs on its behalf
         }
-        child = self.queue.spawn(self._definition, job)
-        process = identify(child.pid).as_columns()
-        with self._engine.begin() as conn:
-            conn.execute(update(self._jobs).where(self._jobs.c.identifier == job_id).values(**process))
+        try:
+            self.tasks.defer(job)
+        except Exception as err:  # no queue (database not migrated) or no connection
+            self.queue.fail_unqueued(job_id)
+            raise JobQueueUnavailableError() from err
         return "application/json", None, JobStatus.accepted
 
     def _execute_handler_sync(self, p: Any, job_id: str, *args: Any, **kwargs: Any) -> Any:
@@ -126,6 +136,14 @@ class DothiJobManager(PostgreSQLManager):
                     update(self.table_model).where(self.c.identifier == job_id).values(output=payload)
                 )
         return mimetype, outputs, status
+
+    def delete_job(self, job_id: str) -> bool:
+        """Dismissal: a queued job is taken out of the queue (it never runs), then deleted."""
+        try:
+            self.tasks.cancel(job_id)
+        except Exception as err:  # the queue is unreachable: the job stays, say so (503)
+            raise JobQueueUnavailableError() from err
+        return bool(super().delete_job(job_id))
 
     def get_job_result(self, job_id: str) -> tuple[Any, ...]:
         """The result stored in the jobs table (``(None,)`` while the job is not finished)."""

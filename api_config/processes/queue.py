@@ -6,9 +6,8 @@
 * **Concurrency**: a job runs while its database session holds one of ``max_jobs`` slot locks and
   its process's lock (:mod:`api_config.processes.slots`), so the bound holds across workers and a
   killed job frees its slot with its connection.
-* **Asynchronous jobs** run in a new process (``python -m api_config.processes.jobrunner``: fork +
-  exec, safe from a multi-threaded web worker, unlike a bare ``fork``) that first waits for its slot
-  with nothing heavy imported; a thread of the web worker waits for it, so no zombie is left.
+* **Asynchronous jobs** are queued (:mod:`api_config.processes.taskqueue`); a job worker on any
+  machine waits for a slot, then runs the job (:mod:`api_config.processes.worker`).
 * **Synchronous executions** take a slot at once or are refused with 429 (they never wait in a
   request thread).
 """
@@ -16,12 +15,9 @@
 from __future__ import annotations
 
 import dataclasses
-import json
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 
@@ -35,7 +31,6 @@ from api_config.processes.interrupted import ACTIVE, fail_interrupted
 
 #: Seconds a refused client is told to wait (``Retry-After``).
 RETRY_AFTER_S = 30
-RUNNER = "api_config.processes.jobrunner"
 
 
 class JobQueueFullError(ProcessorExecuteError):
@@ -46,6 +41,22 @@ class JobQueueFullError(ProcessorExecuteError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, user_msg=message)
+        retry_after(RETRY_AFTER_S)
+
+
+class JobQueueUnavailableError(ProcessorExecuteError):
+    """The job could not be queued (HTTP 503): the queue's schema is missing or unreachable."""
+
+    http_status_code = HTTPStatus.SERVICE_UNAVAILABLE
+    ogc_exception_code = "ServiceUnavailable"
+    MESSAGE = (
+        "Không thể đưa công việc vào hàng đợi (cơ sở dữ liệu chưa được nâng cấp hoặc không kết nối "
+        "được); hãy chạy `dothi db migrate` hoặc thử lại sau. / The job could not be queued (the "
+        "database is not migrated or cannot be reached); run `dothi db migrate` or retry later."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(self.MESSAGE, user_msg=self.MESSAGE)
         retry_after(RETRY_AFTER_S)
 
 
@@ -105,18 +116,16 @@ class JobQueue:
         finally:
             _release(conn)
 
-    # -- asynchronous jobs -----------------------------------------------------------------------
-    def spawn(self, manager_def: dict[str, Any], job: dict[str, Any]) -> subprocess.Popen[bytes]:
-        """Start the job's process (it waits for its slot itself) and a thread reaping it."""
-        payload = {"manager": manager_def, "job": job, "max_jobs": self.settings.max_jobs}
-        child = subprocess.Popen([sys.executable, "-m", RUNNER], stdin=subprocess.PIPE)
-        stdin = child.stdin
-        if stdin is None:  # pragma: no cover - stdin=PIPE always gives one
-            raise RuntimeError("job process without standard input")
-        stdin.write(json.dumps(payload, default=str).encode("utf-8"))
-        stdin.close()
-        threading.Thread(target=child.wait, name=f"reap-{child.pid}", daemon=True).start()
-        return child
+    def fail_unqueued(self, job_id: str) -> None:
+        """A job that could not be queued does not stay ``accepted`` (it would hold a place)."""
+        now = datetime.now(UTC).replace(tzinfo=None)
+        stmt = (
+            sa.update(self.jobs)
+            .where(self.jobs.c.identifier == job_id)
+            .values(status="failed", message=JobQueueUnavailableError.MESSAGE, finished=now, updated=now)
+        )
+        with self.engine.begin() as conn:
+            conn.execute(stmt)
 
 
 def _release(conn: Any) -> None:

@@ -8,8 +8,11 @@ never enters the project.  Uses only the standard library and PyQGIS.
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
 import sys
+import tempfile
 from typing import Any
 
 from qgis.core import (
@@ -53,7 +56,10 @@ def apply_qml(layer: QgsMapLayer, qml: str | None) -> None:
 
 def postgres_layer(name: str, src: dict[str, Any], conn: dict[str, Any]) -> QgsMapLayer:
     uri = QgsDataSourceUri()
-    uri.setConnection(conn["host"], str(conn["port"]), conn["dbname"], conn["user"], "")
+    if src.get("service"):  # the scenario layers: each planner's pg_service.conf names their login
+        uri.setConnection(src["service"], "", "", "")
+    else:
+        uri.setConnection(conn["host"], str(conn["port"]), conn["dbname"], conn["user"], "")
     uri.setDataSource(src["schema"], src["table"], src["geom"], src.get("subset") or "", src["key"])
     uri.setWkbType(QgsWkbTypes.parseType(src["geometry"]))
     uri.setSrid(str(src["srid"]))
@@ -151,33 +157,46 @@ def make_layer(spec: dict[str, Any], conn: dict[str, Any]) -> QgsMapLayer:
     return layer
 
 
+def _add_group(
+    parent: Any, group_spec: dict[str, Any], conn: dict[str, Any], project: QgsProject
+) -> list[dict[str, Any]]:
+    """One group of the layer tree, its layers, then its sub-groups (the Scenarios group has one
+    per scenario)."""
+    group = parent.addGroup(group_spec["name"])
+    group.setItemVisibilityChecked(group_spec["visible"])
+    group.setExpanded(group_spec.get("expanded", True))
+    report = []
+    for spec in group_spec["layers"]:
+        layer = make_layer(spec, conn)
+        if spec.get("abstract"):
+            layer.setAbstract(spec["abstract"])
+        project.addMapLayer(layer, False)
+        node = group.addLayer(layer)
+        node.setItemVisibilityChecked(spec["visible"])
+        node.setExpanded(False)
+        node.setCustomProperty("showFeatureCount", 0)
+        renderer = layer.renderer() if hasattr(layer, "renderer") and layer.isValid() else None
+        report.append(
+            {
+                "group": group_spec["name"],
+                "name": spec["name"],
+                "kind": spec["kind"],
+                "valid": layer.isValid(),
+                "renderer": renderer.type() if renderer is not None else None,
+            }
+        )
+    for sub in group_spec.get("groups", []):
+        report += _add_group(group, sub, conn, project)
+    return report
+
+
 def build(plan: dict[str, Any], conn: dict[str, Any], project: QgsProject) -> list[dict[str, Any]]:
     project.setTitle(plan["title"])
     project.setCrs(QgsCoordinateReferenceSystem(plan["crs"]))
     root = project.layerTreeRoot()
     report = []
     for group_spec in plan["groups"]:
-        group = root.addGroup(group_spec["name"])
-        group.setItemVisibilityChecked(group_spec["visible"])
-        for spec in group_spec["layers"]:
-            layer = make_layer(spec, conn)
-            if spec.get("abstract"):
-                layer.setAbstract(spec["abstract"])
-            project.addMapLayer(layer, False)
-            node = group.addLayer(layer)
-            node.setItemVisibilityChecked(spec["visible"])
-            node.setExpanded(False)
-            node.setCustomProperty("showFeatureCount", 0)
-            renderer = layer.renderer() if hasattr(layer, "renderer") and layer.isValid() else None
-            report.append(
-                {
-                    "group": group_spec["name"],
-                    "name": spec["name"],
-                    "kind": spec["kind"],
-                    "valid": layer.isValid(),
-                    "renderer": renderer.type() if renderer is not None else None,
-                }
-            )
+        report += _add_group(root, group_spec, conn, project)
     _set_extent(plan, project)
     return report
 
@@ -291,8 +310,30 @@ def add_layout(spec: dict[str, Any], project: QgsProject, extent: QgsRectangle |
     return layout
 
 
+def _service_file(plan: dict[str, Any], conn: dict[str, Any]) -> None:
+    """While building, the services the plan's layers name point at this connection (so QGIS
+    checks and styles them); the project keeps the service name only."""
+    names: set[str] = set()
+    stack = list(plan["groups"])
+    while stack:
+        group = stack.pop()
+        stack += group.get("groups", [])
+        names |= {la["source"]["service"] for la in group["layers"] if la["source"].get("service")}
+    if not names:
+        return
+    handle, path = tempfile.mkstemp(suffix=".conf", prefix="dothi-services-")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        for name in sorted(names):
+            out.write(
+                f"[{name}]\nhost={conn['host']}\nport={conn['port']}\ndbname={conn['dbname']}\nuser={conn['user']}\n"
+            )
+    atexit.register(os.unlink, path)
+    os.environ["PGSERVICEFILE"] = path
+
+
 def main() -> int:
     payload = json.loads(sys.stdin.read())
+    _service_file(payload["plan"], payload["connection"])
     QgsApplication.setPrefixPath("/usr", True)
     app = QgsApplication([], False)
     app.initQgis()

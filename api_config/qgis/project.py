@@ -34,6 +34,7 @@ from api_config.qgis.layout import print_layout
 from api_config.qgis.names import indicator_name, layer_name
 from api_config.qgis.rasterstyle import raster_style
 from api_config.qgis.results import indicator_abstract
+from api_config.qgis.scenarios import scenario_groups
 from api_config.qgis.store import PACKAGE, table_exists, table_has_rows, ward_values
 from api_config.qgis.styles import indicator_style, layer_style, model_qml
 from api_config.styling.breaks import Method
@@ -333,13 +334,24 @@ def _groups(
 
 
 def plan_project(
-    engine: Engine, api: ApiSettings, *, data_dir: Path, method: Method = "jenks", classes: int = 5
+    engine: Engine,
+    api: ApiSettings,
+    *,
+    data_dir: Path,
+    method: Method = "jenks",
+    classes: int = 5,
+    scenarios: list[str] | None = None,
+    all_scenarios: bool = False,
+    planner_service: str | None = None,
 ) -> ProjectPlan:
-    """The project for what the database holds now (only tables with rows)."""
+    """The project for what the database holds now (only tables with rows), with a Scenarios group
+    (``scenarios``: their names, or ``all_scenarios``; none by default; ``planner_service``: the
+    pg_service.conf service their layers connect through)."""
     with engine.connect() as conn:
         cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         layers = _groups(cur, api, data_dir, method=method, classes=classes)
         extent = _extent(cur)
+        scenario_group = scenario_groups(cur, scenarios, every=all_scenarios, service=planner_service)
     plan = ProjectPlan(
         title="dothi — Mỹ Tho: dữ liệu và chỉ số quy hoạch / planning data and indicators",
         crs=f"EPSG:{DEFAULT_ANALYSIS_SRID}",
@@ -350,6 +362,7 @@ def plan_project(
             plan.groups.append(
                 {"name": GROUP_TITLES[key], "visible": key in VISIBLE_GROUPS, "layers": layers[key]}
             )
+    plan.groups[:0] = scenario_group
     if not any(True for _ in plan.layers()):
         raise ConfigError(
             "Nothing to put in the QGIS project: no layer or indicator table holds data.",
@@ -443,7 +456,19 @@ def build_project(
     to_database: bool = True,
     method: Method = "jenks",
     classes: int = 5,
+    scenarios: list[str] | None = None,
+    all_scenarios: bool = False,
+    planner_service: str | None = None,
 ) -> dict[str, Any]:
     """Plan the project for what the database holds now and have QGIS write it."""
-    plan = plan_project(engine, api, data_dir=data_dir, method=method, classes=classes)
+    plan = plan_project(
+        engine,
+        api,
+        data_dir=data_dir,
+        method=method,
+        classes=classes,
+        scenarios=scenarios,
+        all_scenarios=all_scenarios,
+        planner_service=planner_service,
+    )
     return write_project(plan, url, path=path, to_database=to_database)

@@ -3,7 +3,7 @@ their role.
 
 The authentication middleware (:mod:`api_config.security.auth`) sets it for the request; the job
 manager and the processes read it; a job process gets it from the job it runs
-(:func:`as_dict` / :func:`from_dict`, see :mod:`api_config.processes.jobrunner`).  ``None`` means anonymous.
+(:func:`as_dict` / :func:`from_dict`, see :mod:`api_config.processes.worker`).  ``None`` means anonymous.
 """
 
 from __future__ import annotations

@@ -30,6 +30,20 @@ NEW = {
     "transit_stops": ("transit_access", {"capacity": "low", "mode": "bus"}),
     "green_spaces": ("open_space_access", {"type": "park", "public": True}),
 }
+#: (edited layer, indicator) of the other incremental answers → examples: 2SFCA catchments, the
+#: walkability daily-living sets, the tiles of the open-space overlay, the land-use mix per ward and
+#: cell (fewer examples: their full recomputation takes seconds).
+MORE = {
+    ("health_facilities", "health_beds_2sfca"): 5,
+    ("transit_stops", "walkability"): 4,
+    ("green_spaces", "open_space_share"): 3,
+    ("land_use", "land_use_mix"): 3,
+}
+#: A valid new feature's attributes per edited layer (the demo's land use is all planned).
+ATTRS = {
+    **{layer: attrs for layer, (_, attrs) in NEW.items()},
+    "land_use": {"code": "DKV", "status": "planned"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +70,7 @@ def _baseline_ids(engine: Engine, layer: str) -> list[str]:
 
 
 def _geometry(layer: str, x: float, y: float) -> Any:
-    if layer == "green_spaces":
+    if layer in ("green_spaces", "land_use"):
         return box(x, y, x + 0.002, y + 0.0015)  # about 220 m × 165 m: above the minimum area
     return Point(x, y)
 
@@ -66,7 +80,7 @@ def edit_sets(draw: st.DrawFn, layer: str, ids: list[str], bounds: tuple[float, 
     minx, miny, maxx, maxy = bounds
     xs = st.floats(minx + 0.2 * (maxx - minx), minx + 0.8 * (maxx - minx))
     ys = st.floats(miny + 0.2 * (maxy - miny), miny + 0.8 * (maxy - miny))
-    _, attrs = NEW[layer]
+    attrs = ATTRS[layer]
     edits: list[Edit] = []
     for n in range(draw(st.integers(0, 3))):
         edits.append(Edit(layer, "add", f"prop-{n}", _geometry(layer, draw(xs), draw(ys)), attrs))
@@ -93,24 +107,34 @@ def _assert_same(incremental: gpd.GeoDataFrame, full: gpd.GeoDataFrame) -> None:
                 assert x == y, k
 
 
-@pytest.mark.parametrize("layer", sorted(NEW))
-def test_incremental_equals_full_recomputation(demo: Engine, demo_data_dir: Path, layer: str) -> None:
-    indicator, _ = NEW[layer]
+def _check_incremental(demo: Engine, data_dir: Path, layer: str, indicator: str, examples: int) -> None:
     spec = get_indicator(indicator)
     ids = _baseline_ids(demo, layer)
     bounds = _city_box(demo)
     assert ids
 
-    @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck))
     @given(edits=edit_sets(layer, ids, bounds))
     def check(edits: list[Edit]) -> None:
         clean = validate_edits(demo, edits)
-        fast = ev.evaluate_indicator(demo, spec, clean, data_dir=demo_data_dir)
-        full = ev.evaluate_indicator(demo, spec, clean, data_dir=demo_data_dir, force_full=True)
+        fast = ev.evaluate_indicator(demo, spec, clean, data_dir=data_dir)
+        full = ev.evaluate_indicator(demo, spec, clean, data_dir=data_dir, force_full=True)
         assert fast.method == "incremental" and full.method == "full"
         _assert_same(fast.rows, full.rows)
 
     check()
+
+
+@pytest.mark.parametrize("layer", sorted(NEW))
+def test_incremental_equals_full_recomputation(demo: Engine, demo_data_dir: Path, layer: str) -> None:
+    _check_incremental(demo, demo_data_dir, layer, NEW[layer][0], 12)
+
+
+@pytest.mark.parametrize(("layer", "indicator"), sorted(MORE))
+def test_more_incremental_answers_equal_full_recomputation(
+    demo: Engine, demo_data_dir: Path, layer: str, indicator: str
+) -> None:
+    _check_incremental(demo, demo_data_dir, layer, indicator, MORE[layer, indicator])
 
 
 def _published_state(engine: Engine) -> list[Any]:

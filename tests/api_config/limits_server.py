@@ -30,6 +30,7 @@ from gis.settings import ApiSettings, DatabaseSettings
 from layers.catalog import ADMIN_UNITS
 from layers.load import load_frame
 from layers.sources import mytho
+from tests.api_config import jobworkers
 from tests.api_config.sleep_process import process_resource
 from tests.conftest import ROOT, VERSION_DIRS, free_port, wait_until_serving
 
@@ -67,6 +68,16 @@ class LimitsServer:
     engine: Engine
     api: ApiSettings
     statement_ms: float  # the slow statement alone, measured
+    env: dict[str, str]  # the web server's (and its job worker's) environment
+    workers: list[subprocess.Popen[bytes]]  # the job workers (one; tests may replace it)
+    worker_log: Path
+
+    def restart_worker(self) -> subprocess.Popen[bytes]:
+        """Stop the job workers (SIGTERM) and start one afresh."""
+        while self.workers:
+            jobworkers.stop(self.workers.pop())
+        self.workers.append(jobworkers.start(self.env, self.worker_log))
+        return self.workers[-1]
 
 
 def prepare(url: URL) -> Engine:
@@ -143,7 +154,11 @@ def start(engine: Engine, url: URL, folder: Path, log: Path) -> Iterator[LimitsS
     proc = subprocess.Popen(server.gunicorn_command(api), env=env, stdout=out, stderr=out)
     base = api.url
     wait_until_serving(base, proc, log)
-    yield LimitsServer(base, proc, engine, api, statement_ms)
+    worker_log = log.with_suffix(".worker.log")
+    workers = [jobworkers.start(env, worker_log)]  # as `dothi serve` does
+    yield LimitsServer(base, proc, engine, api, statement_ms, env, workers, worker_log)
+    for worker in workers:
+        jobworkers.stop(worker)
     proc.terminate()
     proc.wait(timeout=30)
     out.close()

@@ -1,11 +1,9 @@
-"""Child processes seen in /proc (job processes, zombies), for the job and limit tests."""
+"""Child processes seen in /proc (server processes, zombies), for the job and limit tests."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-JOB_RUNNER = "api_config.processes.jobrunner"
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,3 @@ def descendants(pid: int) -> list[Proc]:
         found.extend(level)
         frontier = {p.pid for p in level}
     return found
-
-
-def job_processes(pid: int) -> list[Proc]:
-    return [p for p in descendants(pid) if JOB_RUNNER in p.cmdline]

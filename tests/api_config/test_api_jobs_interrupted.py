@@ -1,15 +1,19 @@
-"""Jobs whose process died (restart, SIGKILL, OOM) become ``failed``, not ``running`` forever.
+"""Synchronous executions whose process died (restart, SIGKILL, OOM) become ``failed``, not
+``running`` forever.
 
-A sleeping process run asynchronously by the real job manager on the test database; its child
-process is killed with SIGKILL; the job is then read through the manager, through the running
-API server (same database) and at a manager start.
+A synchronous execution runs in the web worker that received it and records that process.  Here a
+child process stands for the web worker: it runs a sleeping process synchronously through the real
+job manager on the test database and is killed with SIGKILL; the job is then read through the
+manager, through the running API server (same database) and at a manager start.  (Queued jobs
+record no process: their worker's heartbeats tell, see test_jobs_multinode.py.)
 """
 
 from __future__ import annotations
 
 import os
-import signal
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -18,18 +22,16 @@ import pytest
 import requests
 import sqlalchemy as sa
 from pygeoapi.process.base import BaseProcessor
-from pygeoapi.util import RequestedProcessExecutionMode
+from pygeoapi.util import JobStatus
 from sqlalchemy.engine import URL, Engine
 
 from api_config.processes.liveness import ProcessIdentity, boot_id, identify, is_gone
 from api_config.processes.manager import IN_DATABASE, DothiJobManager
 from gis.logins import api_logins
 from gis.settings import DatabaseSettings
-from tests.api_config import procs
-from tests.conftest import bearer
+from tests.conftest import ROOT, bearer
 
 SLEEP = "sleep-test"
-ASYNC = RequestedProcessExecutionMode.respond_async
 
 
 class SleepProcessor(BaseProcessor):
@@ -69,25 +71,45 @@ def _row(engine: Engine, job: str) -> sa.Row[Any]:
         ).one()
 
 
+#: The stand-in web worker: a synchronous execution of the sleeping process (two minutes).
+CHILD = (
+    "import os; from sqlalchemy.engine import make_url; "
+    "from tests.api_config.test_api_jobs_interrupted import SLEEP, _manager; "
+    "_manager(make_url(os.environ['JOB_DB_URL'])).execute_process(SLEEP, {'seconds': 120})"
+)
+
+
 def _start_and_kill(manager: DothiJobManager, engine: Engine) -> tuple[str, int]:
-    """An async sleeping job whose child process is SIGKILLed once the job is under way."""
-    job = manager.execute_process(SLEEP, {"seconds": 120}, execution_mode=ASYNC)[0]
-    pid = _row(engine, job).pid
-    assert pid != os.getpid()  # the forked child, not the process that submitted the job
-    assert manager.get_job(job)["status"] == "accepted"  # alive: left alone
-    os.kill(pid, signal.SIGKILL)
-    deadline = time.monotonic() + 10
-    while not is_gone(identify(pid)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return job, pid
+    """A synchronous sleeping job whose process is SIGKILLed once the job is under way."""
+    url = manager._engine.url.render_as_string(hide_password=False)
+    before = {r[0] for r in _identifiers(engine)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD], env={**os.environ, "JOB_DB_URL": url, "PYTHONPATH": str(ROOT)}
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (new := {r[0] for r in _identifiers(engine)} - before):
+            assert time.monotonic() < deadline and child.poll() is None, "the job did not start"
+            time.sleep(0.1)
+        (job,) = new
+        assert _row(engine, job).pid == child.pid  # the process running it
+        assert manager.get_job(job)["status"] in ("accepted", "running")  # alive: left alone
+    finally:
+        child.kill()
+        child.wait()
+    assert is_gone(identify(child.pid))
+    return job, child.pid
+
+
+def _identifiers(engine: Engine) -> list[sa.Row[Any]]:
+    with engine.connect() as conn:
+        return list(conn.execute(sa.text("SELECT identifier FROM public.jobs")))
 
 
 @pytest.fixture
 def manager(loaded: Engine, test_url: URL) -> Iterator[DothiJobManager]:
     # as the API runs it: the analyst login (dothi_jobs), which may write the jobs table only
     yield _manager(api_logins(DatabaseSettings(), test_url).analyst)
-    for child in procs.job_processes(os.getpid()):  # never leave a sleeper behind (a thread reaps it)
-        os.kill(child.pid, signal.SIGKILL)
 
 
 def _assert_interrupted(status: str, message: str, pid: int) -> None:
@@ -103,13 +125,9 @@ def test_killed_job_fails_when_read(manager: DothiJobManager, loaded: Engine) ->
     _assert_interrupted(seen["status"], seen["message"], pid)
     assert _row(loaded, job).status == "failed"  # stored, not only reported
     assert manager.get_job_result(job) == (None,)
-    fresh = manager.execute_process(SLEEP, {"seconds": 0.2}, execution_mode=ASYNC)[0]
-    deadline = time.monotonic() + 60
-    while manager.get_job(fresh)["status"] not in ("successful", "failed"):
-        assert time.monotonic() < deadline, "the fresh job did not finish"
-        time.sleep(0.2)
-    assert manager.get_job(fresh)["status"] == "successful"
-    assert manager.get_job_result(fresh) == ("application/json", {"slept": 0.2})
+    fresh = manager.execute_process(SLEEP, {"seconds": 0.2})  # its slot was freed with the process
+    assert fresh[3] == JobStatus.successful
+    assert manager.get_job_result(fresh[0]) == ("application/json", {"slept": 0.2})
 
 
 def test_killed_job_fails_at_server_start(manager: DothiJobManager, loaded: Engine, test_url: URL) -> None:

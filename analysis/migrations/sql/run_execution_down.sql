@@ -1,0 +1,1 @@
+ALTER TABLE analysis.indicator_runs DROP COLUMN execution;
