@@ -3,7 +3,19 @@
 Each module registers its commands on :data:`api_config.cli.app.cli` when imported.
 """
 
-from api_config.cli import apikeys, db, db_ops, demo_data, indicators, load, qgis, rasters, scenario, serve  # noqa: F401
+from api_config.cli import (  # noqa: F401
+    apikeys,
+    areas,
+    db,
+    db_ops,
+    demo_data,
+    indicators,
+    load,
+    qgis,
+    rasters,
+    scenario,
+    serve,
+)
 from api_config.cli.app import cli, main
 
 __all__ = ["cli", "db", "indicators", "load", "main", "qgis", "serve"]

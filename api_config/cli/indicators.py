@@ -61,8 +61,16 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
     is_flag=True,
     help="Exit 0 even when some indicators were skipped (inputs missing or unusable).",
 )
+@click.option(
+    "--area",
+    default="mytho",
+    show_default=True,
+    help="Vùng nghiên cứu / study area to compute (its inputs only; its results only replaced).",
+)
 @pass_app
-def indicators_run(app: App, only: str | None, param: tuple[str, ...], force: bool, allow_skip: bool) -> None:
+def indicators_run(
+    app: App, *, only: str | None, param: tuple[str, ...], force: bool, allow_skip: bool, area: str
+) -> None:
     """Compute indicators and store results with provenance (no-op when nothing changed).
 
     Without --only every indicator runs; one whose inputs are missing or cannot support it is
@@ -79,7 +87,9 @@ def indicators_run(app: App, only: str | None, param: tuple[str, ...], force: bo
     from analysis.errors import SkippedIndicatorsError
     from analysis.registry import get_indicator
     from analysis.runner import run_all
+    from layers.areas import require_area
 
+    require_area(app.engine(), area, parameter="--area")
     ids = [i.strip() for i in only.split(",")] if only else None
     for i in ids or []:
         get_indicator(i)
@@ -90,6 +100,7 @@ def indicators_run(app: App, only: str | None, param: tuple[str, ...], force: bo
         force=force,
         data_dir=app.db.data_dir,
         progress=app.progress,
+        area=area,
     )
     app.output([r.__dict__ for r in reports], "\n".join(r.summary() for r in reports))
     skipped = [r.indicator_id for r in reports if r.skipped]
