@@ -12,6 +12,7 @@ the province and Mỹ Tho (a part of it) live side by side.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -64,6 +65,12 @@ def _units(folder: Path, communes: Sequence[str] | None) -> tuple[gpd.GeoDataFra
     return units, paths
 
 
+def _checksum(paths: list[Path], label: str) -> str:
+    """The files' checksum and the selection of communes (in ``label``): another subset is a new
+    source."""
+    return hashlib.sha256(f"{file_checksum(paths)} {label}".encode()).hexdigest()
+
+
 def admin_units_2019(area: str, units: gpd.GeoDataFrame, paths: list[Path], label: str) -> Bundle:
     level = units["commune_vn"].str.split().str[0].map(_LEVELS).fillna("commune")
     frame = gpd.GeoDataFrame(
@@ -89,7 +96,7 @@ def admin_units_2019(area: str, units: gpd.GeoDataFrame, paths: list[Path], labe
     )
     source = SourceInfo(
         path=label,
-        checksum=file_checksum(paths),
+        checksum=_checksum(paths, label),
         crs=str(units.crs),
         licence=LICENCE,
         attribution=ADMIN_UNITS.attribution,
@@ -122,7 +129,7 @@ def population_census(area: str, units: gpd.GeoDataFrame, paths: list[Path], lab
     frame = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=units.crs)
     source_info = SourceInfo(
         path=label,
-        checksum=file_checksum(paths),
+        checksum=_checksum(paths, label),
         crs=str(units.crs),
         licence=LICENCE,
         attribution=POPULATION_CENSUS.attribution,
