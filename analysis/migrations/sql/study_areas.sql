@@ -100,6 +100,27 @@ ALTER TABLE environment.flood_zones
 CREATE INDEX flood_zones_area_idx ON environment.flood_zones (area);
 COMMENT ON COLUMN environment.flood_zones.area IS 'Study area / Vùng nghiên cứu';
 
+-- The level views of the results tables (analysis.<table>_<level>[_<vintage>]) list their columns:
+-- drop them before the tables change; the next `dothi indicators run` re-creates them with ``area``.
+DO $$
+DECLARE
+    v record;
+BEGIN
+    FOR v IN
+        SELECT DISTINCT c.oid::regclass AS name
+        FROM pg_class AS c
+        JOIN pg_rewrite AS r ON r.ev_class = c.oid
+        JOIN pg_depend AS d ON d.objid = r.oid AND d.classid = 'pg_rewrite'::regclass
+        JOIN pg_class AS t ON t.oid = d.refobjid
+        JOIN pg_namespace AS n ON n.oid = t.relnamespace
+        WHERE c.relkind = 'v' AND c.oid <> t.oid AND n.nspname = 'analysis'
+          AND t.relname IN ('population_density', 'sdg_11_3_1', 'transit_access', 'health_access', 'health_beds_2sfca', 'education_access', 'open_space_share', 'open_space_access', 'green_area', 'street_network', 'building_form', 'land_use_mix', 'flood_exposure', 'walkability')
+    LOOP
+        EXECUTE format('DROP VIEW IF EXISTS %s CASCADE', v.name);
+    END LOOP;
+END
+$$;
+
 ALTER TABLE analysis.population_density
     ADD COLUMN area text DEFAULT 'mytho' NOT NULL;
 ALTER TABLE analysis.population_density DROP CONSTRAINT population_density_pkey, ADD PRIMARY KEY (area, result_id);

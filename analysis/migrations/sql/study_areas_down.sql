@@ -1,4 +1,25 @@
 -- Revision 0014_study_areas, downgrade: back to one study area (the rows of other areas are deleted).
+-- The level views of the results tables (analysis.<table>_<level>[_<vintage>]) list their columns:
+-- drop them before the tables change; the next `dothi indicators run` re-creates them with ``area``.
+DO $$
+DECLARE
+    v record;
+BEGIN
+    FOR v IN
+        SELECT DISTINCT c.oid::regclass AS name
+        FROM pg_class AS c
+        JOIN pg_rewrite AS r ON r.ev_class = c.oid
+        JOIN pg_depend AS d ON d.objid = r.oid AND d.classid = 'pg_rewrite'::regclass
+        JOIN pg_class AS t ON t.oid = d.refobjid
+        JOIN pg_namespace AS n ON n.oid = t.relnamespace
+        WHERE c.relkind = 'v' AND c.oid <> t.oid AND n.nspname = 'analysis'
+          AND t.relname IN ('population_density', 'sdg_11_3_1', 'transit_access', 'health_access', 'health_beds_2sfca', 'education_access', 'open_space_share', 'open_space_access', 'green_area', 'street_network', 'building_form', 'land_use_mix', 'flood_exposure', 'walkability')
+    LOOP
+        EXECUTE format('DROP VIEW IF EXISTS %s CASCADE', v.name);
+    END LOOP;
+END
+$$;
+
 DELETE FROM land.admin_units WHERE area <> 'mytho';
 ALTER TABLE land.admin_units DROP COLUMN area;
 DELETE FROM land.population_census WHERE area <> 'mytho';
