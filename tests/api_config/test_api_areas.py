@@ -11,15 +11,17 @@ import requests
 from sqlalchemy.engine import URL
 
 from analysis.runner import run_all
+from api_config.security.keys import create_key
 from gis.engine import create_engine, drop_database
 from gis.settings import DatabaseSettings
 from layers.sources import mytho, tien_giang
-from tests.conftest import _serve
+from tests.conftest import _serve, bearer
 from tests.layers.conftest import _migrated
 
 pytestmark = pytest.mark.http
 
 AREA = "tg_api"
+_KEY: list[str] = []
 COMMUNES = ("8070101", "8070103", "8070117")
 
 
@@ -32,6 +34,7 @@ def areas_server(db_settings: DatabaseSettings, tmp_path_factory: pytest.TempPat
     run_all(engine, only=["population_density"])
     run_all(engine, only=["population_density"], area=AREA)
     folder: Path = tmp_path_factory.mktemp("api-areas")
+    _KEY.append(create_key(engine, "areas-planner", "planner")[1])
     try:
         yield from _serve(engine, url, folder, tmp_path_factory.getbasetemp() / "gunicorn-areas.log")
     finally:
@@ -70,3 +73,20 @@ def test_unknown_area_is_a_400_listing_the_valid_ones(areas_server: str, collect
     assert response.status_code == 400, response.text
     body = response.text
     assert "'area'" in body and "atlantis" in body and "mytho" in body and AREA in body
+
+
+def test_processes_take_an_area_input(areas_server: str) -> None:
+    url = f"{areas_server}/processes/population_density-run/execution"
+    desc = requests.get(f"{areas_server}/processes/population_density-run", params={"f": "json"}, timeout=30)
+    assert "area" in desc.json()["inputs"]
+    ran = requests.post(url, json={"inputs": {"area": AREA}}, headers=bearer(_KEY[0]), timeout=120)
+    assert ran.status_code == 200, ran.text
+    body = ran.json()
+    assert body["run"]["area"] == AREA
+    wards = [f for f in body["features"] if f["properties"]["level"] != "city"]
+    assert len(wards) == len(COMMUNES)
+    assert {f["properties"]["unit_id"].split(":")[0] for f in wards} == {AREA}
+    assert body["run"]["published_run_id"] is not None  # same inputs as the published run of that area
+    bad = requests.post(url, json={"inputs": {"area": "atlantis"}}, headers=bearer(_KEY[0]), timeout=120)
+    assert bad.status_code == 400, bad.text
+    assert "area" in bad.text and "atlantis" in bad.text and "mytho" in bad.text
