@@ -362,8 +362,24 @@ def generate_and_load(
             key = f"{RASTERS[name].qualified_name}{'' if year is None else f' {year}'}"
             report.rasters[key] = "reused" if row["synthetic"] else "real"
         return report
-    data = generate(seed=seed, city=city, progress=progress)
+    if area == DEFAULT_AREA:
+        data = generate(seed=seed, city=city, progress=progress)
+    else:
+        from layers.synthetic.partitioned import generate_partitioned  # noqa: PLC0415
+
+        parts = generate_partitioned(city_units(engine, area), city, progress=progress)
+        data = SyntheticData(city, parts.layers, parts.rasters)
+        for skipped in parts.skipped:
+            (progress or (lambda _m: None))(f"skipped / bỏ qua: {skipped}")
     return load_synthetic(engine, Path(data_dir), data, progress=progress, area=area)
+
+
+def city_units(engine: Engine, area: str) -> gpd.GeoDataFrame:
+    """The 2019 admin units of ``area`` with population, households and district."""
+    with engine.connect() as conn:
+        return gpd.read_postgis(
+            load_sql("layers.synthetic", "area_units"), conn, geom_col="geom", params={"area": area}
+        )
 
 
 def area_city(engine: Engine, area: str, seed: int, scale: float) -> City:
@@ -371,10 +387,7 @@ def area_city(engine: Engine, area: str, seed: int, scale: float) -> City:
     households, as loaded (e.g. by ``dothi load tien-giang``)."""
     from layers.errors import SourceError  # noqa: PLC0415
 
-    with engine.connect() as conn:
-        units = gpd.read_postgis(
-            load_sql("layers.synthetic", "area_units"), conn, geom_col="geom", params={"area": area}
-        )
+    units = city_units(engine, area)
     if units.empty:
         raise SourceError(
             f"Vùng {area} chưa có đơn vị hành chính 2019 / study area {area} has no 2019 admin units.",
