@@ -161,9 +161,12 @@ def _vintage(vintage: int | None) -> str:
 )
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output (all rows).")
 @click.option("--limit", default=20, show_default=True, help="Grid cells / blocks listed in text output.")
+@click.option(
+    "--area", default="mytho", show_default=True, help="Vùng nghiên cứu / study area (dothi areas list)."
+)
 @pass_app
 def indicators_show(  # noqa: PLR0917 - click passes each option by name
-    app: App, indicator_id: str, level: str | None, vintage: int | None, as_json: bool, limit: int
+    app: App, indicator_id: str, level: str | None, vintage: int | None, as_json: bool, limit: int, area: str
 ) -> None:
     """Show an indicator's current values (city and wards with their boundary vintage [year], and a
     summary of grid cells), rounded to the indicator's precision."""
@@ -176,7 +179,11 @@ def indicators_show(  # noqa: PLR0917 - click passes each option by name
             f"{spec.id} reports at {', '.join(spec.levels)}, not {level}.", param_hint="--level"
         )
     app.as_json = app.as_json or as_json
-    rows = indicator_values(app.engine(), spec, level=level, vintage=vintage)
+    if area != "mytho":
+        from layers.areas import require_area
+
+        require_area(app.engine(), area, parameter="--area")
+    rows = indicator_values(app.engine(), spec, level=level, vintage=vintage, area=area)
     if vintage is not None and not rows:
         raise click.BadParameter(
             f"{spec.id} has no results for boundary vintage {vintage} / không có kết quả cho ranh giới "

@@ -25,6 +25,8 @@ from layers.rasters import RasterArray
 from layers.synthetic.context import City, city_from_units
 
 Progress = Callable[[str], None]
+#: What the generator raises when a piece of land cannot hold what the census asks for.
+GENERATOR_ERRORS = (RuntimeError, ValueError, ZeroDivisionError)
 
 
 @dataclass
@@ -43,12 +45,24 @@ def _one(
     from layers.synthetic.generate import generate  # noqa: PLC0415 - generate imports this module's caller
 
     part_seed = (seed * 1_000_003 + zlib.crc32(key.encode())) % (2**31)
+    units = _with_centre(units)
     data = generate(seed=part_seed, city=city_from_units(units, seed=part_seed, scale=scale))
     layers = {}
     for name, frame in data.layers.items():
         id_field = LAYERS[name].id_field
         layers[name] = frame.assign(**{id_field: key + "-" + frame[id_field].astype(str)})
     return layers, data.rasters
+
+
+def _with_centre(units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The generator puts hospitals, markets and offices in urban wards: a rural district's towns
+    (thị trấn) play that part, or its most populous commune when it has no town."""
+    if (units["level"] == "ward").any():
+        return units
+    towns = units["level"] == "town"
+    if not towns.any():
+        towns = units["population"] == units["population"].max()
+    return units.assign(level=units["level"].where(~towns, "ward"))
 
 
 def _parts(units: gpd.GeoDataFrame) -> list[tuple[str, gpd.GeoDataFrame]]:
@@ -71,14 +85,14 @@ def generate_partitioned(
         pieces = [(key, part)]
         try:
             done = [_one(part, key, city.seed, city.scale)]
-        except RuntimeError as exc:
+        except GENERATOR_ERRORS as exc:
             say(f"  whole district failed ({exc}); commune by commune")
             done = []
             pieces = [(f"{key}c{code}", part[part["unit_id"] == code]) for code in part["unit_id"]]
             for sub_key, one in pieces:
                 try:
                     done.append(_one(one, sub_key, city.seed, city.scale))
-                except RuntimeError as sub:
+                except GENERATOR_ERRORS as sub:
                     out.skipped.append(f"{one['name_vi'].iloc[0]} ({one['unit_id'].iloc[0]}): {sub}")
                     say(f"  skipped {one['name_vi'].iloc[0]}: {sub}")
         for part_layers, part_rasters in done:

@@ -172,3 +172,7 @@ def test_cli_area_option(areas_db: tuple[Engine, Path, str], dothi_cli: list[str
     ran = dothi("indicators", "run", "--area", AREA, "--only", "population_density")
     assert ran.returncode == 0, ran.stderr
     assert _rows_digest(engine, "analysis", "population_density", AREA)[0] > 0
+    shown = dothi("--json", "indicators", "show", "population_density", "--area", AREA)
+    assert shown.returncode == 0, shown.stderr
+    wards = [r for r in json.loads(shown.stdout) if r["level"] == "ward"]
+    assert wards and all(r["unit_id"].startswith(f"{AREA}:") for r in wards)
