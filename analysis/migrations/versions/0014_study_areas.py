@@ -24,7 +24,7 @@ from gis.sqlfiles import load_sql
 from gis.sqlscript import run_script
 
 revision = "0014_study_areas"
-down_revision = "0013_scenarios"
+down_revision = "0018_run_execution"
 branch_labels = None
 depends_on = None
 
