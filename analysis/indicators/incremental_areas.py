@@ -28,6 +28,7 @@ from analysis.indicators.overlay import (
     TILE_M,
     Overlay,
     overlay_layers,
+    polygonal_all,
     tile_areas,
     tile_boxes,
     tile_unions,
@@ -78,7 +79,7 @@ def tiled_areas(
     grid: float = GRID_M,
 ) -> TiledAreas:
     """Every tile's areas per unit, as :func:`~analysis.indicators.overlay.areas_by_unit` measures."""
-    unit_geoms = shapely.make_valid(units.geometry.to_numpy())
+    unit_geoms = polygonal_all(shapely.make_valid(units.geometry.to_numpy()))
     parts, part_keys = {}, {}
     for name, geoms in layers.items():
         parts[name], part_keys[name] = _keyed(geoms, keys.get(name))

@@ -79,6 +79,21 @@ def polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.multipolygons(parts[shapely.get_type_id(parts) == 3])
 
 
+def polygonal_all(geoms: np.ndarray) -> np.ndarray:
+    """:func:`polygonal` of each geometry: ``make_valid`` turns a polygon with a spike or a
+    collapsed ring into a collection of a polygon and lines, which GEOS overlays refuse
+    ("mixed-dimension"); the lines and points have no area.
+
+    >>> g = shapely.from_wkt("POLYGON((0 0, 10 0, 10 10, 0 10, 0 0, -5 -5, 0 0))")
+    >>> [int(shapely.get_type_id(x)) for x in polygonal_all(shapely.make_valid(np.array([g])))]
+    [6]
+    """
+    out = np.array(geoms, dtype=object)
+    odd = ~shapely.is_missing(out) & ~np.isin(shapely.get_type_id(out), (3, 6))
+    out[odd] = [polygonal(g) for g in out[odd]]
+    return out
+
+
 def _union_in(
     tile: shapely.Geometry, parts: np.ndarray, tree: shapely.STRtree, grid: float
 ) -> shapely.Geometry:
@@ -119,7 +134,7 @@ def areas_by_unit(
     1800000.0
     """
     sums = {column: np.zeros(len(units)) for column in outputs}
-    unit_geoms = shapely.make_valid(units.geometry.to_numpy())
+    unit_geoms = polygonal_all(shapely.make_valid(units.geometry.to_numpy()))
     parts = {name: valid_parts(geoms)[0] for name, geoms in layers.items()}
     trees = {name: shapely.STRtree(geoms) for name, geoms in parts.items()}
     unit_tree = shapely.STRtree(unit_geoms)
@@ -135,7 +150,7 @@ def areas_by_unit(
 
 def valid_parts(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The valid, non-empty polygons of a layer and which input rows they are (a boolean mask)."""
-    valid = shapely.make_valid(np.asarray(geoms, dtype=object))
+    valid = polygonal_all(shapely.make_valid(np.asarray(geoms, dtype=object)))
     keep = ~shapely.is_missing(valid) & ~shapely.is_empty(valid)
     return valid[keep], keep
 

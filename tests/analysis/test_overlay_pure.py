@@ -36,6 +36,20 @@ def test_hand_computed_union_intersection_and_difference() -> None:
     assert out["built_or_parks"].tolist() == pytest.approx([1_000_000, 1_000_000])
 
 
+def test_spiked_polygons_count_their_area_and_never_fail() -> None:
+    """``make_valid`` turns a polygon with a spike (common in digitised land use) into a polygon
+    plus a line; the overlay used to fail on it ("mixed-dimension", open_space_share at province
+    scale). The spike has no area: the polygon counts, in a spiked unit as well."""
+    spiked_park = shapely.from_wkt("POLYGON((0 0, 1000 0, 1000 1000, 0 1000, 0 0, -500 -500, 0 0))")
+    spiked_unit = shapely.from_wkt(
+        "POLYGON((-1000 -1000, 3000 -1000, 3000 2000, -1000 2000, -1000 -1000, -1500 -1500, -1000 -1000))"
+    )
+    units = gpd.GeoDataFrame(geometry=[spiked_unit], crs=CRS)
+    parks = np.array([spiked_park, box(2000, 0, 2500, 500)])
+    out = areas_by_unit(units, {"parks": parks}, {"parks": Overlay(("parks",))}, tile=700.0)
+    assert out["parks"].tolist() == pytest.approx([1_000_000 + 250_000])
+
+
 def test_tiles_cover_the_bounds() -> None:
     tiles = tile_boxes((10.0, 20.0, 2500.0, 900.0), size=1000.0)
     assert shapely.union_all(tiles).contains(box(10.0, 20.0, 2500.0, 900.0))
