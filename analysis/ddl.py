@@ -25,6 +25,7 @@ def declared_table(name: str) -> sa.Table:
     if name in INDICATORS:
         table = result_table(INDICATORS[name], sa.MetaData())
         sa.Index(f"{table.name}_level_idx", table.c.level)
+        sa.Index(f"{table.name}_area_idx", table.c.area)
         return table
     raise UnknownLayerError(
         f"Không có lớp hay chỉ số {name!r} / no layer or indicator called {name!r}.",

@@ -88,10 +88,14 @@ def export_indicator(
     fmt: str | None = None,
     level: str | None = None,
     vintage: int | None = None,
+    area: str | None = None,
 ) -> ExportReport:
-    """Write an indicator's results to ``path`` (format from its suffix unless ``fmt``)."""
+    """Write an indicator's results (of study area ``area`` when given) to ``path`` (format from
+    its suffix unless ``fmt``)."""
     out, chosen = target(path, fmt)
     frame = read_results(engine, spec, level=level, vintage=vintage)
+    if area is not None:
+        frame = frame[frame["area"] == area]
     name = "_".join(str(p) for p in (spec.id, level, vintage) if p is not None)
     notes = write_frame(frame, out, chosen, name=name)
     notes.insert(0, f"unit of {spec.value_column}: {spec.unit}")

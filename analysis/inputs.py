@@ -24,6 +24,7 @@ from gis.crs import STORAGE_SRID
 from gis.errors import CrsError
 from gis.sqlfiles import load_sql
 from layers.catalog import RASTERS, get_layer, get_raster
+from layers.catalog.types import DEFAULT_AREA
 
 
 def _cursor(conn: Any) -> Any:
@@ -45,17 +46,21 @@ class InputSet:
         return qualified(name) in self.versions
 
 
-def _vector_versions(engine: Engine, names: list[str]) -> dict[str, Any]:
+def _vector_versions(engine: Engine, names: list[str], area: str) -> dict[str, Any]:
     with engine.connect() as conn:
         cur = _cursor(conn)
-        cur.execute(load_sql("analysis", "latest_loads"), {"layers": [qualified(n) for n in names]})
+        cur.execute(
+            load_sql("analysis", "latest_loads"), {"layers": [qualified(n) for n in names], "area": area}
+        )
         return {row[0]: {"load_id": row[1], "layer_version": row[2]} for row in cur.fetchall()}
 
 
-def _raster_rows(engine: Engine, names: list[str]) -> dict[str, list[dict[str, Any]]]:
+def _raster_rows(engine: Engine, names: list[str], area: str) -> dict[str, list[dict[str, Any]]]:
     with engine.connect() as conn:
         cur = _cursor(conn)
-        cur.execute(load_sql("analysis", "raster_files"), {"layers": [qualified(n) for n in names]})
+        cur.execute(
+            load_sql("analysis", "raster_files"), {"layers": [qualified(n) for n in names], "area": area}
+        )
         keys = [d[0] for d in cur.description]
         found: dict[str, list[dict[str, Any]]] = {}
         for row in cur.fetchall():
@@ -64,14 +69,15 @@ def _raster_rows(engine: Engine, names: list[str]) -> dict[str, list[dict[str, A
     return found
 
 
-def input_set(engine: Engine, spec: IndicatorSpec) -> InputSet:
-    """Versions of the required and optional inputs; refuses missing required ones by name."""
+def input_set(engine: Engine, spec: IndicatorSpec, *, area: str = DEFAULT_AREA) -> InputSet:
+    """Versions of the required and optional inputs in study area ``area``; refuses missing
+    required ones by name."""
     names = [*spec.inputs, *spec.optional_inputs]
     vectors = [n for n in names if n not in RASTERS]
     rasters = [n for n in names if n in RASTERS]
-    result = InputSet(versions=_vector_versions(engine, vectors) if vectors else {})
+    result = InputSet(versions=_vector_versions(engine, vectors, area) if vectors else {})
     if rasters:
-        result.raster_files = _raster_rows(engine, rasters)
+        result.raster_files = _raster_rows(engine, rasters, area)
         for layer, rows in result.raster_files.items():
             result.versions[layer] = [
                 {"year": r["year"], "checksum": r["checksum"], "load_id": r["load_id"]} for r in rows
@@ -79,19 +85,23 @@ def input_set(engine: Engine, spec: IndicatorSpec) -> InputSet:
     missing = [qualified(n) for n in spec.inputs if not result.present(n)]
     if missing:
         raise MissingInputError(
-            f"Indicator {spec.id} needs layer(s) {', '.join(missing)}, which have never been loaded.",
+            f"Indicator {spec.id} needs layer(s) {', '.join(missing)}, which have never been loaded"
+            + ("." if area == DEFAULT_AREA else f" in study area {area}."),
             hint="Load them first (e.g. `dothi load …` or `dothi demo`).",
         )
     return result
 
 
-def read_vector(engine: Engine, name: str, *, required: bool = True) -> gpd.GeoDataFrame | None:
-    """A whole vector layer in the storage CRS; an empty required layer is an error naming it."""
+def read_vector(
+    engine: Engine, name: str, *, required: bool = True, area: str = DEFAULT_AREA
+) -> gpd.GeoDataFrame | None:
+    """A vector layer's rows of study area ``area`` in the storage CRS; an empty required layer is
+    an error naming it."""
     layer = get_layer(name)
-    query = sql.SQL("SELECT * FROM {}").format(sql.Identifier(layer.schema, layer.table))
+    query = sql.SQL("SELECT * FROM {} WHERE area = :area").format(sql.Identifier(layer.schema, layer.table))
     with engine.connect() as conn:
         text = query.as_string(conn.connection.driver_connection)
-        table = pd.read_sql(sa.text(text), conn)
+        table = pd.read_sql(sa.text(text), conn, params={"area": area})
     # one vectorised WKB decode (geopandas.read_postgis decodes row by row)
     geoms = shapely.from_wkb(table.pop("geom").to_numpy()) if len(table) else []
     frame = gpd.GeoDataFrame(
@@ -101,7 +111,8 @@ def read_vector(engine: Engine, name: str, *, required: bool = True) -> gpd.GeoD
         if not required:
             return None
         raise MissingInputError(
-            f"Input layer {layer.qualified_name} is empty.", hint="Load it before running indicators."
+            f"Input layer {layer.qualified_name} is empty (study area {area}).",
+            hint="Load it before running indicators.",
         )
     return frame
 

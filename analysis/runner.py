@@ -38,6 +38,7 @@ from gis.crs import STORAGE_SRID, utm_epsg_for
 from gis.pgcopy import copy_frame
 from gis.sqlfiles import dothi_version, load_sql
 from layers.catalog import RASTERS
+from layers.catalog.types import DEFAULT_AREA
 
 
 @dataclass
@@ -63,7 +64,13 @@ def _cursor(conn: Any) -> Any:
 
 
 def _read_inputs(
-    engine: Engine, spec: IndicatorSpec, found: InputSet, data_dir: Path | None, cache: dict[str, Any]
+    engine: Engine,
+    spec: IndicatorSpec,
+    found: InputSet,
+    data_dir: Path | None,
+    cache: dict[str, Any],
+    *,
+    area: str = DEFAULT_AREA,
 ) -> tuple[dict[str, Any], int, list[str]]:
     """Vector inputs in the analysis CRS, rasters as arrays; the EPSG of the analysis CRS; the
     inputs read that hold generated data."""
@@ -72,12 +79,13 @@ def _read_inputs(
     for name in (*spec.inputs, *spec.optional_inputs):
         if not found.present(name):
             continue
-        key = f"{qualified(name)}@{json.dumps(found.versions[qualified(name)], sort_keys=True, default=str)}"
+        version = json.dumps(found.versions[qualified(name)], sort_keys=True, default=str)
+        key = f"{area}/{qualified(name)}@{version}"
         if key not in cache:
             if name in RASTERS:
                 cache[key] = read_rasters(data_dir, name, found.raster_files[qualified(name)])
             else:
-                cache[key] = read_vector(engine, name, required=name in spec.inputs)
+                cache[key] = read_vector(engine, name, required=name in spec.inputs, area=area)
         if cache[key] is None:
             continue
         (inputs if name in RASTERS else vectors)[name] = cache[key]
@@ -104,24 +112,33 @@ def fingerprint(spec: IndicatorSpec, params: dict[str, Any], inputs: dict[str, A
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _is_current(engine: Engine, spec: IndicatorSpec, print_: str) -> int | None:
+def _is_current(engine: Engine, spec: IndicatorSpec, print_: str, area: str = DEFAULT_AREA) -> int | None:
     with engine.connect() as conn:
         cur = _cursor(conn)
-        cur.execute(load_sql("analysis", "last_run"), {"indicator_id": spec.id})
+        cur.execute(load_sql("analysis", "last_run"), {"indicator_id": spec.id, "area": area})
         last = cur.fetchone()
         if not last or last[1] != print_:
             return None
         cur.execute(
-            sql.SQL("SELECT count(*) FROM {} WHERE run_id = %(run_id)s").format(
+            sql.SQL("SELECT count(*) FROM {} WHERE run_id = %(run_id)s AND area = %(area)s").format(
                 sql.Identifier(SCHEMA, spec.table)
             ),
-            {"run_id": last[0]},
+            {"run_id": last[0], "area": area},
         )
         return int(last[0]) if cur.fetchone()[0] == last[2] else None
 
 
+def result_ids(rows: pd.DataFrame, area: str) -> pd.Series:
+    """``<level>:<unit_id>``; in an area other than the default ``<area>:<level>:<unit_id>``, so an
+    API item id names one row whatever the area."""
+    ids = rows["level"] + ":" + rows["unit_id"]
+    return ids if area == DEFAULT_AREA else area + ":" + ids
+
+
 def _write(engine: Engine, spec: IndicatorSpec, computed: Computed) -> int:
-    """Replace the published results of ``spec`` by ``computed`` and record the run."""
+    """Replace the published results of ``spec`` in the computed area by ``computed`` and record
+    the run (the other areas' rows stay as they are)."""
+    area = computed.area
     table = sql.Identifier(SCHEMA, spec.table)
     meta = {
         "indicator_id": spec.id,
@@ -134,6 +151,7 @@ def _write(engine: Engine, spec: IndicatorSpec, computed: Computed) -> int:
         "dothi_version": dothi_version(),
         "synthetic": bool(computed.synthetic_inputs),
         "synthetic_inputs": computed.synthetic_inputs,
+        "area": area,
     }
     with engine.begin() as conn:
         cur = _cursor(conn)
@@ -141,12 +159,13 @@ def _write(engine: Engine, spec: IndicatorSpec, computed: Computed) -> int:
         run_id = int(cur.fetchone()[0])
         rows = computed.rows.assign(
             run_id=run_id,
-            result_id=computed.rows["level"] + ":" + computed.rows["unit_id"],
+            result_id=result_ids(computed.rows, area),
+            area=area,
             synthetic=bool(computed.synthetic_inputs),
             synthetic_inputs=_pg_array(computed.synthetic_inputs),
         )
-        cur.execute(sql.SQL("DELETE FROM {}").format(table))
-        columns = [*KEY_COLUMNS, *(c.name for c in spec.result_columns), *PROVENANCE_COLUMNS]
+        cur.execute(sql.SQL("DELETE FROM {} WHERE area = %(area)s").format(table), {"area": area})
+        columns = [*KEY_COLUMNS, *(c.name for c in spec.result_columns), *PROVENANCE_COLUMNS, "area"]
         copy_frame(cur, table, rows, columns)
         publish_views(cur, spec)
     return run_id
@@ -183,6 +202,7 @@ class _Plan:
     parameters: dict[str, Any]
     found: InputSet
     fingerprint: str
+    area: str = DEFAULT_AREA
 
 
 @dataclass
@@ -200,6 +220,8 @@ class Computed:
     run_by: str | None = None
     synthetic_inputs: list[str] = field(default_factory=list)
     """Inputs read that hold generated data (qualified layer names)."""
+    area: str = DEFAULT_AREA
+    """The study area computed."""
 
     def metadata(self) -> dict[str, Any]:
         """The run's provenance as plain JSON values (what ``analysis.indicator_runs`` records)."""
@@ -216,13 +238,16 @@ class Computed:
             "run_by": self.run_by,
             "synthetic": bool(self.synthetic_inputs),
             "synthetic_inputs": list(self.synthetic_inputs),
+            "area": self.area,
         }
 
 
-def _plan(engine: Engine, spec: IndicatorSpec, params: dict[str, Any] | None) -> _Plan:
+def _plan(
+    engine: Engine, spec: IndicatorSpec, params: dict[str, Any] | None, area: str = DEFAULT_AREA
+) -> _Plan:
     resolved = spec.resolve_params(params)
-    found = input_set(engine, spec)
-    return _Plan(spec, resolved, found, fingerprint(spec, resolved, found.versions))
+    found = input_set(engine, spec, area=area)
+    return _Plan(spec, resolved, found, fingerprint(spec, resolved, found.versions), area)
 
 
 def _compute(
@@ -237,7 +262,9 @@ def _compute(
     say = progress or (lambda _msg: None)
     spec, started, t0 = plan.spec, datetime.now(UTC), time.perf_counter()
     say(f"{spec.id}: reading {', '.join(sorted(plan.found.versions))}")
-    inputs, epsg, synthetic = _read_inputs(engine, spec, plan.found, data_dir, {} if cache is None else cache)
+    inputs, epsg, synthetic = _read_inputs(
+        engine, spec, plan.found, data_dir, {} if cache is None else cache, area=plan.area
+    )
     say(f"{spec.id}: computing in EPSG:{epsg}")
     try:
         rows = spec.recipe(inputs, plan.parameters)
@@ -259,6 +286,7 @@ def _compute(
         started,
         time.perf_counter() - t0,
         synthetic_inputs=synthetic,
+        area=plan.area,
     )
 
 
@@ -269,21 +297,25 @@ def compute_indicator(
     params: dict[str, Any] | None = None,
     data_dir: Path | None = None,
     run_by: str | None = None,
+    area: str = DEFAULT_AREA,
 ) -> Computed:
     """Compute one indicator WITHOUT storing anything: the published results stay as they are.
 
     What an OGC API process returns (publishing is :func:`run_indicator`, an operator's action).
     ``run_by`` names who asked (recorded in :meth:`Computed.metadata`).
     """
-    computed = _compute(engine, _plan(engine, spec, params), data_dir=data_dir, progress=None, cache=None)
+    plan = _plan(engine, spec, params, area)
+    computed = _compute(engine, plan, data_dir=data_dir, progress=None, cache=None)
     computed.run_by = run_by
     return computed
 
 
-def published_run(engine: Engine, spec: IndicatorSpec, fingerprint_: str) -> int | None:
-    """The run whose results are published, when it had this fingerprint (same inputs, parameters
-    and code); None otherwise."""
-    return _is_current(engine, spec, fingerprint_)
+def published_run(
+    engine: Engine, spec: IndicatorSpec, fingerprint_: str, *, area: str = DEFAULT_AREA
+) -> int | None:
+    """The run whose results are published (in ``area``), when it had this fingerprint (same
+    inputs, parameters and code); None otherwise."""
+    return _is_current(engine, spec, fingerprint_, area)
 
 
 def run_indicator(
@@ -295,6 +327,7 @@ def run_indicator(
     data_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
     cache: dict[str, Any] | None = None,
+    area: str = DEFAULT_AREA,
 ) -> RunReport:
     """Compute one indicator and publish its results with provenance (a no-op when nothing changed).
 
@@ -304,10 +337,12 @@ def run_indicator(
         The data folder the paths of ``catalog.rasters`` are relative to (needed when a raster
         input is loaded).
     cache:
-        Inputs already read by earlier indicators of the same run (keyed by layer and version).
+        Inputs already read by earlier indicators of the same run (keyed by area, layer and version).
+    area:
+        The study area to compute: its inputs only are read, its results rows only replaced.
     """
-    plan = _plan(engine, spec, params)
-    current = None if force else _is_current(engine, spec, plan.fingerprint)
+    plan = _plan(engine, spec, params, area)
+    current = None if force else _is_current(engine, spec, plan.fingerprint, area)
     if current is not None:
         _ensure_views(engine, spec)
         return RunReport(spec.id, current, 0, True, plan.parameters)
@@ -341,6 +376,7 @@ def run_all(
     force: bool = False,
     data_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    area: str = DEFAULT_AREA,
 ) -> list[RunReport]:
     """Run the indicators in ``only`` (an error if an input is missing), or every registered
     indicator whose inputs are loaded (the others are reported as skipped, with the reason)."""
@@ -359,6 +395,7 @@ def run_all(
                 data_dir=data_dir,
                 progress=progress,
                 cache=cache,
+                area=area,
             )
         except MissingInputError as exc:
             if only:

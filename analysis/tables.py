@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from analysis.registry import IndicatorSpec
 from gis.columns import SQL_TYPES
 from gis.crs import STORAGE_SRID
+from layers.catalog.types import DEFAULT_AREA
 
 SCHEMA = "analysis"
 
@@ -34,6 +35,18 @@ def provenance_columns() -> list[sa.Column[object]]:
     ]
 
 
+def area_column(*, primary_key: bool = False) -> sa.Column[object]:
+    """``area``: the study area a row belongs to (catalog.study_areas)."""
+    return sa.Column(
+        "area",
+        sa.Text,
+        primary_key=primary_key,
+        nullable=False,
+        server_default=sa.text(f"'{DEFAULT_AREA}'"),
+        comment="Study area / Vùng nghiên cứu",
+    )
+
+
 def result_table(spec: IndicatorSpec, metadata: sa.MetaData | None = None) -> sa.Table:
     """The table holding an indicator's current results (one row per reporting unit)."""
     metadata = metadata if metadata is not None else sa.MetaData()
@@ -49,6 +62,7 @@ def result_table(spec: IndicatorSpec, metadata: sa.MetaData | None = None) -> sa
         spec.table,
         metadata,
         sa.Column("result_id", sa.Text, primary_key=True, comment="<level>:<unit_id>"),
+        area_column(primary_key=True),
         sa.Column("run_id", sa.BigInteger, nullable=False, comment="analysis.indicator_runs"),
         sa.Column("level", sa.Text, nullable=False, comment="city, ward or grid"),
         sa.Column("unit_id", sa.Text, nullable=False),
@@ -96,6 +110,7 @@ def runs_table(metadata: sa.MetaData | None = None) -> sa.Table:
             JSONB,
             comment="Dask execution: scheduler, partitions, tiles, overlap (NULL: one process)",
         ),
+        area_column(),
         schema=SCHEMA,
         comment="One row per indicator run: parameters, input versions, code version.",
     )

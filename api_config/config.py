@@ -364,7 +364,7 @@ def build_config(
         url = url.update_query_dict({REPLICAS_KEY: ",".join(logins.replicas)})
     resources: dict[str, Any] = {}
     for item in expand_levels(engine, candidates()):
-        extent = _extent(engine, item)
+        extent = _extent(engine, item) or scenario_collection.extent_when_empty(engine, item.id)
         if extent is not None:
             resources[item.id] = _resource(item, extent[1], url, api)
             temporal = _time_extent(engine, item)

@@ -74,6 +74,7 @@ class FastItems(_LeanPath):
         super().__init__(api, cors=cors)
         self.default_locale = l10n.str2locale(api.locales[0])
         self.collections = {k: v for k, v in self.collections.items() if not v.get("uri_field")}
+        self._shared: dict[str, tuple[str, list[dict[str, str]], dict[str, str]]] = {}
 
     def _plain_request(self, environ: dict[str, Any]) -> tuple[str, str] | None:
         """``(collection, id)`` when the request is the plain case this path answers."""
@@ -106,58 +107,75 @@ class FastItems(_LeanPath):
     def _document(
         self, environ: dict[str, Any], dataset: str, identifier: str, content: dict[str, Any]
     ) -> Response:
-        api, locale = self.api, self.default_locale
-        uri = f"{api.get_collections_url()}/{dataset}/items/{identifier}"
-        title = api.config["resources"][dataset]["title"]
+        base, collection_links, headers = self._fixed(dataset)
+        uri = f"{base}/items/{identifier}"
         content.setdefault("links", []).extend(
             [
-                {
-                    "type": FORMAT_TYPES[F_JSON],
-                    "rel": "root",
-                    "title": l10n.translate("The landing page of this server as JSON", locale),
-                    "href": f"{api.base_url}?f={F_JSON}",
-                },
-                {
-                    "type": FORMAT_TYPES[F_HTML],
-                    "rel": "root",
-                    "title": l10n.translate("The landing page of this server as HTML", locale),
-                    "href": f"{api.base_url}?f={F_HTML}",
-                },
-                {
-                    "rel": "self",
-                    "type": "application/geo+json",
-                    "title": l10n.translate("This document as JSON", locale),
-                    "href": f"{uri}?f={F_JSON}",
-                },
-                {
-                    "rel": "alternate",
-                    "type": FORMAT_TYPES[F_JSONLD],
-                    "title": l10n.translate("This document as RDF (JSON-LD)", locale),
-                    "href": f"{uri}?f={F_JSONLD}",
-                },
-                {
-                    "rel": "alternate",
-                    "type": FORMAT_TYPES[F_HTML],
-                    "title": l10n.translate("This document as HTML", locale),
-                    "href": f"{uri}?f={F_HTML}",
-                },
-                {
-                    "rel": "collection",
-                    "type": FORMAT_TYPES[F_JSON],
-                    "title": l10n.translate(title, locale),
-                    "href": f"{api.get_collections_url()}/{dataset}",
-                },
+                *collection_links[:2],
+                {**collection_links[2], "href": f"{uri}?f={F_JSON}"},
+                {**collection_links[3], "href": f"{uri}?f={F_JSONLD}"},
+                {**collection_links[4], "href": f"{uri}?f={F_HTML}"},
+                collection_links[5],
             ]
         )
-        headers: dict[str, str] = {**pygeoapi_api.HEADERS, **api.api_headers}
-        headers["Content-Type"] = FORMAT_TYPES[F_JSON]
-        set_content_crs_header(headers, self.collections[dataset], None)
-        l10n.set_response_language(headers, locale)
-        body = to_json(content, api.pretty_print).encode("utf-8")
+        headers = dict(headers)
+        body = to_json(content, self.api.pretty_print).encode("utf-8")
         if F_GZIP in FORMAT_TYPES and F_GZIP in environ.get("HTTP_ACCEPT_ENCODING", ""):
             headers["Content-Encoding"] = F_GZIP
             body = pygeoapi_api.compress(body)
         return _finish(headers, body, cors=self.cors)
+
+    def _fixed(self, dataset: str) -> tuple[str, list[dict[str, str]], dict[str, str]]:
+        """What every answer of ``dataset`` shares, computed once per worker: the collection's URL,
+        the links (in pygeoapi's order, titles translated; the item's three ``href`` are filled in
+        per request) and the headers."""
+        fixed = self._shared.get(dataset)
+        if fixed is not None:
+            return fixed
+        api, locale = self.api, self.default_locale
+        base = f"{api.get_collections_url()}/{dataset}"
+        title = api.config["resources"][dataset]["title"]
+        links = [
+            {
+                "type": FORMAT_TYPES[F_JSON],
+                "rel": "root",
+                "title": l10n.translate("The landing page of this server as JSON", locale),
+                "href": f"{api.base_url}?f={F_JSON}",
+            },
+            {
+                "type": FORMAT_TYPES[F_HTML],
+                "rel": "root",
+                "title": l10n.translate("The landing page of this server as HTML", locale),
+                "href": f"{api.base_url}?f={F_HTML}",
+            },
+            {
+                "rel": "self",
+                "type": "application/geo+json",
+                "title": l10n.translate("This document as JSON", locale),
+            },
+            {
+                "rel": "alternate",
+                "type": FORMAT_TYPES[F_JSONLD],
+                "title": l10n.translate("This document as RDF (JSON-LD)", locale),
+            },
+            {
+                "rel": "alternate",
+                "type": FORMAT_TYPES[F_HTML],
+                "title": l10n.translate("This document as HTML", locale),
+            },
+            {
+                "rel": "collection",
+                "type": FORMAT_TYPES[F_JSON],
+                "title": l10n.translate(title, locale),
+                "href": base,
+            },
+        ]
+        headers: dict[str, str] = {**pygeoapi_api.HEADERS, **api.api_headers}
+        headers["Content-Type"] = FORMAT_TYPES[F_JSON]
+        set_content_crs_header(headers, self.collections[dataset], None)
+        l10n.set_response_language(headers, locale)
+        fixed = self._shared[dataset] = (base, links, headers)
+        return fixed
 
 
 class FastTiles(_LeanPath):

@@ -48,15 +48,21 @@ def layer_inventory(engine: Engine) -> list[dict[str, Any]]:
 
 
 def indicator_values(
-    engine: Engine, spec: IndicatorSpec, *, level: str | None = None, vintage: int | None = None
+    engine: Engine,
+    spec: IndicatorSpec,
+    *,
+    level: str | None = None,
+    vintage: int | None = None,
+    area: str = "mytho",
 ) -> list[dict[str, Any]]:
-    """Current values (rounded to the indicator's precision) of one level and boundary vintage, or all."""
+    """Current values (rounded to the indicator's precision) in study area ``area`` of one level
+    and boundary vintage, or all."""
     query = sql.SQL(load_sql("api_config", "indicator_values")).format(
         table=sql.Identifier(ANALYSIS_SCHEMA, spec.table), value=sql.Identifier(spec.value_column)
     )
     with engine.connect() as conn:
         cur = _cursor(conn)
-        cur.execute(query, {"level": level, "vintage": vintage})
+        cur.execute(query, {"level": level, "vintage": vintage, "area": area})
         names = [d[0] for d in cur.description]
         rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
     for row in rows:

@@ -15,7 +15,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from geoalchemy2 import Geometry
+from psycopg2 import sql
+from sqlalchemy.engine import Engine
 
+from gis.sqlfiles import load_sql
+from layers.catalog import LAYERS
 from layers.notices import SCENARIO_RESULT, SYNTHETIC_RESULT
 
 COLLECTION_ID = "scenario-results"
@@ -89,3 +93,30 @@ def entry() -> dict[str, Any]:
         "attribution": "dothi scenarios",
         "title_field": "name_vi",
     }
+
+
+def extent_when_empty(engine: Engine, item_id: str) -> tuple[int, list[float]] | None:
+    """``(0, the city's bbox)`` for this collection while no scenario is published (None otherwise).
+
+    Published even when empty, so that a scenario published on a running server (the process's
+    ``publish: true``, ``dothi scenario publish``) is readable at once, by the web map's scenario
+    panel too, without regenerating the API configuration."""
+    if item_id != COLLECTION_ID:
+        return None
+    spec = LAYERS["admin_units"]
+    with engine.connect() as conn:
+        cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cur.execute(
+            "SELECT to_regclass('scenario.published_results'), to_regclass(%(t)s)", {"t": spec.qualified_name}
+        )
+        if None in cur.fetchone():
+            return None
+        cur.execute(
+            sql.SQL(load_sql("api_config.lookup", "city_extent")).format(
+                admin=sql.Identifier(spec.schema, spec.table)
+            )
+        )
+        row = cur.fetchone()
+    if row is None or row[0] is None:
+        return None
+    return 0, [round(float(v), 6) for v in row]

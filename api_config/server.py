@@ -18,6 +18,7 @@ from api_config.config import build_config, password_env, validate, write_config
 from api_config.oas import contract
 from api_config.oas.bundle import bundle
 from api_config.security.openapi import declare_security
+from api_config.servers import worker_env
 from api_config.styling.document import write_document as write_styles_document
 from api_config.webmap import META_ENV, write_meta
 from gis.errors import ConfigError
@@ -90,6 +91,7 @@ def server_env(files: ApiFiles, logins: ApiLogins, api: ApiSettings | None = Non
     """The web workers' environment; ``api`` passes the settings they read themselves."""
     env = dict(os.environ)
     if api is not None:
+        env = worker_env(env, api.server)
         env.update({f"DOTHI_API_{name.upper()}": str(getattr(api, name)) for name in WORKER_SETTINGS})
     env.update(
         {

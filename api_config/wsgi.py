@@ -57,6 +57,7 @@ from api_config.limits.middleware import Limits, LimitSettings
 from api_config.lookup.web import blueprint as lookup_blueprint
 from api_config.providers.cql import FILTER_CONFORMANCE
 from api_config.providers.tables import describe
+from api_config.scenario_list import blueprint as scenarios_blueprint
 from api_config.security.wiring import secure
 from api_config.styling import endpoint as styles_endpoint
 from api_config.webmap import blueprint as webmap_blueprint
@@ -312,6 +313,7 @@ def create_app() -> WsgiApp:
     basemap = str(pygeoapi_instance.config["server"].get("map", {}).get("url") or "")
     settings = ApiSettings()
     FLASK_APP.register_blueprint(lookup_blueprint(pygeoapi_instance.config, settings))
+    FLASK_APP.register_blueprint(scenarios_blueprint(pygeoapi_instance.config))  # GET /scenarios
     # outermost first: security headers and true Content-Encoding on every answer; CORS and
     # authentication (which sets the identity the rate limit counts under); the limits (the body
     # is bounded before anything reads it); malformed input; parameters; pygeoapi

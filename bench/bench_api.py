@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analysis.migrations import VERSIONS_DIR as ANALYSIS_VERSIONS  # noqa: E402
-from api_config import server  # noqa: E402
+from api_config import server, servers  # noqa: E402
 from api_config.providers.mvt import DEFAULT_MAX_FEATURES  # noqa: E402
 from gis import migrate  # noqa: E402
 from gis.engine import create_engine, database_url, ensure_database  # noqa: E402
@@ -89,17 +89,19 @@ def wait(url: str, proc: subprocess.Popen[bytes]) -> None:
 
 
 def start_ours(
-    url: URL, port: int, workers: int, *, keep_alive: int | None = None
+    url: URL, port: int, workers: int, *, keep_alive: int | None = None, http: str | None = None
 ) -> subprocess.Popen[bytes]:
-    api = ApiSettings(port=port, workers=workers)
+    """dothi under ``http`` (``gunicorn`` or ``granian``, api_config.servers; default: as `dothi serve`)."""
+    api = ApiSettings(port=port, workers=workers, **({"server": http} if http else {}))
+    http = api.server
     logins = api_logins(DatabaseSettings(), url)
     files = server.generate(create_engine(url), logins, api, OUT / "ours")
-    command = server.gunicorn_command(api)
-    if keep_alive is not None:
+    command = servers.command(api)
+    if keep_alive is not None and http == "gunicorn":
         command[-1:-1] = ["--keep-alive", str(keep_alive)]
     return subprocess.Popen(
         command,
-        env=server.server_env(files, logins),
+        env=servers.worker_env(server.server_env(files, logins), http),
         stdout=(OUT / "ours.log").open("w"),
         stderr=subprocess.STDOUT,
     )

@@ -26,6 +26,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -261,7 +262,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep-alive", type=int, default=None, help="gunicorn --keep-alive for dothi")
     parser.add_argument("--skip-generate", action="store_true")
-    parser.add_argument("--servers", default="dothi,tipg,PostgreSQL", help="comma-separated subset")
+    parser.add_argument("--port", type=int, default=5108, help="the port each server takes in turn")
+    parser.add_argument(
+        "--servers",
+        default="dothi,tipg,PostgreSQL",
+        help="comma-separated subset of dothi (as `dothi serve`: granian), dothi-gunicorn, tipg, PostgreSQL",
+    )
     parser.add_argument("--cases", default="", help="comma-separated subset of case names (prefixes)")
     parser.add_argument("--record", action="store_true", help="append the section to bench/RESULTS.md")
     args = parser.parse_args()
@@ -272,20 +278,22 @@ def main() -> None:
     wanted = [c for c in args.cases.split(",") if c]
     names = [n for n in paths("ours") if not wanted or any(n.startswith(w) for w in wanted)]
     rates: dict[str, dict[str, list[float]]] = {
-        n: {"dothi": [], "tipg": [], "PostgreSQL": [], "prepared": []} for n in names
+        n: {"dothi": [], "dothi-gunicorn": [], "tipg": [], "PostgreSQL": [], "prepared": []} for n in names
     }
+    loads: list[float] = []
     scripts = pgbench_scripts()
     for _ in range(args.rounds):
-        for kind in ("dothi", "tipg"):
-            if kind in args.servers:
+        for kind in ("dothi", "dothi-gunicorn", "tipg"):
+            if kind in args.servers.split(","):
                 serve(kind, url, args, names, rates)
-        for name in names if "PostgreSQL" in args.servers else []:
+        for name in names if "PostgreSQL" in args.servers.split(",") else []:
             rates[name]["PostgreSQL"].append(run_pgbench(url, scripts[name], args.seconds)["rate"])
             rates[name]["prepared"].append(
                 run_pgbench(url, scripts[name], args.seconds, mode="prepared")["rate"]
             )
-        print(rates)
-    section = render(rates, args)
+        loads.append(os.getloadavg()[0])
+        print(rates, f"load average {loads[-1]:.1f}")
+    section = render(rates, args, loads)
     print(section)
     if args.record:
         with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as fh:
@@ -296,12 +304,18 @@ def serve(
     kind: str, url: URL, args: argparse.Namespace, names: list[str], rates: dict[str, dict[str, list[float]]]
 ) -> None:
     """Start one server, measure every case on it, stop it."""
-    port = 5108 if kind == "dothi" else 5109
+    port = args.port
     ensure_free(port)
     os.environ["DOTHI_API_TILE_CACHE_MB"] = "0"  # dothi's tiles: the uncached rate (the case's name)
     started = (
-        start_ours(url, port, args.workers, keep_alive=args.keep_alive)
-        if kind == "dothi"
+        start_ours(
+            url,
+            port,
+            args.workers,
+            keep_alive=args.keep_alive,
+            http="gunicorn" if kind == "dothi-gunicorn" else None,
+        )
+        if kind.startswith("dothi")
         else start_tipg(url, port, args.workers)
     )
     if started is None:
@@ -317,43 +331,56 @@ def serve(
         stop(proc, url)
 
 
-def _best(values: list[float]) -> float:
-    return max(values) if values else 0.0
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0
 
 
-def render(rates: dict[str, dict[str, list[float]]], args: argparse.Namespace) -> str:
-    load = os.getloadavg()[0]
+def render(rates: dict[str, dict[str, list[float]]], args: argparse.Namespace, loads: list[float]) -> str:
+    load = statistics.median(loads) if loads else os.getloadavg()[0]
+    gunicorn = any(by["dothi-gunicorn"] for by in rates.values())
     lines = [
         "",
         f"## Throughput under concurrency (issue 15) — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"`.venv/bin/python bench/bench_throughput.py --seconds {args.seconds} --rounds {args.rounds}"
-        f"{' --skip-generate' if args.skip_generate else ''}{' --record' if args.record else ''}` "
-        f"on {platform.node()} "
-        f"({os.cpu_count()} cores, **shared with other agents' work: load average {load:.1f} at the end**; "
-        "figures to be rerun on a quiet machine). 1,000,000 synthetic polygons (`land.buildings`, bench "
+        f" --servers {args.servers}{' --skip-generate' if args.skip_generate else ''}"
+        f"{' --record' if args.record else ''}` on {platform.node()} "
+        f"({os.cpu_count()} cores, **busy: shared with other agents' work, load average "
+        f"{', '.join(f'{v:.1f}' for v in loads)} after each round**). "
+        "1,000,000 synthetic polygons (`land.buildings`, bench "
         f"database). HTTP: `wrk -t {THREADS} -c {CONNECTIONS} -d {args.seconds}s`, keep-alive, "
         f"`Accept-Encoding: gzip`, a Lua script cycling through {DISTINCT} distinct requests per case "
-        f"(every z16 tile of the grid for tiles); {args.workers} workers each (dothi: gunicorn gthread, "
-        "tile cache off; tipg: uvicorn). "
+        f"(every z16 tile of the grid for tiles); {args.workers} workers each (dothi: as `dothi serve`, "
+        "granian, 4 threads a worker"
+        + (", and under gunicorn gthread (`DOTHI_API_SERVER=gunicorn`)" if gunicorn else "")
+        + "; tile cache off; tipg: uvicorn). "
         f"PostgreSQL alone: `pgbench -c {CONNECTIONS} -j {THREADS}` running "
         "the statements dothi sends for one request (count/estimate included) with random inputs of the "
         "same kind, `-M simple` (statement text with values, as psycopg2 sends it: planned every time, "
         "the floor for dothi's statements) and `-M prepared` (planned once: what a server could reach "
-        "with prepared statements). Requests per second, best of "
-        f"{args.rounds} interleaved rounds.",
+        "with prepared statements). Requests per second, median of "
+        f"{args.rounds} interleaved rounds (dothi, tipg, PostgreSQL in turn; "
+        f"median load average {load:.1f}).",
         "",
-        "| case | dothi | tipg | PostgreSQL alone (simple) | (prepared) "
+        "| case | dothi |"
+        + (" dothi (gunicorn) |" if gunicorn else "")
+        + " tipg | PostgreSQL alone (simple) | (prepared) "
         "| dothi / tipg | dothi / PostgreSQL (simple) | (prepared) |",
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|" + ("---|" if gunicorn else "") + "---|---|---|---|---|---|",
     ]
     for name, by in rates.items():
-        ours, tipg, pg, prep = (_best(by[k]) for k in ("dothi", "tipg", "PostgreSQL", "prepared"))
+        ours, tipg, pg, prep = (_median(by[k]) for k in ("dothi", "tipg", "PostgreSQL", "prepared"))
         lines.append(
-            f"| {name} | {ours:,.0f} | {tipg:,.0f} | {pg:,.0f} | {prep:,.0f} | "
+            f"| {name} | {ours:,.0f} | "
+            + (f"{_median(by['dothi-gunicorn']):,.0f} | " if gunicorn else "")
+            + f"{tipg:,.0f} | {pg:,.0f} | {prep:,.0f} | "
             f"{ours / tipg if tipg else 0:.2f}× | {ours / pg if pg else 0:.2f} "
             f"| {ours / prep if prep else 0:.2f} |"
         )
+    lines += ["", "Per round (req/s):", ""]
+    for name, by in rates.items():
+        rounds = "; ".join(f"{k} {'/'.join(f'{v:,.0f}' for v in vals)}" for k, vals in by.items() if vals)
+        lines.append(f"- {name}: {rounds}")
     lines.append("")
     return "\n".join(lines)
 

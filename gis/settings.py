@@ -19,8 +19,9 @@ variable                    meaning
                             ``..._POOL_RECYCLE_S``, ``..._POOL_TIMEOUT_S``
 ``DOTHI_API_HOST``          address ``dothi serve`` binds to (``127.0.0.1``)
 ``DOTHI_API_PORT``          port ``dothi serve`` binds to (``5000``)
-``DOTHI_API_WORKERS``       gunicorn worker processes (``2``)
-``DOTHI_API_THREADS``       request threads per worker (gunicorn ``gthread``, ``4``)
+``DOTHI_API_SERVER``        HTTP server of ``dothi serve``: ``granian`` (default) or ``gunicorn``
+``DOTHI_API_WORKERS``       server worker processes (``2``)
+``DOTHI_API_THREADS``       request threads per worker (``4``)
 ``DOTHI_API_STATEMENT_TIMEOUT_MS`` statement timeout of API database connections (``15000``)
 ``DOTHI_API_REQUEST_BUDGET_MS`` time budget of one request's database work (``20000``); beyond: 503
 ``DOTHI_API_MAX_JOBS``      process jobs running at once, over all workers (``1``)
@@ -47,6 +48,7 @@ variable                    meaning
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -113,6 +115,8 @@ class ApiSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(default=5000, ge=1, le=65535)
+    #: HTTP server (api_config.servers): granian, or gunicorn with gthread workers.
+    server: Literal["granian", "gunicorn"] = "granian"
     workers: int = Field(default=2, ge=1)
     threads: int = Field(default=4, ge=1)
     statement_timeout_ms: int = Field(default=15000, ge=100)

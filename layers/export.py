@@ -63,14 +63,15 @@ class ExportReport:
     notes: list[str] = field(default_factory=list)
 
 
-def read_layer(engine: Engine, spec: LayerSpec) -> gpd.GeoDataFrame:
-    """All rows of a layer as a GeoDataFrame in EPSG:4326 (ordered by id)."""
-    query = sql.SQL("SELECT * FROM {} ORDER BY {}").format(
-        sql.Identifier(spec.schema, spec.table), sql.Identifier(spec.id_field)
-    )
+def read_layer(engine: Engine, spec: LayerSpec, *, area: str | None = None) -> gpd.GeoDataFrame:
+    """All rows of a layer (of study area ``area`` when given) as a GeoDataFrame in EPSG:4326,
+    ordered by id."""
+    query = sql.SQL(
+        "SELECT * FROM {} WHERE (CAST(:area AS text) IS NULL OR area = :area) ORDER BY {}"
+    ).format(sql.Identifier(spec.schema, spec.table), sql.Identifier(spec.id_field))
     with engine.connect() as conn:
         text = query.as_string(conn.connection.driver_connection)
-        return gpd.read_postgis(sa.text(text), conn, geom_col="geom")
+        return gpd.read_postgis(sa.text(text), conn, geom_col="geom", params={"area": area})
 
 
 def _write_shapefile(frame: gpd.GeoDataFrame, path: Path, notes: list[str]) -> None:
@@ -101,12 +102,12 @@ def target(path: str | Path, fmt: str | None) -> tuple[Path, ExportFormat]:
 
 
 def export_layer(
-    engine: Engine, spec: LayerSpec, path: str | Path, *, fmt: str | None = None
+    engine: Engine, spec: LayerSpec, path: str | Path, *, fmt: str | None = None, area: str | None = None
 ) -> ExportReport:
-    """Write a layer to ``path`` in ``fmt`` (one of :data:`FORMATS`; by default from the file's
-    suffix); replaces an existing file."""
+    """Write a layer (its rows of study area ``area`` when given) to ``path`` in ``fmt`` (one of
+    :data:`FORMATS`; by default from the file's suffix); replaces an existing file."""
     path, fmt = target(path, fmt)
-    frame = read_layer(engine, spec)
+    frame = read_layer(engine, spec, area=area)
     notes = write_frame(frame, path, fmt, name=spec.name)
     return ExportReport(spec.qualified_name, str(path), fmt, len(frame), notes)
 

@@ -34,7 +34,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from gis.crs import STORAGE_SRID
 from gis.sqlfiles import dothi_version, load_sql
+from layers.areas import require_area
 from layers.catalog import COMMON_COLUMNS, Attribute, LayerSpec
+from layers.catalog.types import DEFAULT_AREA
 from layers.errors import LayerError, LoadError
 from layers.readers import read_source
 from layers.validate import StudyArea, validate
@@ -114,8 +116,11 @@ def _scope_clause(scope: Mapping[str, Any] | None) -> tuple[sql.Composable, dict
 def content_checksum(
     conn: Connection, spec: LayerSpec, *, scope: Mapping[str, Any] | None = None
 ) -> tuple[int, str]:
-    """Row count and checksum of a layer's content (attributes + geometry, not load ids)."""
-    names = [*spec.attribute_names, *(a.name for a in COMMON_COLUMNS if a.name != "load_id")]
+    """Row count and checksum of a layer's content (attributes + geometry, not load ids).
+
+    ``scope`` selects the rows (e.g. ``{"area": "mytho"}``); the area itself is not hashed, so the
+    checksums of before areas existed still hold."""
+    names = [*spec.attribute_names, *(a.name for a in COMMON_COLUMNS if a.name not in {"load_id", "area"})]
     columns = sql.SQL(", ").join(sql.SQL("coalesce({}::text, '~')").format(sql.Identifier(c)) for c in names)
     where, params = _scope_clause(scope)
     query = sql.SQL(read_sql("content_checksum")).format(
@@ -261,16 +266,24 @@ class FrameLoad:
     scope: Mapping[str, Any] | None = None
     drop_synthetic: bool = False
     notes: list[str] = field(default_factory=list)
+    area: str = DEFAULT_AREA
+    """The study area the rows belong to: a ``replace`` load deletes this area's rows only."""
+
+    @property
+    def rows_scope(self) -> dict[str, Any]:
+        """The rows this load owns: its scope within its area."""
+        return {"area": self.area, **(self.scope or {})}
 
 
-def study_area(engine: Engine, *, buffer_km: float = 20.0) -> StudyArea | None:
-    """The loaded admin units' envelope buffered by ``buffer_km`` (None when none are loaded)."""
+def study_area(engine: Engine, *, buffer_km: float = 20.0, area: str = DEFAULT_AREA) -> StudyArea | None:
+    """The envelope of study area ``area`` (its outline, else its loaded admin units) buffered by
+    ``buffer_km``; None when it has neither."""
     with engine.connect() as conn:
         cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         cur.execute("SELECT to_regclass('land.admin_units')")
         if cur.fetchone()[0] is None:
             return None
-        cur.execute(read_sql("study_area"))
+        cur.execute(read_sql("study_area"), {"area": area})
         row = cur.fetchone()
     if row is None or row[0] is None:
         return None
@@ -279,7 +292,7 @@ def study_area(engine: Engine, *, buffer_km: float = 20.0) -> StudyArea | None:
     dlon = dlat / max(math.cos(math.radians(max(abs(miny), abs(maxy)))), 0.01)
     return StudyArea(
         (minx - dlon, miny - dlat, maxx + dlon, maxy + dlat),
-        name=f"the study area (loaded admin units + {buffer_km:g} km)",
+        name=f"the study area {area} (its outline or admin units + {buffer_km:g} km)",
     )
 
 
@@ -294,6 +307,7 @@ def load_frame(
     progress: Callable[[str], None] | None = None,
     study_area: StudyArea | None = None,
     drop_synthetic: bool = False,
+    area: str = DEFAULT_AREA,
 ) -> LoadReport:
     """Validate ``gdf`` for ``spec`` and load it atomically.
 
@@ -317,10 +331,12 @@ def load_frame(
     study_area:
         Refuse features reaching outside it (see :func:`study_area`); None skips the check.
     drop_synthetic:
-        Also delete the layer's synthetic rows in the same transaction (real data replaces
-        generated data).
+        Also delete the layer's synthetic rows (of ``area``) in the same transaction (real data
+        replaces generated data).
+    area:
+        The study area the features belong to; a ``replace`` load never touches another area.
     """
-    item = FrameLoad(spec, gdf, source, mode=mode, scope=scope, drop_synthetic=drop_synthetic)
+    item = FrameLoad(spec, gdf, source, mode=mode, scope=scope, drop_synthetic=drop_synthetic, area=area)
     return load_frames(engine, [item], progress=progress, study_area=study_area)[0]
 
 
@@ -333,6 +349,8 @@ def load_frames(
 ) -> list[LoadReport]:
     """Validate every item, then write them all in **one** transaction (all or nothing)."""
     say = progress or (lambda _msg: None)
+    for code in sorted({item.area for item in items}):
+        require_area(engine, code)
     prepared = []
     for item in items:
         if item.mode not in MODES:
@@ -373,23 +391,27 @@ def _write(
     say: Callable[[str], None],
 ) -> None:
     """One layer's part of the transaction: provenance row, staging COPY, merge, checksum."""
-    spec, source, mode, scope = item.spec, item.source, item.mode, item.scope
-    scope_text = json.dumps(dict(scope), sort_keys=True) if scope else None
+    spec, source, mode, scope = item.spec, item.source, item.mode, item.rows_scope
+    scope_text = json.dumps(dict(item.scope), sort_keys=True) if item.scope else None
+    frame["area"] = item.area
     columns = [c for c in frame.columns if c not in {"load_id", "geom"}]
     cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     cur.execute(read_sql("lock_layer"), {"layer": spec.qualified_name})
-    cur.execute(read_sql("last_load"), {"layer": spec.qualified_name, "scope": scope_text})
+    cur.execute(read_sql("last_load"), {"layer": spec.qualified_name, "scope": scope_text, "area": item.area})
     last = cur.fetchone()
     if last and mode != "append" and last[1] == source.checksum:
         _, current = content_checksum(conn, spec, scope=scope)
-        if current == last[2] and not (item.drop_synthetic and _has_synthetic(cur, spec)):
+        if current == last[2] and not (item.drop_synthetic and _has_synthetic(cur, spec, item.area)):
             report.unchanged, report.load_id = True, int(last[0])
             return
-    cur.execute(read_sql("insert_provenance"), _provenance_params(spec, source, mode, scope_text, report))
+    params = _provenance_params(spec, source, mode, scope_text, report)
+    cur.execute(read_sql("insert_provenance"), {**params, "area": item.area})
     report.load_id, report.layer_version = cur.fetchone()
     frame["load_id"] = report.load_id
     if item.drop_synthetic:
-        cur.execute(sql.SQL(read_sql("delete_synthetic")).format(table=_table_ident(spec)))
+        cur.execute(
+            sql.SQL(read_sql("delete_synthetic")).format(table=_table_ident(spec)), {"area": item.area}
+        )
         report.synthetic_removed = int(cur.rowcount)
     if mode == "upsert":
         cur.execute(
@@ -428,8 +450,13 @@ def _write(
     )
 
 
-def _has_synthetic(cur: Any, spec: LayerSpec) -> bool:
-    cur.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {} WHERE synthetic)").format(_table_ident(spec)))
+def _has_synthetic(cur: Any, spec: LayerSpec, area: str) -> bool:
+    cur.execute(
+        sql.SQL("SELECT EXISTS (SELECT 1 FROM {} WHERE synthetic AND area = %(area)s)").format(
+            _table_ident(spec)
+        ),
+        {"area": area},
+    )
     return bool(cur.fetchone()[0])
 
 
@@ -489,12 +516,14 @@ def load_file(
     mode: Mode = "replace",
     force: bool = False,
     progress: Callable[[str], None] | None = None,
+    area: str = DEFAULT_AREA,
 ) -> LoadReport:
     """Read a vector file and load it into ``spec`` (``dothi load <layer> <file>``).
 
     The source checksum covers the file bytes and the options that change what is read, so the
     same file with the same options is a no-op the second time.  Unless ``force``, features
-    reaching outside the study area (loaded admin units + 20 km) are refused.
+    reaching outside the study area ``area`` (its outline or admin units + 20 km) are refused; a
+    ``replace`` load replaces the rows of ``area`` only.
     """
     say = progress or (lambda _msg: None)
     path = Path(path)
@@ -510,6 +539,6 @@ def load_file(
     source = SourceInfo(
         path=str(path), checksum=digest, crs=result.crs, licence="", attribution="", synthetic=False
     )
-    area = None if force else study_area(engine)
-    item = FrameLoad(spec, frame, source, mode=mode, notes=result.notes)
-    return load_frames(engine, [item], progress=say, study_area=area)[0]
+    extent = None if force else study_area(engine, area=area)
+    item = FrameLoad(spec, frame, source, mode=mode, notes=result.notes, area=area)
+    return load_frames(engine, [item], progress=say, study_area=extent)[0]

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Engine
 
 from gis.sqlfiles import dothi_version, load_sql
 from layers.catalog import RasterSpec, get_raster
+from layers.catalog.types import DEFAULT_AREA
 from layers.errors import LayerError, LoadError, SourceError
 
 
@@ -64,10 +65,12 @@ def _sql(name: str) -> str:
     return load_sql("layers", name)
 
 
-def relative_path(spec: RasterSpec, year: int | None) -> Path:
-    """``rasters/<name>/<name>[_<year>].tif`` (relative to the data folder)."""
+def relative_path(spec: RasterSpec, year: int | None, area: str = DEFAULT_AREA) -> Path:
+    """``rasters/<name>/<name>[_<year>].tif`` (relative to the data folder); another study area's
+    under ``rasters/areas/<area>/``."""
     stem = spec.name if year is None else f"{spec.name}_{year}"
-    return Path("rasters") / spec.name / f"{stem}.tif"
+    base = Path("rasters") if area == DEFAULT_AREA else Path("rasters") / "areas" / area
+    return base / spec.name / f"{stem}.tif"
 
 
 def _check_year(spec: RasterSpec, year: int | None) -> None:
@@ -157,6 +160,7 @@ def store_raster(
     licence: str = "",
     attribution: str = "",
     progress: Callable[[str], None] | None = None,
+    area: str = DEFAULT_AREA,
 ) -> StoreReport:
     """Store ``raster`` as the COG of its layer (and year) and register it, atomically.
 
@@ -173,7 +177,7 @@ def store_raster(
     """
     spec = get_raster(raster.name)
     _check_year(spec, raster.year)
-    rel = relative_path(spec, raster.year)
+    rel = relative_path(spec, raster.year, area)
     final = Path(data_dir) / rel
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.with_name(f".{final.stem}.{os.getpid()}.tmp.tif")
@@ -192,6 +196,7 @@ def store_raster(
             source=source,
             licence=licence,
             attribution=attribution,
+            area=area,
         )
     finally:
         tmp.unlink(missing_ok=True)
@@ -237,11 +242,12 @@ def _commit(
     source: str,
     licence: str,
     attribution: str,
+    area: str = DEFAULT_AREA,
 ) -> StoreReport:
     """Provenance + catalog row + file swap in one transaction; restore the old file on failure."""
     checksum = sha256(tmp)
     meta = _metadata(tmp)
-    previous = get_raster_row(engine, spec.name, year)
+    previous = get_raster_row(engine, spec.name, year, area=area)
     if previous and previous["checksum"] == checksum and final.is_file() and sha256(final) == checksum:
         return StoreReport(spec.qualified_name, year, str(rel), checksum, previous["load_id"], unchanged=True)
     backup = final.with_name(f".{final.stem}.{os.getpid()}.bak.tif")
@@ -260,7 +266,8 @@ def _commit(
                     synthetic=synthetic,
                     licence=licence,
                     attribution=attribution,
-                ),
+                )
+                | {"area": area},
             )
             load_id, _version = cur.fetchone()
             cur.execute(
@@ -274,6 +281,7 @@ def _commit(
                     "synthetic": synthetic,
                     "source": source,
                     "load_id": load_id,
+                    "area": area,
                 },
             )
             cur.execute(
@@ -340,9 +348,11 @@ def list_rasters(engine: Engine) -> list[dict[str, Any]]:
     return _rows(engine, "raster_list", {})
 
 
-def get_raster_row(engine: Engine, name: str, year: int | None = None) -> dict[str, Any] | None:
-    """The catalog row of one raster file, or None."""
-    rows = _rows(engine, "raster_get", {"layer": get_raster(name).qualified_name, "year": year})
+def get_raster_row(
+    engine: Engine, name: str, year: int | None = None, *, area: str = DEFAULT_AREA
+) -> dict[str, Any] | None:
+    """The catalog row of one raster file (of study area ``area``), or None."""
+    rows = _rows(engine, "raster_get", {"layer": get_raster(name).qualified_name, "year": year, "area": area})
     return rows[0] if rows else None
 
 

@@ -8,12 +8,15 @@ from geoalchemy2 import Geometry
 from gis.columns import SQL_TYPES
 from gis.crs import STORAGE_SRID
 from layers.catalog import COMMON_COLUMNS, Attribute, LayerSpec
+from layers.catalog.types import DEFAULT_AREA
 
 
 def _column(attr: Attribute, *, primary_key: bool = False) -> sa.Column[object]:
     kwargs: dict[str, object] = {}
     if attr.name == "synthetic":
         kwargs["server_default"] = sa.false()
+    if attr.name == "area":
+        kwargs["server_default"] = sa.text(f"'{DEFAULT_AREA}'")
     return sa.Column(
         attr.name,
         SQL_TYPES[attr.type](),
@@ -39,7 +42,7 @@ def table_for(spec: LayerSpec, metadata: sa.MetaData | None = None) -> sa.Table:
         Geometry(geometry_type=spec.geometry.upper(), srid=STORAGE_SRID, spatial_index=True),
         nullable=False,
     )
-    return sa.Table(
+    table = sa.Table(
         spec.table,
         metadata,
         *columns,
@@ -48,3 +51,5 @@ def table_for(spec: LayerSpec, metadata: sa.MetaData | None = None) -> sa.Table:
         schema=spec.schema,
         comment=f"{spec.title_en} / {spec.title_vi}",
     )
+    sa.Index(f"{spec.table}_area_idx", table.c.area)
+    return table

@@ -23,6 +23,7 @@ import shapely
 from gis.crs import STORAGE_SRID
 from gis.errors import CrsError
 from layers.catalog import COMMON_COLUMNS, Attribute, LayerSpec
+from layers.catalog.types import DEFAULT_AREA
 from layers.errors import ValidationError
 
 #: shapely type ids each declared type accepts before promotion (0 Point, 1 LineString, 3 Polygon,
@@ -124,6 +125,8 @@ def _check_attribute(
         raw = gdf[attr.name]
     if attr.name == "synthetic":
         raw = raw.astype(object).where(raw.notna(), False)
+    if attr.name == "area":  # the loader sets the area it loads into
+        raw = raw.astype(object).where(raw.notna(), DEFAULT_AREA)
     values, bad, expected = _convert_column(raw, attr)
     raw_text = _raw_text(raw) if bad.any() else raw
     for pos in np.flatnonzero(bad)[:_MAX_PROBLEMS]:

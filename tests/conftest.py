@@ -20,7 +20,7 @@ from sqlalchemy.engine import URL, Engine
 
 from analysis.migrations import VERSIONS_DIR as ANALYSIS_VERSIONS
 from analysis.runner import run_all
-from api_config import server
+from api_config import server, servers
 from gis import migrate
 from gis.cluster import EmbeddedCluster
 from gis.engine import create_engine, database_url, drop_database, ensure_database
@@ -143,14 +143,15 @@ def wait_until_serving(base: str, proc: subprocess.Popen[bytes], log_path: Path)
 
 
 def _serve(engine: Engine, url: URL, folder: Path, log_path: Path) -> Iterator[str]:
-    """Run `dothi serve`'s gunicorn + pygeoapi on a free loopback port until the caller is done."""
+    """Run `dothi serve`'s server (``DOTHI_API_SERVER``) + pygeoapi on a free loopback port until the
+    caller is done."""
     port = free_port()
     api = ApiSettings(port=port, workers=2)
     logins = api_logins(DatabaseSettings(), url)  # the API's own roles, as `dothi serve` does
     files = server.generate(engine, logins, api, folder)
     log = log_path.open("w")
-    env = server.server_env(files, logins)
-    proc = subprocess.Popen(server.gunicorn_command(api), env=env, stdout=log, stderr=log)
+    env = servers.worker_env(server.server_env(files, logins), api.server)
+    proc = subprocess.Popen(servers.command(api), env=env, stdout=log, stderr=log)
     base = api.url
     wait_until_serving(base, proc, log_path)
     with jobworkers.running(env, log_path.with_suffix(".worker.log")):  # as `dothi serve` does

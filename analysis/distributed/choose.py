@@ -22,9 +22,11 @@ from analysis.distributed.cluster import scheduler_from_env
 from analysis.distributed.partitions import study_areas, tile_count
 from analysis.distributed.run import run_all_distributed
 from analysis.distributed.tiling import TILE_RULES
+from analysis.errors import IndicatorError
 from analysis.registry import INDICATORS
 from analysis.runner import RunReport, run_all
 from gis.crs import utm_epsg_for
+from layers.areas import DEFAULT_AREA, list_areas
 
 Mode = Literal["auto", "serial", "dask"]
 
@@ -53,15 +55,25 @@ def run_indicators(
     progress: Callable[[str], None] | None = None,
     workers: int | None = None,
     tiles: int | None = None,
+    area: str = DEFAULT_AREA,
 ) -> list[RunReport]:
     """Run in this process or on Dask (see the module docstring)."""
     ids = list(only) if only else None
     scheduler = scheduler_from_env()
+    several = len(list_areas(engine)) > 1
+    if several and mode == "dask":  # the Dask reads are not filtered by area yet
+        raise IndicatorError(
+            "Chạy trên Dask chưa hỗ trợ nhiều vùng nghiên cứu trong một cơ sở dữ liệu / "
+            "Dask runs do not support several study areas in one database yet.",
+            hint="Use --executor serial with --area.",
+        )
     use_dask = mode == "dask" or (
-        mode == "auto" and (scheduler is not None or _needs_partitions(engine, ids, tiles))
+        mode == "auto" and not several and (scheduler is not None or _needs_partitions(engine, ids, tiles))
     )
     if not use_dask:
-        return run_all(engine, only=ids, params=params, force=force, data_dir=data_dir, progress=progress)
+        return run_all(
+            engine, only=ids, params=params, force=force, data_dir=data_dir, progress=progress, area=area
+        )
     return run_all_distributed(
         engine,
         only=ids,

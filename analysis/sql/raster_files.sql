@@ -1,5 +1,5 @@
--- The COG files of the requested raster layers (qualified names), oldest year first.
+-- The COG files of the requested raster layers (qualified names) of one study area, oldest year first.
 SELECT layer, year, path, crs, checksum, load_id, synthetic
 FROM catalog.rasters
-WHERE layer = ANY(%(layers)s)
+WHERE layer = ANY(%(layers)s) AND area = %(area)s
 ORDER BY layer, year NULLS FIRST

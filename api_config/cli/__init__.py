@@ -5,6 +5,7 @@ Each module registers its commands on :data:`api_config.cli.app.cli` when import
 
 from api_config.cli import (  # noqa: F401
     apikeys,
+    areas,
     db,
     db_ops,
     demo_data,

@@ -37,8 +37,14 @@ def demo_data() -> None:
     show_default=True,
     help="Fraction of the census households to generate (1 = all; less for quick trials).",
 )
+@click.option(
+    "--area",
+    default="mytho",
+    show_default=True,
+    help="Vùng nghiên cứu / study area, calibrated to its loaded 2019 communes (e.g. tien_giang).",
+)
 @pass_app
-def generate_cmd(app: App, seed: int, do_load: bool, out: Path | None, scale: float) -> None:
+def generate_cmd(app: App, *, seed: int, do_load: bool, out: Path | None, scale: float, area: str) -> None:
     """Generate the synthetic layers from SEED (deterministic) and load them.
 
     Synthetic features carry synthetic = true; real features are never replaced, and layers that
@@ -48,10 +54,16 @@ def generate_cmd(app: App, seed: int, do_load: bool, out: Path | None, scale: fl
 
     if not do_load and out is None:
         raise click.UsageError("Nothing to do: with --no-load give --out DIR to write the files.")
+    if area != "mytho":
+        from layers.areas import require_area
+
+        require_area(app.engine(), area, parameter="--area")
+        if out is not None:
+            raise click.UsageError("--out writes Mỹ Tho's data only; leave it out with --area.")
     report: GenerateReport | None
     if do_load and out is None:
         report = generate_and_load(
-            app.engine(), app.db.data_dir, seed=seed, progress=app.progress, scale=scale
+            app.engine(), app.db.data_dir, seed=seed, progress=app.progress, scale=scale, area=area
         )
     else:
         data = generate(seed=seed, scale=scale, progress=app.progress)

@@ -62,6 +62,12 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
     help="Exit 0 even when some indicators were skipped (inputs missing or unusable).",
 )
 @click.option(
+    "--area",
+    default="mytho",
+    show_default=True,
+    help="Vùng nghiên cứu / study area to compute (its inputs only; its results only replaced).",
+)
+@click.option(
     "--executor",
     type=click.Choice(["auto", "serial", "dask"]),
     default="auto",
@@ -81,6 +87,7 @@ def indicators_run(  # noqa: PLR0917 - click passes every option
     executor: str,
     workers: int | None,
     tiles: int | None,
+    area: str,
 ) -> None:
     """Compute indicators and store results with provenance (no-op when nothing changed).
 
@@ -103,7 +110,9 @@ def indicators_run(  # noqa: PLR0917 - click passes every option
     from analysis.distributed.choose import run_indicators
     from analysis.errors import SkippedIndicatorsError
     from analysis.registry import get_indicator
+    from layers.areas import require_area
 
+    require_area(app.engine(), area, parameter="--area")
     ids = [i.strip() for i in only.split(",")] if only else None
     for i in ids or []:
         get_indicator(i)
@@ -117,6 +126,7 @@ def indicators_run(  # noqa: PLR0917 - click passes every option
         force=force,
         data_dir=app.db.data_dir,
         progress=app.progress,
+        area=area,
     )
     app.output([r.__dict__ for r in reports], "\n".join(r.summary() for r in reports))
     skipped = [r.indicator_id for r in reports if r.skipped]
@@ -177,9 +187,12 @@ def _vintage(vintage: int | None) -> str:
 )
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output (all rows).")
 @click.option("--limit", default=20, show_default=True, help="Grid cells / blocks listed in text output.")
+@click.option(
+    "--area", default="mytho", show_default=True, help="Vùng nghiên cứu / study area (dothi areas list)."
+)
 @pass_app
 def indicators_show(  # noqa: PLR0917 - click passes each option by name
-    app: App, indicator_id: str, level: str | None, vintage: int | None, as_json: bool, limit: int
+    app: App, indicator_id: str, level: str | None, vintage: int | None, as_json: bool, limit: int, area: str
 ) -> None:
     """Show an indicator's current values (city and wards with their boundary vintage [year], and a
     summary of grid cells), rounded to the indicator's precision."""
@@ -192,7 +205,11 @@ def indicators_show(  # noqa: PLR0917 - click passes each option by name
             f"{spec.id} reports at {', '.join(spec.levels)}, not {level}.", param_hint="--level"
         )
     app.as_json = app.as_json or as_json
-    rows = indicator_values(app.engine(), spec, level=level, vintage=vintage)
+    if area != "mytho":
+        from layers.areas import require_area
+
+        require_area(app.engine(), area, parameter="--area")
+    rows = indicator_values(app.engine(), spec, level=level, vintage=vintage, area=area)
     if vintage is not None and not rows:
         raise click.BadParameter(
             f"{spec.id} has no results for boundary vintage {vintage} / không có kết quả cho ranh giới "

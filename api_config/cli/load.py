@@ -44,6 +44,8 @@ def load(app: App, what: str | None = None) -> None:
       dothi load osm <extract.osm.pbf> [--boundary file]
       dothi load gtfs <feed.zip> [--date YYYY-MM-DD]
       dothi load mytho          the bundled real Mỹ Tho boundaries and 2009/2019 censuses
+      dothi load tien-giang     the former Tiền Giang province (173 communes) as area tien_giang
+                                [--area CODE] [--communes id,…] [--synthetic]
 
     Formats: GeoPackage, GeoJSON, zipped Shapefile, GeoParquet, FlatGeobuf, CSV (lon/lat or WKT
     columns; needs --crs), KML.  Every load is validated first and written in one transaction.
@@ -79,6 +81,12 @@ def _emit(app: App, reports: list[LoadReport], started: float) -> None:
 @click.option("--mode", type=LazyChoice("layers.load", "MODES"), default="replace", show_default=True)
 @click.option("--encoding", help="Shapefile text encoding (utf-8, cp1258, tcvn3); guessed when omitted.")
 @click.option("--force", is_flag=True, help="Load even if the features lie far outside the study area.")
+@click.option(
+    "--area",
+    default="mytho",
+    show_default=True,
+    help="Vùng nghiên cứu / study area the features belong to; a replace load replaces only its rows.",
+)
 @pass_app
 def load_layer(
     app: App,
@@ -91,6 +99,7 @@ def load_layer(
     mode: str,
     encoding: str | None,
     force: bool,
+    area: str,
 ) -> None:
     """Load a vector file into LAYER (e.g. buildings, roads, land_use)."""
     from layers.load import load_file
@@ -109,6 +118,7 @@ def load_layer(
         mode=mode,  # type: ignore[arg-type]
         force=force,
         progress=app.progress,
+        area=area,
     )
     _emit(app, [report], started)
 
@@ -261,9 +271,17 @@ def _history_line(r: dict[str, Any]) -> str:
 )
 @click.option("--level", help="Indicators: only this level (city, ward, grid, block…).")
 @click.option("--vintage", type=int, help="Indicators: only this vintage (e.g. 2025 or 2019 wards).")
+@click.option("--area", help="Vùng nghiên cứu / only this study area (dothi areas list); default: all.")
 @pass_app
 def export(
-    app: App, name: str, path: Path, *, fmt: str | None, level: str | None, vintage: int | None
+    app: App,
+    name: str,
+    path: Path,
+    *,
+    fmt: str | None,
+    level: str | None,
+    vintage: int | None,
+    area: str | None,
 ) -> None:
     """Write a layer or an indicator's results to PATH, in the format of its suffix: GeoPackage
     (.gpkg), GeoParquet (.parquet), CSV with WKT (.csv), GeoJSON, FlatGeobuf, Shapefile (.zip).
@@ -272,10 +290,16 @@ def export(
     indicator's rows can be narrowed to one ``--level`` and ``--vintage``."""
     from analysis.registry import INDICATORS
 
+    if area is not None:
+        from layers.areas import require_area
+
+        require_area(app.engine(), area, parameter="--area")
     if name in INDICATORS:
         from analysis.export import export_indicator
 
-        report = export_indicator(app.engine(), INDICATORS[name], path, fmt=fmt, level=level, vintage=vintage)
+        report = export_indicator(
+            app.engine(), INDICATORS[name], path, fmt=fmt, level=level, vintage=vintage, area=area
+        )
     else:
         from layers.export import export_layer
 
@@ -284,7 +308,7 @@ def export(
                 f"{name!r} is a layer; --level and --vintage apply to indicator results.",
                 param_hint="--level",
             )
-        report = export_layer(app.engine(), get_layer(name), path, fmt=fmt)
+        report = export_layer(app.engine(), get_layer(name), path, fmt=fmt, area=area)
     text = f"{report.layer}: {report.features} feature(s) written to {report.path} ({report.format})."
     text += "".join(f"\n  note: {n}" for n in report.notes)
     app.output(report.__dict__, text)

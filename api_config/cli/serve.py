@@ -32,7 +32,7 @@ def api_config_cmd(app: App) -> None:
 
 
 def _serve(app: App) -> NoReturn:
-    from api_config import server
+    from api_config import server, servers
     from api_config.cli.jobs import serve_with_worker
     from api_config.processes.taskqueue import JobsSettings
     from gis.logins import api_logins
@@ -42,8 +42,8 @@ def _serve(app: App) -> NoReturn:
     logins = api_logins(app.db, app.url)  # never the owner role (refused when unset externally)
     files = server.generate(app.engine(), logins, app.api, app.db.data_dir)
     _print_urls(app)
-    cmd = server.gunicorn_command(app.api)
-    env = server.server_env(files, logins, app.api)
+    cmd = servers.command(app.api)
+    env = servers.worker_env(server.server_env(files, logins, app.api), app.api.server)
     if JobsSettings().worker:  # one job worker next to the web server (DOTHI_JOBS_WORKER=0: none)
         raise SystemExit(serve_with_worker(cmd, env))
     os.execve(cmd[0], cmd, env)
@@ -69,8 +69,8 @@ def _print_urls(app: App) -> None:
 @cli.command()
 @pass_app
 def serve(app: App) -> None:
-    """Serve the OGC API with gunicorn (DOTHI_API_HOST/PORT/WORKERS) and one job worker
-    (`dothi jobs worker`; DOTHI_JOBS_WORKER=0 for none, when workers run elsewhere)."""
+    """Serve the OGC API with granian, or gunicorn (DOTHI_API_SERVER/HOST/PORT/WORKERS/THREADS),
+    and one job worker (`dothi jobs worker`; DOTHI_JOBS_WORKER=0 for none, when workers run elsewhere)."""
     _serve(app)
 
 

@@ -1,4 +1,4 @@
-"""No version banner: gunicorn names itself in every response's ``Server`` header; dothi says
+"""No version banner: gunicorn and granian name themselves in every response's ``Server`` header; dothi says
 ``dothi`` instead (no product or version for an attacker to look up)."""
 
 from __future__ import annotations

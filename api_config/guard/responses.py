@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from api_config.guard.banner import SERVER_NAME
 from api_config.guard.unavailable import RETRY_AFTER_S
 
 StartResponse = Callable[..., Any]
@@ -122,6 +123,8 @@ class ResponseGuard:
             result = _started(result)
         status, headers = captured["status"], captured["headers"]
         headers = secure_headers(status, headers, csp=self.csp)
+        if environ.get("SERVER_SOFTWARE") == "Granian":  # it names itself unless the app does
+            headers.append(("Server", SERVER_NAME))
         if "gzip" not in (_get(headers, "Content-Encoding") or "").lower():
             start_response(status, headers, captured["exc_info"])
             return result

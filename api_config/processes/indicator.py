@@ -27,6 +27,7 @@ from analysis.registry import IndicatorSpec, Parameter, get_indicator
 from analysis.runner import compute_indicator, published_run
 from analysis.tables import KEY_COLUMNS
 from analysis.units import unit_vi
+from api_config.processes.area_input import AREA_INPUT, AREA_INPUT_METADATA, pop_area
 from api_config.providers.db import engine_for
 from api_config.security.identity import current
 from layers.notices import SYNTHETIC_RESULT
@@ -68,6 +69,7 @@ def process_metadata(spec: IndicatorSpec, collection_url: str | None = None) -> 
         "minOccurs": 0,
         "maxOccurs": 1,
     }
+    inputs[AREA_INPUT] = AREA_INPUT_METADATA
     links = []
     if collection_url:
         links.append(
@@ -118,10 +120,16 @@ class IndicatorProcessor(BaseProcessor):
         aoi = data.pop(AOI, None)
         area = None if aoi is None else _geometry(aoi)
         engine = engine_for(self.data, self.options)
+        study_area = pop_area(engine, data)
         who = current()
         try:
             computed = compute_indicator(
-                engine, self.spec, params=data, data_dir=self.data_dir, run_by=who.name if who else None
+                engine,
+                self.spec,
+                params=data,
+                data_dir=self.data_dir,
+                run_by=who.name if who else None,
+                area=study_area,
             )
         except IndicatorError as exc:
             raise ProcessorExecuteError(str(exc), user_msg=str(exc)) from exc
@@ -129,7 +137,7 @@ class IndicatorProcessor(BaseProcessor):
         result["run"] = {
             **computed.metadata(),
             "published": False,
-            "published_run_id": published_run(engine, self.spec, computed.fingerprint),
+            "published_run_id": published_run(engine, self.spec, computed.fingerprint, area=study_area),
         }
         if computed.synthetic_inputs:
             result["notice"] = dict(SYNTHETIC_RESULT)

@@ -44,6 +44,7 @@ from api_config.guard.unavailable import DatabaseUnavailableError, is_unavailabl
 from api_config.limits.budget import BudgetCursor, BudgetExceededError
 from api_config.limits.budget import current as request_budget
 from api_config.providers import params as qp
+from api_config.providers.areas import area_values, check_areas
 from api_config.providers.cql import FilterError, SqlFilter
 from api_config.providers.crs import OutputCrs, output_crs
 from api_config.providers.db import engine_for, is_read_only
@@ -149,6 +150,7 @@ class PostGISProvider(BaseProvider):
         out = output_crs(getattr(crs_transform_spec, "target_crs_uri", None))
         result: dict[str, Any] = {"type": "FeatureCollection", "features": []}
         with self._cursor() as cur:
+            check_areas(cur, area_values(properties or []))
             matched = self._count(cur, where, params, force=resulttype == "hits")
             if matched is not None:
                 result["numberMatched"] = matched
@@ -179,6 +181,7 @@ class PostGISProvider(BaseProvider):
         array without its brackets, written by PostgreSQL (no JSON decoded or encoded here)."""
         where, params = self._where(bbox, None, properties or [], None)
         with self._cursor() as cur:
+            check_areas(cur, area_values(properties or []))
             matched = self._count(cur, where, params, force=False)
             statement = self._statement(
                 "items_text",

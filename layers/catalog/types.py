@@ -96,7 +96,18 @@ COMMON_COLUMNS: tuple[Attribute, ...] = (
     ),
     Attribute("source", "text", "Nguồn dữ liệu", "Data source"),
     Attribute("load_id", "integer", "Mã lần nạp", "Load id (catalog.load_provenance)"),
+    Attribute(
+        "area",
+        "text",
+        "Vùng nghiên cứu",
+        "Study area",
+        required=True,
+        description_en="Study area code (catalog.study_areas), e.g. mytho / Mã vùng nghiên cứu.",
+    ),
 )
+
+#: The study area of rows loaded before areas existed, and of every command without ``--area``.
+DEFAULT_AREA = "mytho"
 
 
 @dataclass(frozen=True)

@@ -1,2 +1,3 @@
--- Real data replaces generated data: remove the synthetic rows of a layer (same transaction).
-DELETE FROM {table} WHERE synthetic
+-- Real data replaces generated data: remove the synthetic rows of a layer in one study area (same
+-- transaction).
+DELETE FROM {table} WHERE synthetic AND area = %(area)s

@@ -1,3 +1,8 @@
--- Envelope of the loaded administrative units (the study area), NULLs when there are none.
+-- Envelope of one study area: its outline, else its administrative units; NULLs when neither exists.
 SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
-FROM (SELECT ST_Extent(geom)::geometry AS e FROM land.admin_units) AS t
+FROM (
+    SELECT coalesce(
+        (SELECT ST_Extent(boundary)::geometry FROM catalog.study_areas WHERE area = %(area)s),
+        (SELECT ST_Extent(geom)::geometry FROM land.admin_units WHERE area = %(area)s)
+    ) AS e
+) AS t

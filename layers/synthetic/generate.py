@@ -25,11 +25,12 @@ from sqlalchemy.engine import Engine
 from gis.crs import STORAGE_SRID
 from gis.sqlfiles import load_sql
 from layers.catalog import LAYERS, RASTERS
+from layers.catalog.types import DEFAULT_AREA
 from layers.load import SourceInfo, load_frame
 from layers.rasters import RasterArray, list_rasters, store_raster
 from layers.synthetic import facilities
 from layers.synthetic.buildings import buildings
-from layers.synthetic.context import City, load_city, to_storage
+from layers.synthetic.context import City, city_from_units, load_city, to_storage
 from layers.synthetic.green_landuse import blocks, green_spaces, land_use
 from layers.synthetic.rasters import rasters
 from layers.synthetic.streets import streets
@@ -185,8 +186,10 @@ class LayerStatus:
         return "synthetic" if self.synthetic else "empty"
 
 
-def layer_status(engine: Engine, names: tuple[str, ...] = LAYER_NAMES) -> list[LayerStatus]:
-    """Real and synthetic feature counts of layers (default: the generated ones)."""
+def layer_status(
+    engine: Engine, names: tuple[str, ...] = LAYER_NAMES, *, area: str = DEFAULT_AREA
+) -> list[LayerStatus]:
+    """Real and synthetic feature counts of layers (default: the generated ones) in ``area``."""
     out = []
     with engine.connect() as conn:
         cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -195,15 +198,21 @@ def layer_status(engine: Engine, names: tuple[str, ...] = LAYER_NAMES) -> list[L
             query = sql.SQL(load_sql("layers.synthetic", "layer_counts")).format(
                 table=sql.Identifier(spec.schema, spec.table)
             )
-            cur.execute(query)
+            cur.execute(query, {"area": area})
             real, synthetic, sources = cur.fetchone()
             out.append(LayerStatus(spec.qualified_name, int(real), int(synthetic), list(sources)))
     return out
 
 
-def raster_status(engine: Engine) -> dict[tuple[str, int | None], dict[str, Any]]:
-    """Catalog rows of the stored rasters, by (layer name, year)."""
-    return {(row["layer"].split(".", 1)[-1], row["year"]): row for row in list_rasters(engine)}
+def raster_status(
+    engine: Engine, *, area: str = DEFAULT_AREA
+) -> dict[tuple[str, int | None], dict[str, Any]]:
+    """Catalog rows of the stored rasters of ``area``, by (layer name, year)."""
+    return {
+        (row["layer"].split(".", 1)[-1], row["year"]): row
+        for row in list_rasters(engine)
+        if row["area"] == area
+    }
 
 
 @dataclass
@@ -228,12 +237,12 @@ class GenerateReport:
         return [f"Synthetic data: {self.source}", *rows]
 
 
-def _is_current(engine: Engine, data_dir: Path, data_source: str) -> bool:
+def _is_current(engine: Engine, data_dir: Path, data_source: str, area: str = DEFAULT_AREA) -> bool:
     """True when every layer is real or already holds this generator's data, and every raster too."""
-    for status in layer_status(engine):
+    for status in layer_status(engine, area=area):
         if status.real == 0 and (status.synthetic == 0 or status.synthetic_sources != [data_source]):
             return False
-    stored = raster_status(engine)
+    stored = raster_status(engine, area=area)
     for key in _raster_keys():
         row = stored.get(key)
         if row is None or (
@@ -249,27 +258,51 @@ def _raster_keys() -> list[tuple[str, int | None]]:
     return [("elevation", None), *(("built_up", y) for y in BUILT_UP_YEARS), ("population_grid", None)]
 
 
+def area_ids(frame: gpd.GeoDataFrame, name: str, area: str) -> gpd.GeoDataFrame:
+    """Feature ids prefixed ``<area>:`` outside the default area (ids stay unique per table)."""
+    if area == DEFAULT_AREA:
+        return frame
+    id_field = LAYERS[name].id_field
+    return frame.assign(**{id_field: area + ":" + frame[id_field].astype(str)})
+
+
 def load_synthetic(
-    engine: Engine, data_dir: Path, data: SyntheticData, *, progress: Progress | None = None
+    engine: Engine,
+    data_dir: Path,
+    data: SyntheticData,
+    *,
+    progress: Progress | None = None,
+    area: str = DEFAULT_AREA,
 ) -> GenerateReport:
-    """Load generated layers (scope ``synthetic = true``) and store rasters, except where real data exists."""
+    """Load generated layers (scope ``synthetic = true`` of ``area``) and store rasters, except
+    where real data exists."""
     report = GenerateReport(seed=data.city.seed, source=data.source)
-    statuses = {s.layer.split(".", 1)[-1]: s for s in layer_status(engine)}
+    statuses = {s.layer.split(".", 1)[-1]: s for s in layer_status(engine, area=area)}
     for name, frame in data.layers.items():
         if statuses[name].real:
             report.layers[LAYERS[name].qualified_name] = "real"
             continue
+        rows = area_ids(frame, name, area)
         source = SourceInfo(
             path=data.source,
-            checksum=frame_checksum(frame),
+            checksum=frame_checksum(rows),
             crs=f"EPSG:{STORAGE_SRID}",
             licence=LICENCE,
             attribution=ATTRIBUTION,
             synthetic=True,
         )
-        load_frame(engine, LAYERS[name], frame, source=source, mode="replace", scope=SCOPE, progress=progress)
+        load_frame(
+            engine,
+            LAYERS[name],
+            rows,
+            source=source,
+            mode="replace",
+            scope=SCOPE,
+            progress=progress,
+            area=area,
+        )
         report.layers[LAYERS[name].qualified_name] = "synthetic"
-    stored = raster_status(engine)
+    stored = raster_status(engine, area=area)
     for raster in data.rasters:
         key = f"{RASTERS[raster.name].qualified_name}{'' if raster.year is None else f' {raster.year}'}"
         row = stored.get((raster.name, raster.year))
@@ -285,13 +318,20 @@ def load_synthetic(
             licence=LICENCE,
             attribution=ATTRIBUTION,
             progress=progress,
+            area=area,
         )
         report.rasters[key] = "synthetic"
     return report
 
 
 def generate_and_load(
-    engine: Engine, data_dir: Path, *, seed: int, progress: Progress | None = None, scale: float = 1.0
+    engine: Engine,
+    data_dir: Path,
+    *,
+    seed: int,
+    progress: Progress | None = None,
+    scale: float = 1.0,
+    area: str = DEFAULT_AREA,
 ) -> GenerateReport:
     """Generate from ``seed`` and load everything; reuse what this seed already loaded.
 
@@ -307,20 +347,53 @@ def generate_and_load(
         Called with short progress messages.
     scale:
         Fraction of the census to generate (1.0 except in tests).
+    area:
+        The study area: calibrated to its 2019 admin units (population and households) as loaded
+        in the database; the bundled Mỹ Tho census for the default area.
     """
-    city = load_city(seed=seed, scale=scale)
-    if _is_current(engine, Path(data_dir), city.source):
+    city = load_city(seed=seed, scale=scale) if area == DEFAULT_AREA else area_city(engine, area, seed, scale)
+    if _is_current(engine, Path(data_dir), city.source, area):
         report = GenerateReport(seed=seed, source=city.source, reused=True)
-        for status in layer_status(engine):
+        for status in layer_status(engine, area=area):
             report.layers[status.layer] = "real" if status.real else "reused"
         for (name, year), row in sorted(
-            raster_status(engine).items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)
+            raster_status(engine, area=area).items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)
         ):
             key = f"{RASTERS[name].qualified_name}{'' if year is None else f' {year}'}"
             report.rasters[key] = "reused" if row["synthetic"] else "real"
         return report
-    data = generate(seed=seed, city=city, progress=progress)
-    return load_synthetic(engine, Path(data_dir), data, progress=progress)
+    if area == DEFAULT_AREA:
+        data = generate(seed=seed, city=city, progress=progress)
+    else:
+        from layers.synthetic.partitioned import generate_partitioned  # noqa: PLC0415
+
+        parts = generate_partitioned(city_units(engine, area), city, progress=progress)
+        data = SyntheticData(city, parts.layers, parts.rasters)
+        for skipped in parts.skipped:
+            (progress or (lambda _m: None))(f"skipped / bỏ qua: {skipped}")
+    return load_synthetic(engine, Path(data_dir), data, progress=progress, area=area)
+
+
+def city_units(engine: Engine, area: str) -> gpd.GeoDataFrame:
+    """The 2019 admin units of ``area`` with population, households and district."""
+    with engine.connect() as conn:
+        return gpd.read_postgis(
+            load_sql("layers.synthetic", "area_units"), conn, geom_col="geom", params={"area": area}
+        )
+
+
+def area_city(engine: Engine, area: str, seed: int, scale: float) -> City:
+    """The generator's calibration for ``area``: its 2019 admin units with census population and
+    households, as loaded (e.g. by ``dothi load tien-giang``)."""
+    from layers.errors import SourceError  # noqa: PLC0415
+
+    units = city_units(engine, area)
+    if units.empty:
+        raise SourceError(
+            f"Vùng {area} chưa có đơn vị hành chính 2019 / study area {area} has no 2019 admin units.",
+            hint="Load them first, e.g. `dothi load tien-giang`.",
+        )
+    return city_from_units(units, seed=seed, scale=scale)
 
 
 def write_files(data: SyntheticData, out_dir: Path) -> list[Path]:

@@ -113,3 +113,47 @@ def test_other_tile_requests_go_to_pygeoapi(api_server: str, path: str) -> None:
     lean, slow = _both(api_server, url)
     assert "X-Dothi-Path" not in lean.headers
     assert (lean.status_code, lean.content) == (slow.status_code, slow.content)
+
+
+@pytest.mark.parametrize(
+    "fid",
+    [
+        "nope",  # unknown: pygeoapi's 404
+        "%0D%0AX-Injected:%201",  # CR/LF
+        "a%00b",  # NUL
+        "%27%3B%20drop%20table%20x%3B--",  # quotes
+        "%22%5C",  # a double quote and a backslash
+        "9" * 400,  # a huge number
+        "-1e309",
+        "%E1%BB%8F",  # non-ASCII
+    ],
+)
+def test_hostile_ids_answer_as_pygeoapi(api_server: str, fid: str) -> None:
+    """Whatever the id, the lean path answers what pygeoapi answers (a 4xx problem, never a 5xx),
+    with no header a client's id could have written."""
+    for collection in ("admin_units", "population_density-ward-2025"):
+        lean, slow = _both(api_server, f"/collections/{collection}/items/{fid}?f=json")
+        assert lean.status_code == slow.status_code, (collection, fid)
+        assert 400 <= lean.status_code < 500, (collection, fid, lean.status_code)
+        assert lean.content == slow.content
+        assert "X-Injected" not in lean.headers
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["f=json&skipGeometry=maybe", "f=json&limit=1", "f=json&crs=" + "9" * 300, "f=json&lang=xx", "f=json%00"],
+)
+def test_bad_parameters_of_a_single_feature_are_400(api_server: str, query: str) -> None:
+    fid = dict(_published_with_features(api_server))["admin_units"]
+    lean, slow = _both(api_server, f"/collections/admin_units/items/{fid}?{query}")
+    assert "X-Dothi-Path" not in lean.headers
+    assert lean.status_code == slow.status_code
+    assert 400 <= lean.status_code < 500, (query, lean.status_code)
+
+
+def test_answers_name_dothi_not_the_server(api_server: str) -> None:
+    fid = dict(_published_with_features(api_server))["admin_units"]
+    lean = requests.get(f"{api_server}/collections/admin_units/items/{fid}?f=json", timeout=30)
+    assert lean.headers.get("X-Dothi-Path") == "lean"
+    assert lean.headers["Server"] == "dothi"
+    assert lean.headers["X-Content-Type-Options"] == "nosniff"

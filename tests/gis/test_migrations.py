@@ -58,7 +58,7 @@ def test_admin_units_table_matches_the_catalog(scratch_url: URL) -> None:
     try:
         migrate.upgrade(engine, extra_version_dirs=DIRS)
         cols = {c["name"] for c in sa.inspect(engine).get_columns("admin_units", schema="land")}
-        assert set(ADMIN_UNITS.attribute_names) | {"synthetic", "source", "load_id", "geom"} == cols
+        assert set(ADMIN_UNITS.attribute_names) | {"synthetic", "source", "load_id", "area", "geom"} == cols
         with engine.connect() as conn:
             srid, gtype = conn.execute(
                 sa.text(

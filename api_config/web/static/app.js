@@ -7,7 +7,7 @@ const TEXT = {
   vi: {
     title: "dothi — Bản đồ đô thị Mỹ Tho",
     search: "Tìm phường, đường, trường, y tế, chợ…",
-    sheet: "Lớp, chỉ số và tra cứu",
+    sheet: "Lớp, chỉ số, kịch bản và tra cứu",
     info: "Tại điểm đã chọn",
     indicator: "Chỉ số theo phường/xã",
     choropleth: "Hiện lớp chỉ số",
@@ -50,7 +50,7 @@ const TEXT = {
   en: {
     title: "dothi — Mỹ Tho urban map",
     search: "Find a ward, street, school, clinic, market…",
-    sheet: "Layers, indicators and look-up",
+    sheet: "Layers, indicators, scenarios and look-up",
     info: "At the chosen place",
     indicator: "Indicator by ward",
     choropleth: "Show the indicator layer",
@@ -497,6 +497,7 @@ function setLanguage(lang) {
   renderNotice();
   if (state.features.length) { renderLegend(); renderTable(); }
   if (state.lastPoint) lookupAt(state.lastPoint, false);
+  document.dispatchEvent(new Event("dothi:language"));
   saveHash();
 }
 
@@ -715,12 +716,14 @@ async function main() {
   document.getElementById("vintage").addEventListener("change", (e) => { state.vintage = Number(e.target.value); loadIndicator(); });
   setupSearch();
   map.on("singleclick", (evt) => {
+    if (window.dothiScenarioClick && window.dothiScenarioClick(evt)) return; // scenario.js: "add here" mode
     showFeatures(evt.pixel);
     lookupAt(ol.proj.toLonLat(evt.coordinate), false);
   });
   map.on("moveend", saveHash);
   renderText();
   renderLayers();
+  document.dispatchEvent(new Event("dothi:ready")); // scenario.js builds its panel
   if (state.indicator) {
     renderIndicatorChoices();
     await loadIndicator();
