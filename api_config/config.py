@@ -372,7 +372,9 @@ def build_config(
                 resources[item.id]["extents"]["temporal"] = temporal
     resources |= _processes(logins, api, published=set(resources), data_dir=data_dir)
     resources |= lookup_process(_analyst(logins), api.statement_timeout_ms)
-    resources |= scenario_process(_analyst(logins), data_dir=data_dir, timeout_ms=PROCESS_TIMEOUT_MS)
+    resources |= scenario_process(
+        _analyst(logins), data_dir=data_dir, timeout_ms=PROCESS_TIMEOUT_MS, base_url=api.url
+    )
     resources[CATALOGUE_ID] = _catalogue(url, api)
     if data_dir is not None:
         resources |= _coverages(engine, data_dir)

@@ -9,7 +9,10 @@ gunicorn on ``DOTHI_API_PORT`` (default 5107), creates a planner API key, then t
 2. one added school, and one added clinic (with beds: ``health_access`` and ``health_beds_2sfca``)
    (median of ``--repeat`` requests, each a new point, so no answer is cached);
 3. a scenario of 100 mixed edits (adds, changes, removals of schools, health facilities, transit
-   stops and green spaces) through the process;
+   stops and green spaces) through the process; another with the grid cells' polygons in the
+   answer (``grid_geometry: true``); and the 4 access indicators only — each the median of
+   ``--repeat`` different edit sets (the same sets for the three); the size of each answer (JSON,
+   uncompressed; of the last request);
 4. the same questions by full re-run: every touched indicator computed from the database as
    ``dothi indicators run`` does (:func:`analysis.runner.compute_indicator`, reading the inputs and
    running the recipe) — without the edits, i.e. a lower bound of a full re-run — for each
@@ -123,11 +126,18 @@ ACCESS = ["transit_access", "health_access", "education_access", "open_space_acc
 
 
 def post(
-    base: str, token: str, features: list[dict[str, Any]], only: list[str] | None = None
+    base: str,
+    token: str,
+    features: list[dict[str, Any]],
+    only: list[str] | None = None,
+    *,
+    grid_geometry: bool = False,
 ) -> tuple[float, dict[str, Any]]:
     body: dict[str, Any] = {"inputs": {"edits": {"type": "FeatureCollection", "features": features}}}
     if only:
         body["inputs"]["indicators"] = only
+    if grid_geometry:
+        body["inputs"]["grid_geometry"] = True
     t0 = time.perf_counter()
     resp = requests.post(
         f"{base}/processes/scenario-evaluate/execution",
@@ -137,7 +147,7 @@ def post(
     )
     seconds = time.perf_counter() - t0
     resp.raise_for_status()
-    return seconds, resp.json()
+    return seconds, {**resp.json(), "_bytes": len(resp.content)}
 
 
 def start(url: Any, engine: Any, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -198,10 +208,14 @@ def main() -> None:
             rows[label] = (statistics.median(r[0] for r in runs), runs[-1][1])
         edits = mixed_edits(engine, rng, 100)
         post(base, token, edits)  # warm every touched indicator's baseline
-        rows["100 mixed edits (4 layers)"] = post(base, token, mixed_edits(engine, rng, 100))
-        rows["100 mixed edits, the 4 access indicators only"] = post(
-            base, token, mixed_edits(engine, rng, 100), ACCESS
-        )
+        sets = [mixed_edits(engine, rng, 100) for _ in range(args.repeat)]  # the same sets for each
+        for label, only, geometry in (
+            ("100 mixed edits (4 layers)", None, False),
+            ("100 mixed edits, grid cells with polygons (`grid_geometry`)", None, True),
+            ("100 mixed edits, the 4 access indicators only", ACCESS, False),
+        ):
+            runs = [post(base, token, s, only, grid_geometry=geometry) for s in sets]
+            rows[label] = (statistics.median(r[0] for r in runs), runs[-1][1])
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -229,13 +243,15 @@ def render(rows: dict[str, Any], full: dict[str, float], args: argparse.Namespac
         "Full re-run: the same question's indicators computed from the database as `dothi indicators "
         "run` does, without writing (reading inputs + recipe), a lower bound.",
         "",
-        "| question | seconds (HTTP, end to end) | full re-run, seconds | indicators: method, compute s |",
-        "|---|---:|---:|---|",
+        "| question | seconds (HTTP, end to end) | answer, kB | full re-run, seconds | "
+        "indicators: method, compute s |",
+        "|---|---:|---:|---:|---|",
     ]
     for label, (seconds, body) in rows.items():
         inds = ", ".join(f"{k} {v['method']} {v['seconds']:.2f}" for k, v in body["indicators"].items())
         again = sum(full[k] for k in body["indicators"])
-        lines.append(f"| {label} | {seconds:.3f} | {again:.2f} | {inds} |")
+        size = body["_bytes"] / 1000
+        lines.append(f"| {label} | {seconds:.3f} | {size:,.0f} | {again:.2f} | {inds} |")
     total = sum(full.values())
     lines += [
         "",

@@ -11,7 +11,6 @@ written: :mod:`analysis.scenarios.store` saves what a saved scenario's evaluatio
 
 from __future__ import annotations
 
-import json
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from shapely.geometry import mapping
 from sqlalchemy.engine import Engine
 
 from analysis.errors import IndicatorError, MissingInputError
@@ -36,6 +36,7 @@ from analysis.inputs import qualified
 from analysis.registry import INDICATORS, IndicatorSpec
 from analysis.runner import _plan, _read_inputs
 from analysis.scenarios.edits import Edit
+from analysis.scenarios.published import json_value, published_digits, round_published
 from gis.crs import STORAGE_SRID
 from layers.catalog import LAYERS, RASTERS, get_layer
 
@@ -135,45 +136,70 @@ def _numeric_columns(spec: IndicatorSpec, rows: pd.DataFrame) -> list[str]:
     return [c for c in names if pd.api.types.is_numeric_dtype(rows[c])]
 
 
-def diff_rows(spec: IndicatorSpec, before: gpd.GeoDataFrame, after: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The rows whose numeric result columns differ (NaN equals NaN), with before/after/change."""
+def diff_rows(
+    spec: IndicatorSpec, before: gpd.GeoDataFrame, after: gpd.GeoDataFrame, *, published: bool = True
+) -> gpd.GeoDataFrame:
+    """The rows that change, with before/after/change of the value column and the row's values.
+
+    ``published`` (the default, what every answer and stored result uses): a row changes when a
+    numeric result column changes at its published precision, and the values are the published,
+    rounded ones (:mod:`analysis.scenarios.published`).  ``published=False``: full-precision values,
+    a row changes when a column moves by more than :data:`TOLERANCE` (NaN equals NaN) — what the
+    property tests compare between the incremental and the full recomputation."""
     cols = _numeric_columns(spec, before)
+    digits = published_digits(spec, cols) if published else dict.fromkeys(cols)
     b = before.set_index(["level", "unit_id"])
     aligned = (
         len(after) == len(before) and (after["unit_id"].to_numpy() == before["unit_id"].to_numpy()).all()
     )  # incremental answers keep the baseline's row order
     a = after.set_axis(b.index) if aligned else after.set_index(["level", "unit_id"]).reindex(b.index)
     changed = np.zeros(len(b), dtype=bool)
+    xs: dict[str, np.ndarray] = {}
+    ys: dict[str, np.ndarray] = {}
     for c in cols:
         x, y = b[c].astype(float).to_numpy(), a[c].astype(float).to_numpy()
-        same = (np.abs(x - y) <= TOLERANCE) | (np.isnan(x) & np.isnan(y))
-        changed |= ~same
+        d = digits[c]
+        if d is None:
+            same = np.abs(x - y) <= (TOLERANCE if not published else 0.0)
+        else:
+            x, y = round_published(x, d), round_published(y, d)
+            same = x == y
+        changed |= ~(same | (np.isnan(x) & np.isnan(y)))
+        xs[c], ys[c] = x, y
+        if d is None and pd.api.types.is_integer_dtype(a[c].dtype):
+            ys[c] = a[c].to_numpy()  # counts stay integers in the values
     value = spec.value_column
-    b, a = b[changed], a[changed]
+    bv, av = xs[value][changed], ys[value][changed].astype(float)
+    change = av - bv
+    value_digits = digits.get(value)
+    if published and value_digits is not None:
+        change = round_published(change, value_digits)  # 0.30000000000000004 → 0.3
+    kept = b[changed]
     out = pd.DataFrame(
         {
-            "level": b.index.get_level_values(0),
-            "unit_id": b.index.get_level_values(1),
-            "vintage": b["vintage"].to_numpy(),
-            "name_vi": b["name_vi"].to_numpy(),
-            "name_en": b["name_en"].to_numpy(),
+            "level": kept.index.get_level_values(0),
+            "unit_id": kept.index.get_level_values(1),
+            "vintage": kept["vintage"].to_numpy(),
+            "name_vi": kept["name_vi"].to_numpy(),
+            "name_en": kept["name_en"].to_numpy(),
             "value_column": value,
-            "before": b[value].astype(float).to_numpy(),
-            "after": a[value].astype(float).to_numpy(),
-            "values": _plain_records(a[cols]),
+            "before": bv,
+            "after": av,
+            "values": _records({c: ys[c][changed] for c in cols}, published=published),
+            "change": change,
         }
     )
-    out["change"] = out["after"] - out["before"]
-    frame = gpd.GeoDataFrame(out, geometry=b.geometry.to_numpy(), crs=before.crs)
+    frame = gpd.GeoDataFrame(out, geometry=kept.geometry.to_numpy(), crs=before.crs)
     return frame.to_crs(epsg=STORAGE_SRID)
 
 
-def _plain_records(frame: pd.DataFrame) -> list[dict[Any, Any]]:
-    """Rows as JSON-ready dicts: plain numpy columns convert directly (``to_dict`` gives Python
-    numbers, NaN stays NaN as through JSON), others go through JSON (``str`` for the rest)."""
-    if all(isinstance(t, np.dtype) and t.kind in "fiub" for t in frame.dtypes):
-        return frame.to_dict("records")
-    return [json.loads(json.dumps(r, default=str)) for r in frame.to_dict("records")]
+def _records(columns: dict[str, np.ndarray], *, published: bool) -> list[dict[str, Any]]:
+    """Rows of the columns as dicts of Python numbers (published: non-finite values as ``None``)."""
+    names = list(columns)
+    rows = zip(*(columns[c].tolist() for c in names), strict=True)
+    if published:
+        return [{n: json_value(v) for n, v in zip(names, r, strict=True)} for r in rows]
+    return [dict(zip(names, r, strict=True)) for r in rows]
 
 
 def _full(spec: IndicatorSpec, cached: _Cached, edits: Edits) -> gpd.GeoDataFrame:
@@ -194,9 +220,16 @@ def _plan_params(spec: IndicatorSpec) -> dict[str, Any]:
 
 
 def evaluate_indicator(
-    engine: Engine, spec: IndicatorSpec, edits: list[Edit], *, data_dir: Any = None, force_full: bool = False
+    engine: Engine,
+    spec: IndicatorSpec,
+    edits: list[Edit],
+    *,
+    data_dir: Any = None,
+    force_full: bool = False,
+    published: bool = True,
 ) -> IndicatorChange:
-    """One touched indicator after the edits."""
+    """One touched indicator after the edits: the rows that change (:func:`diff_rows`; with
+    ``published=False`` at full precision, as the property tests compare them)."""
     edited = {e.layer for e in edits} & {*spec.inputs, *spec.optional_inputs}
     incremental = not force_full and spec.id in INCREMENTAL and edited <= set(INCREMENTAL[spec.id])
     cached = baseline(engine, spec, data_dir=data_dir, incremental=incremental)
@@ -206,10 +239,21 @@ def evaluate_indicator(
         after, method = evaluate(cached.incremental, batch, id_fields()), "incremental"
     else:
         after, method = _full(spec, cached, batch), "full"
-    rows = diff_rows(spec, cached.rows, after)
+    rows = diff_rows(spec, cached.rows, after, published=published)
     return IndicatorChange(
         spec.id, spec.value_column, method, time.perf_counter() - t0, cached.synthetic, rows
     )
+
+
+def recompute(
+    engine: Engine, spec: IndicatorSpec, edits: list[Edit], *, data_dir: Any = None
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Every row of the indicator before (the baseline) and after the edits by full recomputation
+    on the edited layers, at full precision (what answers are checked against)."""
+    cached = baseline(engine, spec, data_dir=data_dir)
+    edited = {e.layer for e in edits} & {*spec.inputs, *spec.optional_inputs}
+    batch = edits_in_crs([e for e in edits if e.layer in edited], cached.epsg)
+    return cached.rows, _full(spec, cached, batch)
 
 
 def evaluate_edits(
@@ -230,22 +274,90 @@ def evaluate_edits(
     return out
 
 
-def summary(changes: list[IndicatorChange]) -> dict[str, Any]:
-    """JSON answer: per indicator the city and ward rows that change, and the changed grid cells."""
+def summary(
+    changes: list[IndicatorChange], *, grid_geometry: bool = False, base_url: str = ""
+) -> dict[str, Any]:
+    """JSON answer: per indicator the city and ward rows that change, and the changed grid cells.
+
+    Grid cells are GeoJSON features without geometry (``null``) by default — id, level and values
+    — with a link to the indicator's grid collection (``<indicator>-grid``, feature ids
+    ``grid:<unit_id>``) to join them to its cells; ``grid_geometry=True`` gives each its polygon."""
     out: dict[str, Any] = {}
     for ch in changes:
         rows = ch.rows
-        units = rows[rows["level"] != "grid"].drop(columns="geometry")
-        cells = rows[rows["level"] == "grid"]
+        is_grid = (rows["level"] == "grid").to_numpy()
         out[ch.indicator_id] = {
             "method": ch.method,
             "seconds": round(ch.seconds, 4),
             "value_column": ch.value_column,
             "synthetic": ch.synthetic,
-            "units": json.loads(units.to_json(orient="records")),
-            "grid_cells": json.loads(cells[["unit_id", "before", "after", "change", "geometry"]].to_json()),
+            "units": [_unit(r) for r in rows[~is_grid].drop(columns="geometry").to_dict("records")],
+            "grid_cells": _cells(ch.indicator_id, rows[is_grid], grid_geometry, base_url),
         }
     return out
+
+
+_UNIT_FIELDS = ("level", "unit_id", "vintage", "name_vi", "name_en", "value_column", "before", "after")
+
+
+def _unit(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **{k: json_value(row[k]) for k in _UNIT_FIELDS},
+        "change": json_value(row["change"]),
+        "values": {k: json_value(v) for k, v in row["values"].items()},
+    }
+
+
+def _cells(indicator_id: str, cells: gpd.GeoDataFrame, geometry: bool, base_url: str) -> dict[str, Any]:
+    collection = f"{indicator_id}-grid"
+    href = f"{base_url}/collections/{collection}"
+    shapes = [mapping(g) if g is not None else None for g in cells.geometry] if geometry else None
+    features = [
+        {
+            "type": "Feature",
+            "id": f"grid:{unit_id}",
+            "properties": {
+                "unit_id": unit_id,
+                "level": "grid",
+                "before": json_value(before),
+                "after": json_value(after),
+                "change": json_value(change),
+                "values": {k: json_value(v) for k, v in values.items()},
+            },
+            "geometry": shapes[n] if shapes is not None else None,
+        }
+        for n, (unit_id, before, after, change, values) in enumerate(
+            zip(
+                cells["unit_id"].tolist(),
+                cells["before"].tolist(),
+                cells["after"].tolist(),
+                cells["change"].tolist(),
+                cells["values"].tolist(),
+                strict=True,
+            )
+        )
+    ]
+    return {
+        "type": "FeatureCollection",
+        "collection": collection,
+        "join": "unit_id",
+        "grid_geometry": geometry,
+        "links": [
+            {
+                "href": href,
+                "rel": "related",
+                "type": "application/json",
+                "title": "Ô lưới của chỉ số (nối theo unit_id) / The indicator's grid (join on unit_id)",
+            },
+            {
+                "href": f"{href}/items",
+                "rel": "items",
+                "type": "application/geo+json",
+                "title": "Hình ô lưới / Grid cell polygons",
+            },
+        ],
+        "features": features,
+    }
 
 
 def layer_of(name: str) -> str:

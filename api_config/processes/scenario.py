@@ -6,9 +6,11 @@ or ``scenario`` — the name of a saved scenario (``dothi scenario create``); op
 (ids) and, for a saved scenario, ``publish`` (store and publish its results as the
 ``scenario-results`` collection).  Execution needs an API key (planner or analyst), like every
 process.  The answer: per touched indicator the city and ward rows that change (before, after,
-change), the changed grid cells as GeoJSON, how it was computed (incremental or full) and the
-scenario / synthetic notices in both languages.  Edits are validated like loads; a bad edit is a
-400 naming it, and nothing is stored or evaluated.
+change) at the indicator's published precision, the changed grid cells (GeoJSON features without
+geometry, to join to ``<indicator>-grid`` on ``unit_id``; with their polygons when
+``grid_geometry`` is true), how it was computed (incremental or full) and the scenario / synthetic
+notices in both languages.  Edits are validated like loads; a bad edit is a 400 naming it, and
+nothing is stored or evaluated.
 """
 
 from __future__ import annotations
@@ -77,6 +79,19 @@ METADATA: dict[str, Any] = {
             "minOccurs": 0,
             "maxOccurs": 1,
         },
+        "grid_geometry": {
+            "title": {"vi": "Hình ô lưới", "en": "Grid cell geometry"},
+            "description": {
+                "vi": "Mặc định các ô lưới thay đổi không kèm hình (mã ô, cấp, giá trị; nối với bộ sưu "
+                "tập <chỉ số>-grid theo unit_id qua liên kết kèm theo); true: kèm đa giác của từng ô.",
+                "en": "By default the changed grid cells come without geometry (cell id, level, values; "
+                "join them to the <indicator>-grid collection on unit_id, linked in the answer); "
+                "true: each cell with its polygon.",
+            },
+            "schema": {"type": "boolean", "default": False},
+            "minOccurs": 0,
+            "maxOccurs": 1,
+        },
         "publish": {
             "title": {"vi": "Công bố", "en": "Publish"},
             "description": {
@@ -120,6 +135,24 @@ def _bad(message: str) -> ProcessorExecuteError:
     return ProcessorExecuteError(message, user_msg=message)
 
 
+#: JSON type names of the Python values a JSON body decodes to (for error messages).
+_JSON_TYPES = {str: "string", int: "number", float: "number", list: "array", dict: "object"}
+
+
+def _flag(data: dict[str, Any], name: str) -> bool:
+    """A boolean input (absent or null: false); any other JSON type is a 400 naming the input."""
+    value = data.get(name)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        kind = _JSON_TYPES.get(type(value), type(value).__name__)
+        raise _bad(
+            f"'{name}' phải là true hoặc false, không phải {kind} / "
+            f"Input '{name}' must be a boolean (true or false), not a {kind}."
+        )
+    return value
+
+
 def parse_edits(collection: Any) -> list[Edit]:
     """Edits from a GeoJSON FeatureCollection (a 400 naming the feature when one is malformed)."""
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
@@ -154,6 +187,7 @@ class ScenarioProcessor(BaseProcessor):
         self.data = processor_def["data"]
         self.options = processor_def.get("options") or {}
         self.data_dir = Path(processor_def["data_dir"]) if processor_def.get("data_dir") else None
+        self.base_url = str(processor_def.get("base_url") or "").rstrip("/")
 
     def execute(self, data: dict[str, Any], outputs: dict[str, Any] | None = None) -> tuple[str, Any]:
         data = dict(data or {})
@@ -161,6 +195,8 @@ class ScenarioProcessor(BaseProcessor):
         only = data.get("indicators")
         if only is not None and (not isinstance(only, list) or not all(isinstance(i, str) for i in only)):
             raise _bad("'indicators' phải là danh sách mã chỉ số / Input 'indicators' must be a list of ids.")
+        grid_geometry = _flag(data, "grid_geometry")
+        publish = _flag(data, "publish")
         name = data.get("scenario")
         try:
             if name is not None and data.get("edits") is not None:
@@ -173,7 +209,7 @@ class ScenarioProcessor(BaseProcessor):
             else:
                 raise _bad("Thiếu 'edits' hoặc 'scenario' / Give input 'edits' or 'scenario'.")
             changes = evaluate_edits(engine, edits, only=only, data_dir=self.data_dir)
-            if name is not None and data.get("publish"):
+            if name is not None and publish:
                 store.save_results(engine, str(name), changes, publish=True)
         except ScenarioError as exc:
             raise _bad(str(exc)) from exc
@@ -188,7 +224,7 @@ class ScenarioProcessor(BaseProcessor):
             "notes": notes,
             "edits": len(edits),
             "run_by": who.name if who else None,
-            "indicators": summary(changes),
+            "indicators": summary(changes, grid_geometry=grid_geometry, base_url=self.base_url),
         }
 
     @staticmethod
@@ -208,7 +244,7 @@ class ScenarioProcessor(BaseProcessor):
 
 
 def process_resource(
-    analyst_connection: dict[str, Any], *, data_dir: Path | None, timeout_ms: int
+    analyst_connection: dict[str, Any], *, data_dir: Path | None, timeout_ms: int, base_url: str = ""
 ) -> dict[str, Any]:
     """The pygeoapi resource entry of the process (added by :func:`api_config.config.build_config`)."""
     return {
@@ -219,6 +255,7 @@ def process_resource(
                 "data": analyst_connection,
                 "options": {"statement_timeout_ms": timeout_ms, "pool_size": 2, "max_overflow": 2},
                 **({"data_dir": str(data_dir)} if data_dir is not None else {}),
+                "base_url": base_url,  # the grid collections' links in the answer
             },
         }
     }

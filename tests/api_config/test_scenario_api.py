@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import requests
-from shapely.geometry import Point
+from shapely.geometry import Point, shape
 from sqlalchemy.engine import URL, Engine
 
+from analysis.registry import get_indicator
 from analysis.scenarios import store
-from analysis.scenarios.edits import Edit
-from analysis.scenarios.evaluate import evaluate_edits
+from analysis.scenarios.edits import Edit, validate_edits
+from analysis.scenarios.evaluate import evaluate_edits, recompute
+from api_config.processes.scenario import parse_edits
 from gis.engine import create_engine
 from layers.notices import SCENARIO_RESULT, SYNTHETIC_RESULT
 from tests.conftest import _serve, bearer
@@ -28,6 +32,24 @@ def _school(fid: str, x: float, y: float, **props: Any) -> dict[str, Any]:
         "properties": {"layer": "schools", "op": "add", "school_id": fid, "level": "primary", **props},
         "geometry": {"type": "Point", "coordinates": [x, y]},
     }
+
+
+def _clinic(fid: str, x: float, y: float) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "properties": {
+            "layer": "health_facilities",
+            "op": "add",
+            "facility_id": fid,
+            "type": "clinic",
+            "beds": 20,
+        },
+        "geometry": {"type": "Point", "coordinates": [x, y]},
+    }
+
+
+def _collection(*features: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": list(features)}
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +77,9 @@ def scenario_server(
         )
         store.save_results(demo_engine, name, changes, publish=publish)
     folder = tmp_path_factory.mktemp("scenario-api")
-    yield from _serve(demo_engine, demo_url, demo_data_dir, folder / "gunicorn.log")
+    with pytest.MonkeyPatch.context() as env:  # one client asks many times here: no rate limit
+        env.setenv("DOTHI_API_EXECUTE_RATE", "0")
+        yield from _serve(demo_engine, demo_url, demo_data_dir, folder / "gunicorn.log")
     for name in ("t-http-pub", "t-http-private"):
         store.delete(demo_engine, name)
 
@@ -128,6 +152,9 @@ def test_inline_school_returns_changes_per_city_ward_and_cell(scenario_server: s
             "200",
         ),
         ({"scenario": "no-such-scenario"}, "no-such-scenario"),
+        ({"edits": _collection(_school("x", *CENTRE)), "grid_geometry": "yes"}, "grid_geometry"),
+        ({"edits": _collection(_school("x", *CENTRE)), "grid_geometry": 1}, "grid_geometry"),
+        ({"scenario": "t-http-pub", "publish": "false"}, "publish"),
         ({}, "edits"),
     ],
 )
@@ -139,10 +166,110 @@ def test_bad_requests_are_400_naming_the_problem(
     assert words in resp.json()["description"]
 
 
-def test_saved_scenario_by_name(scenario_server: str, planner: str) -> None:
+def test_saved_scenario_by_name_answers_what_its_stored_results_hold(
+    scenario_server: str, planner: str
+) -> None:
     resp = _run(scenario_server, {"scenario": "t-http-pub", "indicators": ["education_access"]}, planner)
     assert resp.status_code == 200, resp.text
-    assert resp.json()["indicators"]["education_access"]["units"]
+    answer = resp.json()["indicators"]["education_access"]
+    assert answer["units"]
+    rows = {(u["level"], u["unit_id"]): u["after"] for u in answer["units"]}
+    rows |= {
+        ("grid", f["properties"]["unit_id"]): f["properties"]["after"]
+        for f in answer["grid_cells"]["features"]
+    }
+    stored = requests.get(
+        f"{scenario_server}/collections/scenario-results/items",
+        params={"scenario": "t-http-pub", "indicator_id": "education_access", "limit": 1000},
+        timeout=60,
+    ).json()["features"]
+    assert {
+        (f["properties"]["level"], f["properties"]["unit_id"]): f["properties"]["after"] for f in stored
+    } == rows
+
+
+def _postgres_round(engine: Engine, values: list[Any], digits: int) -> list[float | None]:
+    """``values`` rounded by PostgreSQL as the published views round them (non-finite: no value)."""
+    clean = [float(v) if v is not None and math.isfinite(v) else None for v in values]
+    with engine.connect() as conn:
+        cur = conn.connection.driver_connection.cursor()
+        cur.execute(
+            "SELECT round(v::numeric, %(d)s)::double precision "
+            "FROM unnest(%(v)s::double precision[]) WITH ORDINALITY AS t(v, n) ORDER BY n",
+            {"v": clean, "d": digits},
+        )
+        return [r[0] for r in cur.fetchall()]
+
+
+def test_answer_holds_exactly_the_rows_whose_published_values_change(
+    scenario_server: str, planner: str, demo_engine: Engine, demo_data_dir: Path
+) -> None:
+    """A clinic with beds moves the 2SFCA ratio of many cells a little: the answer lists the rows
+    whose values change once rounded as published, compared with a full recomputation here."""
+    edits = _collection(_clinic("new-beds", *CENTRE))
+    resp = _run(scenario_server, {"edits": edits, "indicators": ["health_beds_2sfca"]}, planner)
+    assert resp.status_code == 200, resp.text
+    answer = resp.json()["indicators"]["health_beds_2sfca"]
+    got = {(u["level"], u["unit_id"]): u for u in answer["units"]}
+    got |= {("grid", f["properties"]["unit_id"]): f["properties"] for f in answer["grid_cells"]["features"]}
+
+    spec = get_indicator("health_beds_2sfca")
+    before, after = recompute(
+        demo_engine, spec, validate_edits(demo_engine, parse_edits(edits)), data_dir=demo_data_dir
+    )
+    before = before.set_index(["level", "unit_id"])
+    after = after.set_index(["level", "unit_id"]).reindex(before.index)
+    reals = [c.name for c in spec.result_columns if c.type == "real"]
+    rounded = {
+        c: (
+            _postgres_round(demo_engine, before[c].tolist(), spec.digits(c)),
+            _postgres_round(demo_engine, after[c].tolist(), spec.digits(c)),
+        )
+        for c in reals
+    }
+    changed = np.zeros(len(before), dtype=bool)
+    moved = np.zeros(len(before), dtype=bool)
+    for c, (x, y) in rounded.items():
+        changed |= np.array([a != b for a, b in zip(x, y, strict=True)])
+        b, a = before[c].to_numpy(dtype=float), after[c].to_numpy(dtype=float)
+        moved |= ~np.isclose(b, a, rtol=0, atol=1e-9, equal_nan=True)
+    assert set(got) == set(before.index[changed])
+    assert moved.sum() > changed.sum()  # some rows move by less than the published precision: left out
+    value = spec.value_column
+    for n in np.flatnonzero(changed):
+        row = got[before.index[n]]
+        assert (row["before"], row["after"]) == (rounded[value][0][n], rounded[value][1][n])
+        assert row["values"] == {c: rounded[c][1][n] for c in reals}
+        if row["before"] is not None and row["after"] is not None:
+            assert row["change"] == pytest.approx(row["after"] - row["before"], abs=1e-9)
+
+
+def test_grid_cells_come_without_polygons_unless_asked(scenario_server: str, planner: str) -> None:
+    inputs = {"edits": _collection(_school("new-geom", *CENTRE)), "indicators": ["education_access"]}
+    lean = _run(scenario_server, inputs, planner)
+    full = _run(scenario_server, {**inputs, "grid_geometry": True}, planner)
+    assert lean.status_code == 200 and full.status_code == 200, (lean.text, full.text)
+    cells = lean.json()["indicators"]["education_access"]["grid_cells"]
+    shapes = full.json()["indicators"]["education_access"]["grid_cells"]
+    assert cells["features"] and all(f["geometry"] is None for f in cells["features"])
+    assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in shapes["features"])
+    assert [(f["id"], f["properties"]) for f in cells["features"]] == [
+        (f["id"], f["properties"]) for f in shapes["features"]
+    ]
+    assert (cells["collection"], cells["join"], cells["grid_geometry"]) == (
+        "education_access-grid",
+        "unit_id",
+        False,
+    )
+    assert len(lean.content) < len(full.content)
+    # the link joins a cell of the answer to its polygon in the grid collection
+    items = next(link["href"] for link in cells["links"] if link["rel"] == "items")
+    assert items == f"{scenario_server}/collections/education_access-grid/items"
+    first, polygon = cells["features"][0], shapes["features"][0]["geometry"]
+    published = requests.get(f"{items}/{first['id']}", params={"f": "json"}, timeout=60)
+    assert published.status_code == 200, published.text
+    assert published.json()["properties"]["unit_id"] == first["properties"]["unit_id"]
+    assert shape(published.json()["geometry"]).hausdorff_distance(shape(polygon)) < 1e-5
 
 
 def test_anonymous_readers_see_published_scenarios_only(scenario_server: str) -> None:
