@@ -169,3 +169,35 @@ def test_one_dask_run_over_two_areas_matches_each_serial_run(
             tiled = i in {"population_density", "transit_access"}
             assert execution["partitions"] == (2 if tiled else 1)
             assert all(label.startswith(f"area {area}") for label in execution["partition_labels"])
+
+
+def test_cli_area_all_and_repeated(two_areas: tuple[Engine, Path, str], dothi_cli: list[str]) -> None:
+    engine, _, url = two_areas
+    env = {**os.environ, "DOTHI_DATABASE_URL": url}
+    env.pop(SCHEDULER_ENV, None)
+
+    def dothi(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*dothi_cli, *args], env=env, capture_output=True, text=True, timeout=300, check=False
+        )
+
+    runs = _runs(engine, "population_density")
+    before = {a: runs[a]["run_id"] if a in runs else 0 for a in ("mytho", AREA)}
+    ran = dothi(
+        "indicators",
+        "run",
+        "--area",
+        "all",
+        "--only",
+        "population_density",
+        "--executor",
+        "serial",
+        "--force",
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert f"population_density [{AREA}]: " in ran.stdout
+    after = _runs(engine, "population_density")
+    assert all(after[a]["run_id"] > before[a] for a in before)
+    assert after[AREA]["execution"] is None  # a serial run records no Dask execution
+    bad = dothi("indicators", "run", "--area", "mytho", "--area", "atlantis", "--only", "population_density")
+    assert bad.returncode != 0 and "atlantis" in bad.stderr and AREA in bad.stderr
