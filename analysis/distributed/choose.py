@@ -4,12 +4,12 @@ areas (``--area``, repeatable; ``--area all``: every area; none: ``mytho``, as b
 ``auto`` (the default):
 
 * ``DOTHI_DASK_SCHEDULER`` set → that Dask scheduler;
-* else, when some indicator is cut into more than one partition (several study areas in the run,
-  or an area larger than :data:`~analysis.distributed.partitions.DEFAULT_TILE_KM2`) → a local Dask
-  cluster;
-* else (one city such as Mỹ Tho: one partition per indicator) → in this process, as before: a local
-  cluster costs seconds to start and two processes reading the same inputs twice (bench/RESULTS.md,
-  "Dask"), which one small city never wins back.
+* else, when the work is large enough to split: an area larger than
+  :data:`~analysis.distributed.partitions.DEFAULT_TILE_KM2` (tiled indicators, or ``--tiles`` > 1),
+  or several study areas whose extents add up to more than that → a local Dask cluster;
+* else (one city such as Mỹ Tho, or a few small areas) → in this process, area after area: a local
+  cluster costs seconds to start and each partition reads its own inputs (bench/RESULTS.md,
+  "Indicator runs on Dask" and "… over several study areas"), which small areas never win back.
 
 Either way each area is computed and published on its own (its inputs only read, its results only
 replaced): a run over several areas gives what one run per area gives.
@@ -24,7 +24,7 @@ from typing import Any, Literal
 from sqlalchemy.engine import Engine
 
 from analysis.distributed.cluster import scheduler_from_env
-from analysis.distributed.partitions import study_areas, tile_count
+from analysis.distributed.partitions import DEFAULT_TILE_KM2, extent_km2, study_areas
 from analysis.distributed.run import run_all_distributed
 from analysis.distributed.tiling import TILE_RULES
 from analysis.registry import INDICATORS
@@ -49,18 +49,18 @@ def resolve_areas(engine: Engine, areas: str | Sequence[str] | None) -> list[str
 
 
 def _needs_partitions(engine: Engine, ids: list[str] | None, tiles: int | None, codes: list[str]) -> bool:
-    if len(codes) > 1:
-        return True
-    tiled = [i for i in (ids or INDICATORS) if i in TILE_RULES]
-    if not tiled:
-        return False
-    if tiles is not None:
-        return tiles > 1
     areas = study_areas(engine, codes)
     if not areas:
         return False
-    minx, miny, maxx, maxy = areas[0].bbox
-    return tile_count(areas[0], utm_epsg_for((minx + maxx) / 2, (miny + maxy) / 2)) > 1
+    tiled = any(i in TILE_RULES for i in ids or INDICATORS)
+    if tiled and tiles is not None and tiles > 1:
+        return True  # tiles asked for: only Dask tiles
+    sizes = [
+        extent_km2(a, utm_epsg_for((a.bbox[0] + a.bbox[2]) / 2, (a.bbox[1] + a.bbox[3]) / 2)) for a in areas
+    ]
+    if len(areas) > 1:
+        return sum(sizes) > DEFAULT_TILE_KM2
+    return tiled and tiles is None and sizes[0] > DEFAULT_TILE_KM2
 
 
 def run_indicators(

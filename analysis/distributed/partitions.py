@@ -120,11 +120,16 @@ def _strips(area: Area, epsg: int, tiles: int) -> list[tuple[float, float]]:
     return list(zip(lows, highs, strict=True))
 
 
-def tile_count(area: Area, epsg: int, *, tile_km2: float = DEFAULT_TILE_KM2) -> int:
-    """How many strips an area of this size is cut into by default."""
+def extent_km2(area: Area, epsg: int) -> float:
+    """The size (km²) of the area's extent in the metric CRS ``epsg``."""
     to_metric = Transformer.from_crs(4326, epsg, always_xy=True)
     minx, miny, maxx, maxy = to_metric.transform_bounds(*area.bbox)
-    return max(1, math.ceil((maxx - minx) * (maxy - miny) / 1e6 / tile_km2))
+    return float((maxx - minx) * (maxy - miny) / 1e6)
+
+
+def tile_count(area: Area, epsg: int, *, tile_km2: float = DEFAULT_TILE_KM2) -> int:
+    """How many strips an area of this size is cut into by default."""
+    return max(1, math.ceil(extent_km2(area, epsg) / tile_km2))
 
 
 def plan_partitions(

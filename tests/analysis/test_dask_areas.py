@@ -20,7 +20,7 @@ import pytest
 from psycopg2 import sql
 from sqlalchemy.engine import Engine
 
-from analysis.distributed.choose import resolve_areas, run_indicators
+from analysis.distributed.choose import _needs_partitions, resolve_areas, run_indicators
 from analysis.distributed.cluster import SCHEDULER_ENV
 from analysis.registry import get_indicator
 from gis.engine import create_engine, drop_database
@@ -117,6 +117,9 @@ def test_one_dask_run_over_two_areas_matches_each_serial_run(
     engine, data_dir, _ = two_areas
     assert resolve_areas(engine, "all") == ["mytho", AREA]
     assert resolve_areas(engine, None) == ["mytho"]
+    # auto: two small areas (≈ 150 km² of extents in all) stay in one process unless tiles are asked for
+    assert not _needs_partitions(engine, list(SUBSET), None, ["mytho", AREA])
+    assert _needs_partitions(engine, list(SUBSET), 2, ["mytho", AREA])
 
     # serial: each area on its own
     serial_reports = run_indicators(
