@@ -50,13 +50,15 @@ class RunReport:
     parameters: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     skipped: str | None = None
+    area: str = DEFAULT_AREA
 
     def summary(self) -> str:
+        name = self.indicator_id if self.area == DEFAULT_AREA else f"{self.indicator_id} [{self.area}]"
         if self.skipped:
-            return f"{self.indicator_id}: skipped — {self.skipped}"
+            return f"{name}: skipped — {self.skipped}"
         if self.unchanged:
-            return f"{self.indicator_id}: unchanged — inputs and parameters are those of run {self.run_id}."
-        return f"{self.indicator_id}: {self.rows} rows (run {self.run_id}, {self.seconds:.1f} s)."
+            return f"{name}: unchanged — inputs and parameters are those of run {self.run_id}."
+        return f"{name}: {self.rows} rows (run {self.run_id}, {self.seconds:.1f} s)."
 
 
 def _cursor(conn: Any) -> Any:
@@ -345,12 +347,12 @@ def run_indicator(
     current = None if force else _is_current(engine, spec, plan.fingerprint, area)
     if current is not None:
         _ensure_views(engine, spec)
-        return RunReport(spec.id, current, 0, True, plan.parameters)
+        return RunReport(spec.id, current, 0, True, plan.parameters, area=area)
     computed = _compute(engine, plan, data_dir=data_dir, progress=progress, cache=cache)
     (progress or (lambda _msg: None))(f"{spec.id}: writing {len(computed.rows)} rows")
     run_id = _write(engine, spec, computed)
     rows = len(computed.rows)
-    return RunReport(spec.id, run_id, rows, False, plan.parameters, computed.seconds)
+    return RunReport(spec.id, run_id, rows, False, plan.parameters, computed.seconds, area=area)
 
 
 def _normalise(rows: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -400,11 +402,11 @@ def run_all(
         except MissingInputError as exc:
             if only:
                 raise
-            report = RunReport(spec.id, None, 0, False, skipped=exc.message)
+            report = RunReport(spec.id, None, 0, False, skipped=exc.message, area=area)
         except IndicatorError as exc:
             # running everything: one indicator the data cannot support must not stop the others
             if only or isinstance(exc, ParameterError):
                 raise
-            report = RunReport(spec.id, None, 0, False, skipped=exc.message)
+            report = RunReport(spec.id, None, 0, False, skipped=exc.message, area=area)
         reports.append(report)
     return reports

@@ -1,13 +1,16 @@
 """How the work of ``dothi indicators run`` is cut into partitions (Dask tasks).
 
-A partition is one indicator on one study area, or on one tile of it: a vertical strip of the
+Work is partitioned by study area first (``catalog.study_areas``, :func:`study_areas`): every
+partition reads, computes and publishes the rows of one area only (areas may overlap on the
+ground: Mỹ Tho lies inside the former Tiền Giang province, so reads filter by area, never by
+extent alone).  A partition is one indicator on one study area, or on one tile of it: a vertical strip of the
 area in the analysis CRS that owns the ward units whose representative point and the grid cells
 whose centre lie in it (half-open intervals: every unit is owned by exactly one tile).  Only the
 indicators with a :data:`~analysis.distributed.tiling.TILE_RULES` entry are tiled; the others are
 one partition per area.
 
-:func:`study_areas` is the one place that says which study areas there are: today the whole
-database is one area (``mytho``); with several areas it returns each with its extent.
+:func:`study_areas` is the one place that says which study areas a run covers
+(:func:`layers.areas.list_areas`, with each area's extent).
 """
 
 from __future__ import annotations
@@ -23,13 +26,12 @@ from sqlalchemy.engine import Engine
 from analysis.distributed.tiling import TILE_RULES
 from analysis.spec import IndicatorSpec
 from gis.sqlfiles import load_sql
+from layers.areas import DEFAULT_AREA, list_areas
 from layers.catalog import ADMIN_UNITS
 
 #: Default tile size (km²): an area larger than this is split into ⌈area / size⌉ strips.
 #: Mỹ Tho (≈ 82 km²) stays one partition per indicator, as fast as the serial run.
 DEFAULT_TILE_KM2 = 400.0
-#: The code of the study area when the database holds one city.
-DEFAULT_AREA = "mytho"
 
 
 @dataclass(frozen=True)
@@ -76,26 +78,34 @@ def _cursor(conn: Any) -> Any:
     return conn.connection.driver_connection.cursor()
 
 
-def layer_bbox(engine: Engine, schema: str, table: str) -> tuple[float, float, float, float] | None:
-    """Extent (EPSG:4326) of one layer, None when empty."""
+def layer_bbox(
+    engine: Engine, schema: str, table: str, area: str = DEFAULT_AREA
+) -> tuple[float, float, float, float] | None:
+    """Extent (EPSG:4326) of one layer's rows in study area ``area``, None when it has none."""
     query = sql.SQL(load_sql("analysis", "layer_extent")).format(table=sql.Identifier(schema, table))
     with engine.connect() as conn:
         cur = _cursor(conn)
-        cur.execute(query)
+        cur.execute(query, {"area": area})
         row = cur.fetchone()
     if row is None or row[0] is None:
         return None
     return (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
 
 
-def study_areas(engine: Engine) -> list[Area]:
-    """The study areas to partition by (one today: the extent of ``land.admin_units``).
-
-    When several study areas live in one database this returns each (``layers.areas.list_areas``)
-    and the workers filter their reads by area: the only change partitioning by area needs.
-    """
-    bbox = layer_bbox(engine, ADMIN_UNITS.schema, ADMIN_UNITS.table)
-    return [Area(DEFAULT_AREA, bbox)] if bbox else []
+def study_areas(engine: Engine, codes: list[str] | None = None) -> list[Area]:
+    """The study areas to partition by, in ``codes`` order (every area of the database when None),
+    each with its extent: its outline's, else its administrative units'.  Areas with neither
+    loaded are left out (nothing to compute there)."""
+    known = {a.code: a for a in list_areas(engine)}
+    wanted = list(codes) if codes is not None else list(known) or [DEFAULT_AREA]
+    out = []
+    for code in wanted:
+        listed = known.get(code)
+        bbox = listed.bbox if listed is not None and listed.bbox else None
+        bbox = bbox or layer_bbox(engine, ADMIN_UNITS.schema, ADMIN_UNITS.table, code)
+        if bbox:
+            out.append(Area(code, bbox))
+    return out
 
 
 def _strips(area: Area, epsg: int, tiles: int) -> list[tuple[float, float]]:
@@ -110,11 +120,16 @@ def _strips(area: Area, epsg: int, tiles: int) -> list[tuple[float, float]]:
     return list(zip(lows, highs, strict=True))
 
 
-def tile_count(area: Area, epsg: int, *, tile_km2: float = DEFAULT_TILE_KM2) -> int:
-    """How many strips an area of this size is cut into by default."""
+def extent_km2(area: Area, epsg: int) -> float:
+    """The size (km²) of the area's extent in the metric CRS ``epsg``."""
     to_metric = Transformer.from_crs(4326, epsg, always_xy=True)
     minx, miny, maxx, maxy = to_metric.transform_bounds(*area.bbox)
-    return max(1, math.ceil((maxx - minx) * (maxy - miny) / 1e6 / tile_km2))
+    return float((maxx - minx) * (maxy - miny) / 1e6)
+
+
+def tile_count(area: Area, epsg: int, *, tile_km2: float = DEFAULT_TILE_KM2) -> int:
+    """How many strips an area of this size is cut into by default."""
+    return max(1, math.ceil(extent_km2(area, epsg) / tile_km2))
 
 
 def plan_partitions(

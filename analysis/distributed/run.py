@@ -1,14 +1,16 @@
 """``dothi indicators run`` on Dask distributed: plan on the client, compute partitions on the workers,
 stitch and publish on the client.
 
-* The client plans (parameters, input versions, fingerprints: an unchanged indicator is not
-  recomputed), cuts each indicator into partitions (:mod:`analysis.distributed.partitions`) and
+* The client plans each (indicator, study area) as the serial run of that area does (parameters,
+  the area's input versions, fingerprints: an unchanged one is not recomputed), cuts it into
+  partitions (:mod:`analysis.distributed.partitions`) and
   submits one task per partition.
 * Each worker reads its partition's inputs from PostGIS itself and returns the rows it owns
   (:mod:`analysis.distributed.worker`); no process ever holds more than one partition's inputs.
 * The client stitches the rows, recomputes the city rows of tiled indicators from the sums
   (:mod:`analysis.distributed.tiling`) and publishes each indicator in one transaction, as the
-  serial run does, recording how it was partitioned in ``analysis.indicator_runs.execution``.
+  serial run does, one run per area (its rows only replaced), recording how it was partitioned
+  in ``analysis.indicator_runs.execution``.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from analysis.runner import (
 )
 from gis.crs import STORAGE_SRID, utm_epsg_for
 from gis.sqlfiles import load_sql
+from layers.areas import DEFAULT_AREA
 from layers.catalog import RASTERS, get_layer
 
 Say = Callable[[str], None]
@@ -62,10 +65,10 @@ def _cursor(conn: Any) -> Any:
     return conn.connection.driver_connection.cursor()
 
 
-def analysis_epsg_sql(engine: Engine, names: Iterable[str]) -> int:
-    """The serial run's analysis CRS (:func:`analysis.runner.analysis_epsg`), from the layers'
-    extents in PostGIS instead of the layers themselves."""
-    boxes = [b for n in names if n not in RASTERS for b in [layer_bbox(engine, *_schema_table(n))] if b]
+def analysis_epsg_sql(engine: Engine, names: Iterable[str], area: str = DEFAULT_AREA) -> int:
+    """The serial run's analysis CRS (:func:`analysis.runner.analysis_epsg`), from the extents of
+    the layers' rows in ``area`` in PostGIS instead of the layers themselves."""
+    boxes = [b for n in names if n not in RASTERS for b in [layer_bbox(engine, *_schema_table(n), area)] if b]
     minx, miny = min(b[0] for b in boxes), min(b[1] for b in boxes)
     maxx, maxy = max(b[2] for b in boxes), max(b[3] for b in boxes)
     return utm_epsg_for((minx + maxx) / 2, (miny + maxy) / 2)
@@ -88,7 +91,8 @@ def _synthetic(engine: Engine, plan: _Plan) -> list[str]:
             cur.execute(
                 sql.SQL(load_sql("analysis", "layer_synthetic")).format(
                     table=sql.Identifier(*_schema_table(n))
-                )
+                ),
+                {"area": plan.area},
             )
             if cur.fetchone()[0]:
                 found.append(qualified(n))
@@ -121,13 +125,16 @@ def _raise_for(spec_id: str, result: PartitionResult) -> None:
     )
 
 
-def _execution(executor: Executor, parts: list[Partition], results: list[PartitionResult]) -> dict[str, Any]:
+def _execution(
+    executor: Executor, parts: list[Partition], results: list[PartitionResult], run_areas: list[str]
+) -> dict[str, Any]:
     return {
         "executor": "dask",
         "scheduler": executor.scheduler,
         "workers": executor.workers,
         "partitions": len(parts),
         "areas": sorted({p.area for p in parts}),
+        "run_areas": run_areas,
         "tiles": max(p.count for p in parts),
         "overlap_m": max(p.overlap_m for p in parts),
         "partition_labels": [p.label for p in parts],
@@ -136,8 +143,13 @@ def _execution(executor: Executor, parts: list[Partition], results: list[Partiti
     }
 
 
-def _publish(
-    engine: Engine, pending: _Pending, results: list[PartitionResult], executor: Executor, say: Say
+def _publish(  # noqa: PLR0917 - one run's parts
+    engine: Engine,
+    pending: _Pending,
+    results: list[PartitionResult],
+    executor: Executor,
+    say: Say,
+    run_areas: list[str],
 ) -> RunReport:
     plan = pending.plan
     for r in results:
@@ -155,52 +167,65 @@ def _publish(
         pending.started,
         seconds,
         synthetic_inputs=_synthetic(engine, plan),
+        area=plan.area,
     )
-    say(f"{plan.spec.id}: writing {len(rows)} rows from {len(results)} partition(s)")
+    say(f"{plan.spec.id} [{plan.area}]: writing {len(rows)} rows from {len(results)} partition(s)")
     run_id = _write(engine, plan.spec, computed)
-    execution = _execution(executor, pending.partitions, results)
+    execution = _execution(executor, pending.partitions, results, run_areas)
     with engine.begin() as conn:
         _cursor(conn).execute(
             load_sql("analysis", "record_execution"), {"execution": json.dumps(execution), "run_id": run_id}
         )
-    return RunReport(plan.spec.id, run_id, len(rows), False, plan.parameters, seconds)
+    return RunReport(plan.spec.id, run_id, len(rows), False, plan.parameters, seconds, area=plan.area)
+
+
+Key = tuple[str, str]
+"""(indicator id, study area)."""
 
 
 def _prepare(
-    engine: Engine, ids: list[str], only: bool, params: dict[str, dict[str, Any]], force: bool
-) -> tuple[dict[str, RunReport], dict[str, _Plan]]:
-    """Plans of the indicators to compute; reports of those unchanged or skipped."""
-    reports: dict[str, RunReport] = {}
-    plans: dict[str, _Plan] = {}
-    for i in ids:
-        spec = get_indicator(i)
-        try:
-            plan = _plan(engine, spec, params.get(i))
-        except MissingInputError as exc:
-            if only:
-                raise
-            reports[i] = RunReport(i, None, 0, False, skipped=exc.message)
-            continue
-        current = None if force else _is_current(engine, spec, plan.fingerprint)
-        if current is not None:
-            _ensure_views(engine, spec)
-            reports[i] = RunReport(i, current, 0, True, plan.parameters)
-        else:
-            plans[i] = plan
+    engine: Engine,
+    ids: list[str],
+    areas: list[str],
+    *,
+    only: bool,
+    params: dict[str, dict[str, Any]],
+    force: bool,
+) -> tuple[dict[Key, RunReport], dict[Key, _Plan]]:
+    """Plans of the (indicator, area) pairs to compute; reports of those unchanged or skipped."""
+    reports: dict[Key, RunReport] = {}
+    plans: dict[Key, _Plan] = {}
+    for area in areas:
+        for i in ids:
+            spec = get_indicator(i)
+            try:
+                plan = _plan(engine, spec, params.get(i), area)
+            except MissingInputError as exc:
+                if only:
+                    raise
+                reports[i, area] = RunReport(i, None, 0, False, skipped=exc.message, area=area)
+                continue
+            current = None if force else _is_current(engine, spec, plan.fingerprint, area)
+            if current is not None:
+                _ensure_views(engine, spec)
+                reports[i, area] = RunReport(i, current, 0, True, plan.parameters, area=area)
+            else:
+                plans[i, area] = plan
     return reports, plans
 
 
 def plan_run(
-    engine: Engine, plans: dict[str, _Plan], *, tiles: int | None = None
-) -> dict[str, list[Partition]]:
-    """The partitions of every indicator to compute."""
-    areas = study_areas(engine)
+    engine: Engine, plans: dict[Key, _Plan], *, tiles: int | None = None
+) -> dict[Key, list[Partition]]:
+    """The partitions of every (indicator, area) to compute: by area first, then by tiles."""
+    areas = {a.code: a for a in study_areas(engine, sorted({area for _, area in plans}))}
     out = {}
-    for i, plan in plans.items():
-        epsg = analysis_epsg_sql(
-            engine, [n for n in (*plan.spec.inputs, *plan.spec.optional_inputs) if plan.found.present(n)]
-        )
-        out[i] = plan_partitions(plan.spec, plan.parameters, areas, epsg, tiles=tiles)
+    for (i, area), plan in plans.items():
+        if area not in areas:
+            raise MissingInputError(f"Study area {area} has no extent (no outline, no administrative units).")
+        names = [n for n in (*plan.spec.inputs, *plan.spec.optional_inputs) if plan.found.present(n)]
+        epsg = analysis_epsg_sql(engine, names, area)
+        out[i, area] = plan_partitions(plan.spec, plan.parameters, [areas[area]], epsg, tiles=tiles)
     return out
 
 
@@ -215,12 +240,15 @@ def run_all_distributed(
     scheduler: str | None = None,
     workers: int | None = None,
     tiles: int | None = None,
+    areas: Iterable[str] = (DEFAULT_AREA,),
 ) -> list[RunReport]:
-    """:func:`analysis.runner.run_all` on Dask: same reports, same published rows (to the
-    indicators' precision), partitioned by study area and, for large areas, by tiles."""
+    """:func:`analysis.runner.run_all` of each area in ``areas`` on one Dask cluster: same reports
+    (area by area, each in indicator order), same published rows (to the indicators' precision),
+    partitioned by study area and, for large areas, by tiles."""
     say = progress or (lambda _msg: None)
     ids = list(only) if only else list(INDICATORS)
-    reports, plans = _prepare(engine, ids, bool(only), params or {}, force)
+    codes = list(dict.fromkeys(areas))
+    reports, plans = _prepare(engine, ids, codes, only=bool(only), params=params or {}, force=force)
     if plans:
         partitions = plan_run(engine, plans, tiles=tiles)
         reports.update(
@@ -233,22 +261,24 @@ def run_all_distributed(
                 say=say,
                 scheduler=scheduler,
                 workers=workers,
+                run_areas=codes,
             )
         )
-    return [reports[i] for i in ids]
+    return [reports[i, a] for a in codes for i in ids]
 
 
 def _compute_all(
     engine: Engine,
-    plans: dict[str, _Plan],
-    partitions: dict[str, list[Partition]],
+    plans: dict[Key, _Plan],
+    partitions: dict[Key, list[Partition]],
     *,
     only: bool,
     data_dir: Path | None,
     say: Say,
     scheduler: str | None,
     workers: int | None,
-) -> dict[str, RunReport]:
+    run_areas: list[str],
+) -> dict[Key, RunReport]:
     from distributed import as_completed  # noqa: PLC0415 - heavy: only when a run uses Dask
 
     total = sum(len(p) for p in partitions.values())
@@ -256,19 +286,21 @@ def _compute_all(
         url = engine.url.render_as_string(hide_password=False) if executor.local else None
         say(
             f"Dask {executor.scheduler}: {executor.workers} worker(s), "
-            f"{total} partition(s) of {len(plans)} indicator(s)"
+            f"{total} partition(s) of {len(plans)} indicator run(s) in {len(run_areas)} area(s)"
         )
-        pending = {i: _Pending(plans[i], partitions[i], datetime.now(UTC)) for i in plans}
+        pending = {key: _Pending(plans[key], partitions[key], datetime.now(UTC)) for key in plans}
         futures = {}
-        for i, parts in partitions.items():
+        for key, parts in partitions.items():
             for p in parts:
                 task = PartitionTask(
-                    p, plans[i].parameters, plans[i].found, str(data_dir) if data_dir else None, url
+                    p, plans[key].parameters, plans[key].found, str(data_dir) if data_dir else None, url
                 )
                 futures[
-                    executor.client.submit(compute_partition, task, pure=False, key=f"{i}-{p.area}-{p.index}")
+                    executor.client.submit(
+                        compute_partition, task, pure=False, key=f"{p.indicator_id}-{p.area}-{p.index}"
+                    )
                 ] = p
-        results: dict[str, list[PartitionResult]] = {i: [] for i in plans}
+        results: dict[Key, list[PartitionResult]] = {key: [] for key in plans}
         t0 = time.perf_counter()
         for done, future in enumerate(as_completed(futures, loop=executor.client.loop), start=1):
             result: PartitionResult = future.result()
@@ -279,8 +311,13 @@ def _compute_all(
                 else f"{result.seconds:.1f} s, {result.peak_rss_mb:.0f} MB"
             )
             say(f"[{done}/{total}, {time.perf_counter() - t0:.0f} s] {p.indicator_id} {p.label}: {state}")
-            results[p.indicator_id].append(result)
-        return {i: _finish(engine, pending[i], results[i], executor, only=only, say=say) for i in plans}
+            results[p.indicator_id, p.area].append(result)
+        return {
+            key: _finish(
+                engine, pending[key], results[key], executor, only=only, say=say, run_areas=run_areas
+            )
+            for key in plans
+        }
 
 
 def _finish(
@@ -291,15 +328,17 @@ def _finish(
     *,
     only: bool,
     say: Say,
+    run_areas: list[str],
 ) -> RunReport:
-    spec_id = pending.plan.spec.id
+    spec_id, area = pending.plan.spec.id, pending.plan.area
+    ordered = sorted(results, key=lambda r: r.partition.index)
     try:
-        return _publish(engine, pending, sorted(results, key=lambda r: r.partition.index), executor, say)
+        return _publish(engine, pending, ordered, executor, say, run_areas)
     except MissingInputError as exc:
         if only:
             raise
-        return RunReport(spec_id, None, 0, False, skipped=exc.message)
+        return RunReport(spec_id, None, 0, False, skipped=exc.message, area=area)
     except IndicatorError as exc:
         if only or isinstance(exc, ParameterError) or "the worker failed" in exc.message:
             raise
-        return RunReport(spec_id, None, 0, False, skipped=exc.message)
+        return RunReport(spec_id, None, 0, False, skipped=exc.message, area=area)

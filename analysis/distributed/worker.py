@@ -1,8 +1,9 @@
 """What a Dask worker runs: one partition of one indicator, read from PostGIS by the worker itself.
 
-A worker reads only the features of its partition's extent (a tile: its strip, the whole units it
-owns and the overlap; a whole-area partition: the area), computes the indicator's pure recipe and
-returns the rows it owns, in the analysis CRS.  The client stitches and publishes them.
+A worker reads only the features of its partition's study area (``area`` column: areas may overlap
+on the ground) and, for a tile, of its extent (its strip, the whole units it owns and the overlap),
+computes the indicator's pure recipe and returns the rows it owns, in the analysis CRS.  The client
+stitches and publishes them.
 
 Errors never escape as bare tracebacks: the result carries the error's kind and message, and the
 client raises it naming the indicator and the partition.
@@ -113,7 +114,7 @@ def _compute(task: PartitionTask) -> tuple[gpd.GeoDataFrame, int]:
     engine = _engine(task.database_url)
     data_dir = Path(task.data_dir) if task.data_dir else None
     if part.whole:
-        inputs, epsg, _ = _read_inputs(engine, spec, task.found, data_dir, {})
+        inputs, epsg, _ = _read_inputs(engine, spec, task.found, data_dir, {}, area=part.area)
         if epsg != part.epsg:
             raise IndicatorError(f"analysis CRS EPSG:{epsg} differs from the planned EPSG:{part.epsg}")
         return spec.recipe(inputs, task.parameters), _count(inputs)
@@ -138,8 +139,9 @@ def _owned(rows: gpd.GeoDataFrame, part: Partition) -> gpd.GeoDataFrame:
     return rows[(ward | grid) & part.owns(x)]
 
 
-def _read_box(engine: Engine, name: str, box: Box, epsg: int) -> gpd.GeoDataFrame:
-    """The features of ``name`` meeting ``box`` (analysis CRS), in storage order, in the storage CRS."""
+def _read_box(engine: Engine, name: str, box: Box, epsg: int, area: str) -> gpd.GeoDataFrame:
+    """The features of ``name`` in study area ``area`` meeting ``box`` (analysis CRS), in storage
+    order, in the storage CRS."""
     layer = get_layer(name)
     query = sql.SQL(load_sql("analysis", "partition_rows")).format(
         table=sql.Identifier(layer.schema, layer.table)
@@ -147,7 +149,10 @@ def _read_box(engine: Engine, name: str, box: Box, epsg: int) -> gpd.GeoDataFram
     with engine.connect() as conn:
         text = query.as_string(conn.connection.driver_connection)
         minx, miny, maxx, maxy = box
-        params = {"minx": minx, "miny": miny, "maxx": maxx, "maxy": maxy, "srid": epsg}
+        params: dict[str, float | str] = {
+            **{"minx": minx, "miny": miny, "maxx": maxx, "maxy": maxy, "srid": epsg},
+            "area": area,
+        }
         # the same reader as the serial run (analysis.inputs.read_vector), so columns get the same dtypes
         table = pd.read_sql(sa.text(_PLACEHOLDER.sub(r":\1", text)), conn, params=params)
     geoms = shapely.from_wkb(table.pop("geom").to_numpy()) if len(table) else []
@@ -169,25 +174,29 @@ def tile_extent(engine: Engine, part: Partition, area_box: Box) -> Box:
     """The extent a tile reads (analysis CRS): its strip within the area, the whole units it owns
     and every unit meeting them, grown by the overlap."""
     strip = (max(part.xmin, area_box[0]), area_box[1], min(part.xmax, area_box[2]), area_box[3])
-    units = _read_box(engine, "admin_units", strip, part.epsg).to_crs(epsg=part.epsg)
+    units = _read_box(engine, "admin_units", strip, part.epsg, part.area).to_crs(epsg=part.epsg)
     xs = shapely.get_x(shapely.point_on_surface(units.geometry.to_numpy()))
     core = units[part.owns(xs)]
     box = _union(strip, _bounds(core)) if len(core) else strip
-    near = _read_box(engine, "admin_units", box, part.epsg).to_crs(epsg=part.epsg)
+    near = _read_box(engine, "admin_units", box, part.epsg, part.area).to_crs(epsg=part.epsg)
     box = _union(box, _bounds(near)) if len(near) else box
     d = part.overlap_m
     return (box[0] - d, box[1] - d, box[2] + d, box[3] + d)
 
 
-def _area_box(engine: Engine, epsg: int) -> Box:
-    area = study_areas(engine)[0]
-    return Transformer.from_crs(4326, epsg, always_xy=True).transform_bounds(*area.bbox)
+def _area_box(engine: Engine, part: Partition) -> Box:
+    areas = study_areas(engine, [part.area])
+    if not areas:
+        raise MissingInputError(
+            f"Study area {part.area} has no extent (no outline, no administrative units)."
+        )
+    return Transformer.from_crs(4326, part.epsg, always_xy=True).transform_bounds(*areas[0].bbox)
 
 
 def _read_tile(
     engine: Engine, part: Partition, spec: Any, found: InputSet, data_dir: Path | None
 ) -> dict[str, Any]:
-    box = tile_extent(engine, part, _area_box(engine, part.epsg))
+    box = tile_extent(engine, part, _area_box(engine, part))
     inputs: dict[str, Any] = {}
     for name in (*spec.inputs, *spec.optional_inputs):
         if not found.present(name):
@@ -197,19 +206,21 @@ def _read_tile(
                 data_dir, name, found.raster_files[qualified(name)], box, part.epsg
             )
             continue
-        frame = _read_box(engine, name, box, part.epsg)
-        if frame.empty and name not in spec.inputs and not _has_rows(engine, name):
+        frame = _read_box(engine, name, box, part.epsg, part.area)
+        if frame.empty and name not in spec.inputs and not _has_rows(engine, name, part.area):
             continue  # an optional layer empty everywhere: as the serial run, not given
         inputs[name] = _valid(frame.to_crs(epsg=part.epsg))
     return inputs
 
 
-def _has_rows(engine: Engine, name: str) -> bool:
+def _has_rows(engine: Engine, name: str, area: str) -> bool:
     layer = get_layer(name)
     with engine.connect() as conn:
-        query = sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(sql.Identifier(layer.schema, layer.table))
+        query = sql.SQL(load_sql("analysis", "layer_has_rows")).format(
+            table=sql.Identifier(layer.schema, layer.table)
+        )
         cur = _cursor(conn)
-        cur.execute(query)
+        cur.execute(query, {"area": area})
         return bool(cur.fetchone()[0])
 
 

@@ -63,9 +63,10 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
 )
 @click.option(
     "--area",
-    default="mytho",
-    show_default=True,
-    help="Vùng nghiên cứu / study area to compute (its inputs only; its results only replaced).",
+    "area",
+    multiple=True,
+    help="Vùng nghiên cứu / study area to compute (its inputs only; its results only replaced); "
+    "repeatable, or `all` for every area (one run, partitioned by area). Default: mytho.",
 )
 @click.option(
     "--executor",
@@ -87,7 +88,7 @@ def indicators_run(  # noqa: PLR0917 - click passes every option
     executor: str,
     workers: int | None,
     tiles: int | None,
-    area: str,
+    area: tuple[str, ...],
 ) -> None:
     """Compute indicators and store results with provenance (no-op when nothing changed).
 
@@ -104,15 +105,22 @@ def indicators_run(  # noqa: PLR0917 - click passes every option
       24  the Dask scheduler (DOTHI_DASK_SCHEDULER) cannot be reached
 
     \b
+    Study areas / vùng nghiên cứu: --area mytho (default), --area a --area b, or --area all; each
+    area is computed and published on its own; on Dask the work is partitioned by area first.
+
+    \b
     On Dask / trên Dask: DOTHI_DASK_SCHEDULER=tcp://host:8786 uses that scheduler; the workers read
     PostGIS with their own DOTHI_DATABASE_URL and rasters under DOTHI_DATA_DIR.
     """
-    from analysis.distributed.choose import run_indicators
+    from analysis.distributed.choose import ALL_AREAS, resolve_areas, run_indicators
     from analysis.errors import SkippedIndicatorsError
     from analysis.registry import get_indicator
     from layers.areas import require_area
 
-    require_area(app.engine(), area, parameter="--area")
+    for code in area:
+        if code != ALL_AREAS:
+            require_area(app.engine(), code, parameter="--area")
+    areas = resolve_areas(app.engine(), area)
     ids = [i.strip() for i in only.split(",")] if only else None
     for i in ids or []:
         get_indicator(i)
@@ -126,7 +134,7 @@ def indicators_run(  # noqa: PLR0917 - click passes every option
         force=force,
         data_dir=app.db.data_dir,
         progress=app.progress,
-        area=area,
+        area=areas,
     )
     app.output([r.__dict__ for r in reports], "\n".join(r.summary() for r in reports))
     skipped = [r.indicator_id for r in reports if r.skipped]
