@@ -382,7 +382,7 @@ async function addAt(lonlat) {
   let body = {};
   try {
     response = await fetch(api("processes/scenario-evaluate/execution"), {
-      method: "POST", headers, body: JSON.stringify({ inputs: { edits, indicators: [ADD_KINDS[kind].indicator] } }),
+      method: "POST", headers, body: JSON.stringify({ inputs: { edits, indicators: [ADD_KINDS[kind].indicator], grid_geometry: true } }),
     });
     body = await response.json().catch(() => ({}));
   } catch (err) {
