@@ -393,7 +393,8 @@ class EmbeddedCluster:
         options = (
             f"-p {port} -c listen_addresses=127.0.0.1 "
             f"-c unix_socket_directories={self.rundir} "
-            "-c shared_buffers=256MB -c max_connections=100 "
+            # max_connections: API workers' pools, job workers, Dask workers and QGIS users together
+            "-c shared_buffers=256MB -c max_connections=300 "
             "-c fsync=on -c timezone=UTC " + " ".join(f"-c {setting}" for setting in LOG_SETTINGS)
         )
         self._run(

@@ -50,7 +50,16 @@ def test_the_analyst_queues_and_cancels_a_job(logins: ApiLogins) -> None:
     tasks = TaskQueue(_connection(logins.analyst))
     job_id = "roles-test-job"
     try:
-        queued = tasks.defer({"process_id": "roles-test", "job_id": job_id})
+        # due in an hour: the job workers of API servers that other tests started on this database
+        # must not take it before it is cancelled (TaskQueue.defer is tested in test_jobs_multinode)
+        deferrer = tasks.app().configure_task(
+            TASK,
+            queue=QUEUE,
+            lock="process:roles-test",
+            queueing_lock=f"job:{job_id}",
+            schedule_in={"hours": 1},
+        )
+        queued = deferrer.defer(job={"process_id": "roles-test", "job_id": job_id})
         assert queued > 0
         assert tasks.cancel(job_id) is True
         assert tasks.cancel(job_id) is False  # nothing queued any more

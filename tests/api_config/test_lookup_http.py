@@ -20,9 +20,9 @@ from layers.notices import SYNTHETIC_DATA
 from tests.conftest import bearer
 
 
-def get(url: str) -> tuple[int, Any, dict[str, str]]:
+def get(url: str) -> tuple[int, Any, Any]:
     r = requests.get(url, timeout=60)
-    return r.status_code, r.json(), dict(r.headers)
+    return r.status_code, r.json(), r.headers  # header names are case-insensitive (granian sends lower case)
 
 
 def _points(demo_url: URL) -> list[tuple[float, float]]:
