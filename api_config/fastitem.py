@@ -15,6 +15,7 @@ carrying ``X-Dothi-Path: pygeoapi`` always takes pygeoapi's path.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 from urllib.parse import parse_qsl
@@ -74,7 +75,7 @@ class FastItems(_LeanPath):
         super().__init__(api, cors=cors)
         self.default_locale = l10n.str2locale(api.locales[0])
         self.collections = {k: v for k, v in self.collections.items() if not v.get("uri_field")}
-        self._shared: dict[str, tuple[str, list[dict[str, str]], dict[str, str]]] = {}
+        self._shared: dict[str, tuple[str, list[str], dict[str, str]]] = {}
 
     def _plain_request(self, environ: dict[str, Any]) -> tuple[str, str] | None:
         """``(collection, id)`` when the request is the plain case this path answers."""
@@ -97,44 +98,38 @@ class FastItems(_LeanPath):
             return None
         dataset, identifier = found
         try:
-            content = self._provider(dataset).get(identifier)
+            feature = self._provider(dataset).get_text(identifier)
         except ProviderGenericError:
             return None  # pygeoapi renders the error document
-        if "prev" in content or "next" in content:
-            return None
-        return self._document(environ, dataset, identifier, content)
+        if feature is None:
+            return None  # pygeoapi's 404
+        return self._document(environ, dataset, identifier, feature)
 
-    def _document(
-        self, environ: dict[str, Any], dataset: str, identifier: str, content: dict[str, Any]
-    ) -> Response:
-        base, collection_links, headers = self._fixed(dataset)
-        uri = f"{base}/items/{identifier}"
-        content.setdefault("links", []).extend(
-            [
-                *collection_links[:2],
-                {**collection_links[2], "href": f"{uri}?f={F_JSON}"},
-                {**collection_links[3], "href": f"{uri}?f={F_JSONLD}"},
-                {**collection_links[4], "href": f"{uri}?f={F_HTML}"},
-                collection_links[5],
-            ]
-        )
+    def _document(self, environ: dict[str, Any], dataset: str, identifier: str, feature: str) -> Response:
+        """The feature's text (written by PostgreSQL) closed with its links; pygeoapi's
+        :func:`~pygeoapi.util.to_json` escapes ``<`` and ``>`` in the whole document, so does this."""
+        before, after, headers = self._fixed(dataset)
+        links = json.dumps(identifier)[1:-1].join(after)  # the id as a JSON string's content
+        text = f"{feature},{before}{links}}}".replace("<", "&lt;").replace(">", "&gt;")
         headers = dict(headers)
-        body = to_json(content, self.api.pretty_print).encode("utf-8")
+        body = text.encode("utf-8")
         if F_GZIP in FORMAT_TYPES and F_GZIP in environ.get("HTTP_ACCEPT_ENCODING", ""):
             headers["Content-Encoding"] = F_GZIP
             body = pygeoapi_api.compress(body)
         return _finish(headers, body, cors=self.cors)
 
-    def _fixed(self, dataset: str) -> tuple[str, list[dict[str, str]], dict[str, str]]:
-        """What every answer of ``dataset`` shares, computed once per worker: the collection's URL,
-        the links (in pygeoapi's order, titles translated; the item's three ``href`` are filled in
-        per request) and the headers."""
+    def _fixed(self, dataset: str) -> tuple[str, list[str], dict[str, str]]:
+        """What every answer of ``dataset`` shares, computed once per worker: the ``"links"``
+        member as text up to the first per-item ``href``, the rest split where each item's id goes
+        (pygeoapi's links in its order, titles translated), and the headers."""
         fixed = self._shared.get(dataset)
         if fixed is not None:
             return fixed
         api, locale = self.api, self.default_locale
         base = f"{api.get_collections_url()}/{dataset}"
         title = api.config["resources"][dataset]["title"]
+        mark = "\x00item\x00"  # where the item's id goes; never in a title or a URL
+        uri = f"{base}/items/{mark}"
         links = [
             {
                 "type": FORMAT_TYPES[F_JSON],
@@ -152,16 +147,19 @@ class FastItems(_LeanPath):
                 "rel": "self",
                 "type": "application/geo+json",
                 "title": l10n.translate("This document as JSON", locale),
+                "href": f"{uri}?f={F_JSON}",
             },
             {
                 "rel": "alternate",
                 "type": FORMAT_TYPES[F_JSONLD],
                 "title": l10n.translate("This document as RDF (JSON-LD)", locale),
+                "href": f"{uri}?f={F_JSONLD}",
             },
             {
                 "rel": "alternate",
                 "type": FORMAT_TYPES[F_HTML],
                 "title": l10n.translate("This document as HTML", locale),
+                "href": f"{uri}?f={F_HTML}",
             },
             {
                 "rel": "collection",
@@ -170,11 +168,14 @@ class FastItems(_LeanPath):
                 "href": base,
             },
         ]
+        text = '"links":' + to_json(links)
+        marker = json.dumps(mark)[1:-1]
+        head, *rest = text.split(marker)
         headers: dict[str, str] = {**pygeoapi_api.HEADERS, **api.api_headers}
         headers["Content-Type"] = FORMAT_TYPES[F_JSON]
         set_content_crs_header(headers, self.collections[dataset], None)
         l10n.set_response_language(headers, locale)
-        fixed = self._shared[dataset] = (base, links, headers)
+        fixed = self._shared[dataset] = (head, ["", *rest], headers)
         return fixed
 
 

@@ -131,8 +131,6 @@ def gunicorn_command(api: ApiSettings) -> list[str]:
         "120",
         "--graceful-timeout",
         "10",
-        "--access-logfile",
-        "-",
         "--error-logfile",
         "-",
         "--log-level",

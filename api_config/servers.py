@@ -25,12 +25,6 @@ from gis.errors import ConfigError
 from gis.settings import ApiSettings
 
 SERVERS = ("granian", "gunicorn")
-#: One line per request on stdout in gunicorn's (Apache's common) order, with the query string and
-#: the time taken in ms last (granian's default line starts with the time and has no query string).
-ACCESS_LOG = (
-    '%(addr)s - - [%(time)s] "%(method)s %(path)s?%(query_string)s %(protocol)s" %(status)d %(dt_ms).3f'
-)
-
 #: CGI / WSGI request variables (PEP 3333) that must come from the request only.
 _REQUEST_KEYS = frozenset(
     {
@@ -80,7 +74,8 @@ def command(api: ApiSettings) -> list[str]:
 
 def granian_command(api: ApiSettings) -> list[str]:
     """granian serving the WSGI app: ``api.workers`` processes of ``api.threads`` threads each,
-    HTTP/1.1 keep-alive, an access log line per request on stdout (as gunicorn's)."""
+    HTTP/1.1 keep-alive.  The access log is the app's (api_config.guard.accesslog), not granian's:
+    granian's costs ≈ 90 µs of CPU a request."""
     return [
         executable("granian"),
         "--interface",
@@ -98,9 +93,6 @@ def granian_command(api: ApiSettings) -> list[str]:
         "10",
         "--log-level",
         "warning",
-        "--access-log",
-        "--access-log-fmt",
-        ACCESS_LOG,
         "--no-ws",
         "api_config.wsgi:APP",
     ]

@@ -180,10 +180,9 @@ def pgbench_scripts() -> dict[str, str]:
         "single feature": "\n".join(
             [
                 "\\set i random(0, 999999)",
-                "SELECT json_build_object('type', 'Feature', 'id', t.building_id, 'geometry', "
-                "ST_AsGeoJSON(t.geom, 7, 0)::json, 'properties', json_build_object("
-                + ", ".join(f"'{c}', t.{c}" for c in _COLS)
-                + f")) FROM land.buildings AS t WHERE t.building_id = {_ID};",
+                """SELECT '{"type":"Feature","id":' || to_json(t.building_id)::text || ',"geometry":' """
+                f"""|| coalesce(ST_AsGeoJSON(t.geom, 7, 0), 'null') || ',"properties":' || {_props()} """
+                f"FROM land.buildings AS t WHERE t.building_id = {_ID};",
             ]
         ),
         "vector tile z16, no cache": "\n".join(

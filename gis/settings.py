@@ -119,6 +119,8 @@ class ApiSettings(BaseSettings):
     server: Literal["granian", "gunicorn"] = "granian"
     workers: int = Field(default=2, ge=1)
     threads: int = Field(default=4, ge=1)
+    #: One line per request on stdout, written by the app (api_config.guard.accesslog).
+    access_log: bool = True
     statement_timeout_ms: int = Field(default=15000, ge=100)
     #: Wall-clock budget of one request's database statements (ms); see api_config.limits.budget.
     request_budget_ms: int = Field(default=20000, ge=100)

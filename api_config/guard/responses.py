@@ -12,13 +12,13 @@
 
 from __future__ import annotations
 
-import gzip
 import itertools
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
 from api_config.guard.banner import SERVER_NAME
+from api_config.guard.compression import gzip_bytes
 from api_config.guard.unavailable import RETRY_AFTER_S
 
 StartResponse = Callable[..., Any]
@@ -65,18 +65,20 @@ SECURITY_HEADERS = (
 
 
 def _get(headers: list[tuple[str, str]], name: str) -> str | None:
-    return next((v for k, v in headers if k.lower() == name.lower()), None)
+    wanted = name.lower()
+    return next((v for k, v in headers if k.lower() == wanted), None)
 
 
 def secure_headers(status: str, headers: list[tuple[str, str]], *, csp: str) -> list[tuple[str, str]]:
     """``headers`` with the security headers (and ``Retry-After`` on a 503) added when missing."""
+    present = {k.lower(): v for k, v in headers}
     out = [(k, v) for k, v in headers if k.lower() not in _BANNERS]
     extra = list(SECURITY_HEADERS)
-    if (_get(headers, "Content-Type") or "").startswith("text/html"):
+    if present.get("content-type", "").startswith("text/html"):
         extra += [("Content-Security-Policy", csp), ("X-Frame-Options", "SAMEORIGIN")]
     if status.startswith("503"):
         extra.append(("Retry-After", str(RETRY_AFTER_S)))
-    out += [(k, v) for k, v in extra if _get(headers, k) is None]
+    out += [(k, v) for k, v in extra if k.lower() not in present]
     return [(k, _single_params(v) if k.lower() == "content-type" else v) for k, v in out]
 
 
@@ -92,7 +94,7 @@ def true_encoding(headers: list[tuple[str, str]], body: bytes) -> tuple[list[tup
         return headers, body
     kept = [(k, v) for k, v in headers if k.lower() not in ("content-encoding", "content-length")]
     if body:
-        body = gzip.compress(body, compresslevel=5)
+        body = gzip_bytes(body)
         kept.append(("Content-Encoding", "gzip"))
     kept.append(("Content-Length", str(len(body))))
     return kept, body

@@ -208,17 +208,32 @@ class PostGISProvider(BaseProvider):
             )
         return dict(row[0])
 
+    def get_text(self, identifier: str) -> str | None:
+        """One feature (default CRS) as the text of a GeoJSON Feature without its closing brace,
+        written by PostgreSQL (statement ``item_text.sql``); None when there is none."""
+        key = self._identifier(identifier)
+        with self._cursor() as cur:
+            cur.execute(self._item_sql(cur, output_crs(None), text=True), {"id": key})
+            row = cur.fetchone()
+        return None if row is None else str(row[0])
+
     # -- SQL pieces -----------------------------------------------------------------------------
-    def _item_sql(self, cur: Any, out: OutputCrs) -> str:
-        """The single-item statement as text, composed once per table and output CRS per worker."""
-        key = (self.info.schema, self.info.table, self.id_field, self.geom_field, out)
-        text = _ITEM_SQL.get(key)
-        if text is None:
-            statement = self._statement(
-                "item", geometry=self._geometry(out, skip=False), properties=self._properties([])
-            )
-            text = _ITEM_SQL[key] = statement.as_string(cur.connection)
-        return text
+    def _item_sql(self, cur: Any, out: OutputCrs, *, text: bool = False) -> str:
+        """The single-item statement (``item.sql``, or ``item_text.sql`` when ``text``) as text,
+        composed once per table and output CRS per worker."""
+        key = (self.info.schema, self.info.table, self.id_field, self.geom_field, out, text)
+        statement_text = _ITEM_SQL.get(key)
+        if statement_text is None:
+            if text:
+                statement = self._statement(
+                    "item_text", geometry=self._geometry_text(out), properties=self._properties_text([])
+                )
+            else:
+                statement = self._statement(
+                    "item", geometry=self._geometry(out, skip=False), properties=self._properties([])
+                )
+            statement_text = _ITEM_SQL[key] = statement.as_string(cur.connection)
+        return statement_text
 
     def _statement(self, name: str, **parts: sql.Composable) -> sql.Composed:
         table = sql.Identifier(self.info.schema, self.info.table)

@@ -1,4 +1,7 @@
-"""The lean single-feature path answers exactly what pygeoapi answers (api_config.fastitem)."""
+"""The lean single-feature path answers what pygeoapi answers (api_config.fastitem): the same
+status, headers and document.  The feature's text is written by PostgreSQL, so the bytes may differ
+where JSON allows (numbers as PostgreSQL prints them, non-ASCII characters unescaped); errors and
+every other request are pygeoapi's own bytes."""
 
 from __future__ import annotations
 
@@ -41,7 +44,8 @@ def test_same_response_as_pygeoapi_for_every_collection(api_server: str) -> None
             assert "X-Dothi-Path" not in slow.headers
             assert lean.status_code == slow.status_code == 200
             assert lean.json() == slow.json(), path
-            assert lean.content == slow.content, path  # same bytes (key order, escaping)
+            assert list(lean.json()) == list(slow.json()), path  # members in pygeoapi's order
+            assert b"<" not in lean.content and b">" not in lean.content  # escaped as pygeoapi does
             strip = {k.lower(): v for k, v in lean.headers.items() if k.lower() not in IGNORED}
             assert strip == {k.lower(): v for k, v in slow.headers.items() if k.lower() not in IGNORED}, path
 
