@@ -22,6 +22,8 @@ variable                    meaning
 ``DOTHI_API_SERVER``        HTTP server of ``dothi serve``: ``granian`` (default) or ``gunicorn``
 ``DOTHI_API_WORKERS``       server worker processes (``2``)
 ``DOTHI_API_THREADS``       request threads per worker (``4``)
+``DOTHI_API_ACCESS_LOG``    one line per request on stdout, written by the app (``true``);
+                            ``false`` behind a reverse proxy that logs requests itself
 ``DOTHI_API_STATEMENT_TIMEOUT_MS`` statement timeout of API database connections (``15000``)
 ``DOTHI_API_REQUEST_BUDGET_MS`` time budget of one request's database work (``20000``); beyond: 503
 ``DOTHI_API_MAX_JOBS``      process jobs running at once, over all workers (``1``)
