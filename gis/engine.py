@@ -101,7 +101,11 @@ def create_engine(
         if not name.replace("_", "").replace(".", "").isalnum() or not str(value).replace("_", "").isalnum():
             raise ValueError(f"server setting {name}={value!r}: only letters, digits and _ are allowed")
         options += f" -c {name}={value}"
-    extra: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
+    # autocommit: no transaction is ever open when a connection returns, so the pool's rollback
+    # on return is skipped (≈ 10 µs a check-in on the API's read paths)
+    extra: dict[str, Any] = (
+        {"isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None} if autocommit else {}
+    )
     if pool.ping_idle_s is not None and not autocommit:
         raise ValueError("ping_idle_s is for autocommit engines: the ping would open a transaction")
     engine = sa.create_engine(

@@ -71,15 +71,17 @@ def _get(headers: list[tuple[str, str]], name: str) -> str | None:
 
 def secure_headers(status: str, headers: list[tuple[str, str]], *, csp: str) -> list[tuple[str, str]]:
     """``headers`` with the security headers (and ``Retry-After`` on a 503) added when missing."""
-    present = {k.lower(): v for k, v in headers}
-    out = [(k, v) for k, v in headers if k.lower() not in _BANNERS]
+    named = [(k.lower(), k, v) for k, v in headers]
+    present = {low: v for low, _, v in named}
+    out = [
+        (k, _single_params(v) if low == "content-type" else v) for low, k, v in named if low not in _BANNERS
+    ]
     extra = list(SECURITY_HEADERS)
     if present.get("content-type", "").startswith("text/html"):
         extra += [("Content-Security-Policy", csp), ("X-Frame-Options", "SAMEORIGIN")]
     if status.startswith("503"):
         extra.append(("Retry-After", str(RETRY_AFTER_S)))
-    out += [(k, v) for k, v in extra if k.lower() not in present]
-    return [(k, _single_params(v) if k.lower() == "content-type" else v) for k, v in out]
+    return out + [(k, v) for k, v in extra if k.lower() not in present]
 
 
 def _single_params(value: str) -> str:
