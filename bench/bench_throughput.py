@@ -22,6 +22,7 @@ one stops the benchmark with the command that installs it.  The table is bench_a
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import platform
 import re
@@ -269,8 +270,16 @@ def main() -> None:
     )
     parser.add_argument("--cases", default="", help="comma-separated subset of case names (prefixes)")
     parser.add_argument("--record", action="store_true", help="append the section to bench/RESULTS.md")
+    parser.add_argument(
+        "--split-cores",
+        action="store_true",
+        help="PostgreSQL on CPU 0, everything else (servers, wrk, pgbench) on the other CPUs: the "
+        "database on its own host, as docs/deployment.md lays a deployment out (embedded cluster only)",
+    )
     args = parser.parse_args()
     check_tools()
+    if args.split_cores:
+        split_cores()
     OUT.mkdir(parents=True, exist_ok=True)
     url = database_url(DatabaseSettings()).set(database=f"{DatabaseSettings().db_name}_bench")
     prepare(url, generate=not args.skip_generate)
@@ -297,6 +306,36 @@ def main() -> None:
     if args.record:
         with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as fh:
             fh.write(section)
+
+
+def split_cores() -> None:
+    """Pin the embedded cluster (postmaster and every backend, present and future: backends are
+    forked from the postmaster) to CPU 0 and this process — hence the servers, wrk and pgbench it
+    starts — to the other CPUs.  The cluster gets all CPUs back at exit."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        raise SystemExit("--split-cores needs at least 2 CPUs")
+    settings = DatabaseSettings()
+    pidfile = settings.cluster_dir / "postmaster.pid"
+    if settings.external or not pidfile.is_file():
+        raise SystemExit(
+            "--split-cores pins the embedded cluster: start it (`dothi db up`), unset DOTHI_DATABASE_URL"
+        )
+    postmaster = int(pidfile.read_text().split()[0])
+
+    def pin(allowed: set[int]) -> None:
+        for pid in [
+            postmaster,
+            *(int(p) for p in Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()),
+        ]:
+            try:
+                os.sched_setaffinity(pid, allowed)
+            except ProcessLookupError:
+                continue
+
+    pin({cpus[0]})
+    os.sched_setaffinity(0, set(cpus[1:]))
+    atexit.register(pin, set(cpus))
 
 
 def serve(
@@ -343,10 +382,18 @@ def render(rates: dict[str, dict[str, list[float]]], args: argparse.Namespace, l
         "",
         f"`.venv/bin/python bench/bench_throughput.py --seconds {args.seconds} --rounds {args.rounds}"
         f" --servers {args.servers}{' --skip-generate' if args.skip_generate else ''}"
-        f"{' --record' if args.record else ''}` on {platform.node()} "
-        f"({os.cpu_count()} cores, **busy: shared with other agents' work, load average "
-        f"{', '.join(f'{v:.1f}' for v in loads)} after each round**). "
-        "1,000,000 synthetic polygons (`land.buildings`, bench "
+        f"{' --split-cores' if args.split_cores else ''}{' --record' if args.record else ''}` "
+        f"on {platform.node()} "
+        f"({os.cpu_count()} cores, {'**busy: shared with other work**, ' if load > 1.5 else ''}load average "
+        f"{', '.join(f'{v:.1f}' for v in loads)} after each round). "
+        + (
+            "**PostgreSQL pinned to CPU 0, the servers, wrk and pgbench to CPU 1** (the database on its own "
+            "host, as docs/deployment.md lays a deployment out: PostgreSQL alone is then the rate of one "
+            "core of database). "
+            if args.split_cores
+            else ""
+        )
+        + "1,000,000 synthetic polygons (`land.buildings`, bench "
         f"database). HTTP: `wrk -t {THREADS} -c {CONNECTIONS} -d {args.seconds}s`, keep-alive, "
         f"`Accept-Encoding: gzip`, a Lua script cycling through {DISTINCT} distinct requests per case "
         f"(every z16 tile of the grid for tiles); {args.workers} workers each (dothi: as `dothi serve`, "
