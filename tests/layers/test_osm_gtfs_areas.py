@@ -57,7 +57,12 @@ def _mytho_rows(engine: Engine) -> None:
     """Mỹ Tho rows labelled like the Las Palmas loads (same scope, same stop id, synthetic)."""
     first_stop = str(read_gtfs(GTFS_ZIP).frame["stop_id"].iloc[0])
     stops = gpd.GeoDataFrame(
-        {"stop_id": [first_stop, "gtfs:mytho-2"], "mode": ["bus", "bus"], "source": [GTFS_SOURCE] * 2},
+        {
+            "stop_id": [first_stop, "gtfs:mytho-2"],
+            "mode": ["bus", "bus"],
+            "capacity": ["low", "low"],
+            "source": [GTFS_SOURCE] * 2,
+        },
         geometry=[Point(106.355, 10.360), Point(106.365, 10.355)],
         crs="EPSG:4326",
     )
