@@ -106,15 +106,17 @@ def two_areas(areas_db: tuple[Engine, Path, str]) -> tuple[Engine, Path, str]:  
     return engine, data_dir, url
 
 
-def _cli(url: str, *args: str) -> tuple[int, str]:
-    """Exit code and output (standard output when it succeeded), in-process."""
-    result = CliRunner().invoke(cli, list(args), env={"DOTHI_DATABASE_URL": url})
+def _cli(url: str, *args: str, data_dir: Path | None = None) -> tuple[int, str]:
+    """Exit code and output (standard output when it succeeded), in-process; ``data_dir`` holds the
+    rasters (the generated population grid)."""
+    env = {"DOTHI_DATABASE_URL": url, **({"DOTHI_DATA_DIR": str(data_dir)} if data_dir else {})}
+    result = CliRunner().invoke(cli, list(args), env=env)
     return result.exit_code, result.stdout if result.exit_code == 0 else result.output
 
 
 def test_a_scenario_of_the_second_area_uses_its_baseline_only(two_areas: tuple[Engine, Path, str]) -> None:
     engine, data_dir, url = two_areas
-    code, out = _cli(url, "--json", "scenario", "evaluate", "mt-plan")
+    code, out = _cli(url, "--json", "scenario", "evaluate", "mt-plan", data_dir=data_dir)
     assert code == 0, out
     mytho_answer = json.loads(out)["indicators"][INDICATOR]
     before = _mytho_results(engine)
@@ -125,7 +127,7 @@ def test_a_scenario_of_the_second_area_uses_its_baseline_only(two_areas: tuple[E
     assert code == 0, out
     school = Edit("schools", "add", "tg-new-1", _centre(engine, AREA), SCHOOL)
     store.add_edits(engine, "tg-plan", [school], author="test")
-    code, out = _cli(url, "--json", "scenario", "evaluate", "tg-plan")
+    code, out = _cli(url, "--json", "scenario", "evaluate", "tg-plan", data_dir=data_dir)
     assert code == 0, out
     answer = json.loads(out)
     assert answer["area"] == AREA
@@ -150,7 +152,7 @@ def test_a_scenario_of_the_second_area_uses_its_baseline_only(two_areas: tuple[E
     # Mỹ Tho's published results, runs and scenario results are byte-identical, and its scenario
     # answers the same as before (baselines are cached per area)
     assert _mytho_results(engine) == before
-    code, out = _cli(url, "--json", "scenario", "evaluate", "mt-plan")
+    code, out = _cli(url, "--json", "scenario", "evaluate", "mt-plan", data_dir=data_dir)
     assert code == 0, out
     assert json.loads(out)["indicators"][INDICATOR] | {"seconds": 0} == mytho_answer | {"seconds": 0}
     assert {key.split("/", 1)[0] for key in BASELINES} == {"mytho", AREA}
