@@ -176,11 +176,12 @@ def test_scenario_evaluate_takes_the_area_input(areas_server: str) -> None:
     ok = _evaluate(areas_server, {"edits": _school(inside, "tg-new"), "area": AREA})
     assert ok.status_code == 200, ok.text
     assert ok.json()["area"] == AREA
-    # a ward of Mỹ Tho ~3 km or more outside the second area's envelope
-    envelope = shapely.MultiPolygon([shapely.geometry.shape(u["geometry"]) for u in units]).envelope
+    # the ward of Mỹ Tho farthest from the second area: outside its envelope + 1 km (0.0091° a side)
+    envelope = shapely.union_all([shapely.geometry.shape(u["geometry"]) for u in units]).envelope
     city = _items(areas_server, "admin_units", area="mytho", vintage="2019", limit="1000").json()["features"]
     points = [shapely.geometry.shape(u["geometry"]).representative_point() for u in city]
-    far = next(p for p in points if p.distance(envelope) > 0.03)
+    far = max(points, key=envelope.distance)
+    assert far.distance(envelope) > 0.014
     assert _evaluate(areas_server, {"edits": _school(far, "far-new")}).status_code == 200
     refused = _evaluate(areas_server, {"edits": _school(far, "far-new"), "area": AREA})
     assert refused.status_code == 400, refused.text
