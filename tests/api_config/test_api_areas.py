@@ -171,6 +171,8 @@ def _school(point: shapely.Point, fid: str) -> dict[str, object]:
 
 
 def test_scenario_evaluate_takes_the_area_input(areas_server: str) -> None:
+    desc = requests.get(f"{areas_server}/processes/scenario-evaluate", params={"f": "json"}, timeout=30)
+    assert desc.json()["inputs"]["area"]["schema"]["default"] == "mytho"
     units = _items(areas_server, "admin_units", area=AREA, limit="1000").json()["features"]
     inside = shapely.geometry.shape(units[0]["geometry"]).representative_point()
     ok = _evaluate(areas_server, {"edits": _school(inside, "tg-new"), "area": AREA})
