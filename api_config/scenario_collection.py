@@ -2,7 +2,8 @@
 
 One collection for every published scenario and indicator, filtered with the ``scenario`` and
 ``indicator_id`` query parameters (``/collections/scenario-results/items?scenario=phase1&indicator_id=
-education_access``) — a ``scenario`` parameter rather than a collection per scenario, so publishing
+education_access``; ``area=`` or a CQL2 filter on ``area`` for one study area's scenarios) — a
+``scenario`` parameter rather than a collection per scenario, so publishing
 a scenario needs no new API configuration.  It reads the view ``scenario.published_results`` (the
 reader role may read nothing else of the ``scenario`` schema).  Every row, the collection's
 description and the process answer carry the scenario notice (and the synthetic one when an input
@@ -46,6 +47,7 @@ TABLE = sa.Table(
     sa.Column("notice_vi", sa.Text),
     sa.Column("notice_en", sa.Text),
     sa.Column("geom", Geometry("MULTIPOLYGON", srid=4326)),
+    sa.Column("area", sa.Text),
     schema="scenario",
 )
 
@@ -68,6 +70,7 @@ TITLES: dict[str, tuple[str, str, str | None]] = {
     "synthetic": ("Từ dữ liệu tổng hợp", "From synthetic data", None),
     "notice_vi": ("Lưu ý", "Notice (Vietnamese)", None),
     "notice_en": ("Lưu ý (tiếng Anh)", "Notice (English)", None),
+    "area": ("Vùng nghiên cứu", "Study area", None),
 }
 
 
@@ -82,10 +85,10 @@ def entry() -> dict[str, Any]:
         "title": {"vi": "Kết quả kịch bản quy hoạch", "en": "Planning scenario results"},
         "description": {
             "vi": f"{SCENARIO_RESULT['vi']}. Các đơn vị có chỉ số thay đổi trong các kịch bản đã công bố "
-            f"(trước, sau, thay đổi); lọc bằng ?scenario=…&indicator_id=…. {SYNTHETIC_RESULT['vi']} khi "
-            "synthetic = true.",
+            f"(trước, sau, thay đổi); lọc bằng ?scenario=…&indicator_id=…&area=…. "
+            f"{SYNTHETIC_RESULT['vi']} khi synthetic = true.",
             "en": f"{SCENARIO_RESULT['en']}. The units whose indicator value changes in the published "
-            f"scenarios (before, after, change); filter with ?scenario=…&indicator_id=…. "
+            f"scenarios (before, after, change); filter with ?scenario=…&indicator_id=…&area=…. "
             f"{SYNTHETIC_RESULT['en']} where synthetic = true.",
         },
         "keywords": {"vi": ["kịch bản", "quy hoạch"], "en": ["scenario", "planning"]},

@@ -34,10 +34,11 @@ def listing(cur: Any) -> list[dict[str, Any]]:
     cur.execute(load_sql("api_config", "published_scenarios"))
     out = []
     for row in cur.fetchall():
-        name, t_vi, t_en, d_vi, d_en, parent, evaluated, updated, indicators, vintages, synthetic = row
+        name, t_vi, t_en, d_vi, d_en, parent, evaluated, updated, indicators, vintages, synthetic, area = row
         out.append(
             {
                 "name": name,
+                "area": area,
                 "title_vi": t_vi or name,
                 "title_en": t_en or t_vi or name,
                 "description_vi": d_vi,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -20,8 +20,13 @@ from gis.sqlfiles import load_sql
 from layers.catalog.types import DEFAULT_AREA
 from layers.errors import LayerError
 
+if TYPE_CHECKING:
+    import geopandas as gpd
+
 #: What an area code may look like (the CHECK of ``catalog.study_areas.area``).
 AREA_PATTERN = re.compile(r"^[a-z0-9_]{1,63}$")
+#: Characters of a rejected value an error message shows (the rest is counted, not echoed).
+ECHO_LIMIT = 40
 
 __all__ = [
     "AREA_PATTERN",
@@ -30,9 +35,11 @@ __all__ = [
     "UnknownAreaError",
     "area_codes",
     "check_area_code",
+    "echo_value",
     "ensure_area",
     "get_area",
     "list_areas",
+    "prefixed_ids",
     "refresh_boundary",
     "require_area",
 ]
@@ -104,15 +111,34 @@ def area_codes(engine: Engine) -> list[str]:
     return [a.code for a in list_areas(engine)]
 
 
+def echo_value(value: object, *, limit: int = ECHO_LIMIT) -> str:
+    """A rejected value as an error message may show it: quoted with control and other
+    non-printable characters escaped (``repr``: CR, LF, NUL never reach a log line or a response
+    raw), and cut after ``limit`` characters with ``…`` and its length."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text)} ký tự / characters)"
+
+
 def check_area_code(code: str, *, parameter: str = "area") -> str:
-    """``code`` when it is a well-formed area code; a clear error naming ``parameter`` otherwise."""
-    if not isinstance(code, str) or not AREA_PATTERN.match(code):
+    """``code`` when it is a well-formed area code; a clear error naming ``parameter`` otherwise
+    (the value echoed short and escaped, :func:`echo_value`)."""
+    if not isinstance(code, str) or not AREA_PATTERN.fullmatch(code):
         raise UnknownAreaError(
-            f"Mã vùng không hợp lệ / invalid {parameter} {code!r}.",
+            f"Mã vùng không hợp lệ / invalid {parameter} {echo_value(code)}.",
             hint="Lower-case letters, digits and _ only (e.g. mytho, tien_giang) / "
             "chỉ chữ thường, chữ số và _.",
         )
     return code
+
+
+def prefixed_ids(frame: gpd.GeoDataFrame, id_field: str, area: str) -> gpd.GeoDataFrame:
+    """``frame`` with its ids prefixed ``<area>:`` outside the default area: feature ids stay unique
+    per table when two areas hold the same source features (the province contains the city)."""
+    if area == DEFAULT_AREA:
+        return frame
+    return frame.assign(**{id_field: area + ":" + frame[id_field].astype(str)})
 
 
 def get_area(engine: Engine, code: str, *, parameter: str = "area") -> Area:

@@ -34,7 +34,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from gis.crs import STORAGE_SRID
 from gis.sqlfiles import dothi_version, load_sql
-from layers.areas import require_area
+from layers.areas import prefixed_ids, require_area
 from layers.catalog import COMMON_COLUMNS, Attribute, LayerSpec
 from layers.catalog.types import DEFAULT_AREA
 from layers.errors import LayerError, LoadError
@@ -539,6 +539,30 @@ def load_file(
     source = SourceInfo(
         path=str(path), checksum=digest, crs=result.crs, licence="", attribution="", synthetic=False
     )
+    item = FrameLoad(spec, frame, source, mode=mode, notes=result.notes)
+    return load_in_area(engine, [item], area=area, force=force, progress=say)[0]
+
+
+def load_in_area(
+    engine: Engine,
+    items: list[FrameLoad],
+    *,
+    area: str = DEFAULT_AREA,
+    force: bool = False,
+    prefix_ids: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> list[LoadReport]:
+    """Load ``items`` into study area ``area`` in one transaction — what ``dothi load <layer>``,
+    ``load osm`` and ``load gtfs`` do with ``--area``: the rows land in that area, a ``replace``
+    replaces that area's rows (of each item's scope) only, and unless ``force`` features reaching
+    outside that area (its outline or admin units + 20 km) are refused.
+
+    ``prefix_ids``: the source's ids are global (OSM, GTFS), so outside the default area they are
+    prefixed ``<area>:`` (:func:`layers.areas.prefixed_ids`) and the same feature may be loaded
+    into two overlapping areas."""
+    for item in items:
+        item.area = area
+        if prefix_ids:
+            item.frame = prefixed_ids(item.frame, item.spec.id_field, area)
     extent = None if force else study_area(engine, area=area)
-    item = FrameLoad(spec, frame, source, mode=mode, notes=result.notes, area=area)
-    return load_frames(engine, [item], progress=say, study_area=extent)[0]
+    return load_frames(engine, items, progress=progress, study_area=extent)

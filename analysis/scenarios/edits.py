@@ -2,7 +2,8 @@
 
 Validation uses the loader's own checks (:func:`layers.validate.validate`): the layer must exist,
 attributes must have the declared types and allowed values, the geometry the declared type, and
-the features must lie in the city (the admin units' envelope + 1 km).  A change or removal must
+the features must lie in the scenario's study area (its outline's envelope, else its admin units',
++ 1 km).  A change or removal must
 name a feature of the baseline; an addition a new id.  Every problem is listed; nothing is stored
 or evaluated when there is one.
 """
@@ -24,13 +25,14 @@ from sqlalchemy.engine import Engine
 
 from analysis.scenarios.errors import ScenarioError
 from layers.catalog import LAYERS, LayerSpec, get_layer
+from layers.catalog.types import DEFAULT_AREA
 from layers.errors import LayerError, ValidationError
 from layers.load import study_area
 from layers.readers import read_source
 from layers.validate import validate
 
 OPS = ("add", "change", "remove")
-#: Buffer of the city envelope an edit may reach (km).
+#: Buffer of the study area's envelope an edit may reach (km).
 CITY_BUFFER_KM = 1.0
 
 
@@ -131,25 +133,26 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _existing(engine: Engine, spec: LayerSpec, ids: Iterable[str]) -> set[str]:
-    query = sql.SQL("SELECT {id}::text FROM {table} WHERE {id}::text = ANY(%(ids)s)").format(
-        id=sql.Identifier(spec.id_field), table=sql.Identifier(spec.schema, spec.table)
-    )
+def _existing(engine: Engine, spec: LayerSpec, ids: Iterable[str], area: str) -> set[str]:
+    """The ids among ``ids`` of features of ``spec`` in study area ``area``."""
+    query = sql.SQL(
+        "SELECT {id}::text FROM {table} WHERE {id}::text = ANY(%(ids)s) AND area = %(area)s"
+    ).format(id=sql.Identifier(spec.id_field), table=sql.Identifier(spec.schema, spec.table))
     with engine.connect() as conn:
         cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        cur.execute(query, {"ids": list(ids)})
+        cur.execute(query, {"ids": list(ids), "area": area})
         return {row[0] for row in cur.fetchall()}
 
 
-def missing_features(engine: Engine, edits: Iterable[Edit]) -> list[Edit]:
-    """Changes and removals whose feature is not (or no longer) in the baseline layer."""
+def missing_features(engine: Engine, edits: Iterable[Edit], *, area: str = DEFAULT_AREA) -> list[Edit]:
+    """Changes and removals whose feature is not (or no longer) in the baseline layer of ``area``."""
     out: list[Edit] = []
     by_layer: dict[str, list[Edit]] = {}
     for e in edits:
         if e.op != "add":
             by_layer.setdefault(e.layer, []).append(e)
     for layer, items in by_layer.items():
-        found = _existing(engine, get_layer(layer), (e.feature_id for e in items))
+        found = _existing(engine, get_layer(layer), (e.feature_id for e in items), area)
         out.extend(e for e in items if e.feature_id not in found)
     return out
 
@@ -171,9 +174,11 @@ def _validated_layer(spec: LayerSpec, items: list[Edit], area: Any) -> list[Edit
     return out
 
 
-def validate_edits(engine: Engine, edits: list[Edit], *, check_existing: bool = True) -> list[Edit]:
-    """Validated, normalised edits (attribute types, geometry type, in the city, ids), or a
-    :class:`ScenarioError` listing every problem."""
+def validate_edits(
+    engine: Engine, edits: list[Edit], *, check_existing: bool = True, area: str = DEFAULT_AREA
+) -> list[Edit]:
+    """Validated, normalised edits (attribute types, geometry type, in study area ``area``, ids of
+    that area's baseline), or a :class:`ScenarioError` listing every problem."""
     if not edits:
         raise _bad("không có chỉnh sửa nào", "no edits given")
     for n, e in enumerate(edits, start=1):
@@ -191,16 +196,15 @@ def validate_edits(engine: Engine, edits: list[Edit], *, check_existing: bool = 
     dup = sorted({k for k in keys if keys.count(k) > 1})
     if dup:
         raise _bad(f"đối tượng bị sửa nhiều lần: {dup}", f"the same feature is edited twice: {dup}")
-    area = study_area(engine, buffer_km=CITY_BUFFER_KM)
-    if area is not None:
-        area = type(area)(area.bounds, name=f"the city (admin units + {CITY_BUFFER_KM:g} km)")
+    extent = study_area(engine, buffer_km=CITY_BUFFER_KM, area=area)
     problems: list[str] = []
     result = {id(e): e for e in edits}
     for layer in sorted({e.layer for e in edits if e.op != "remove"}):
         items = [e for e in edits if e.layer == layer and e.op != "remove"]
-        outside = _outside(items, area)  # named by edit, and the others still checked
+        outside = _outside(items, extent)  # named by edit, and the others still checked
         problems.extend(
-            f"{e.layer} {e.feature_id!r}: nằm ngoài thành phố / lies outside {area.name if area else ''}"
+            f"{e.layer} {e.feature_id!r}: nằm ngoài vùng nghiên cứu {area} / lies outside "
+            f"{extent.name if extent else area}"
             for e in outside
         )
         gone = {id(e) for e in outside}
@@ -208,12 +212,12 @@ def validate_edits(engine: Engine, edits: list[Edit], *, check_existing: bool = 
         if not items:
             continue
         try:
-            for e in _validated_layer(get_layer(layer), items, area):
+            for e in _validated_layer(get_layer(layer), items, extent):
                 result[id(items[[x.feature_id for x in items].index(e.feature_id)])] = e
         except ValidationError as exc:
             problems.extend(exc.problems or [exc.message])
     if check_existing:
-        problems.extend(_id_problems(engine, edits))
+        problems.extend(_id_problems(engine, edits, area))
     if problems:
         raise ScenarioError(
             f"{len(problems)} lỗi trong các chỉnh sửa; không có gì được áp dụng / "
@@ -224,23 +228,24 @@ def validate_edits(engine: Engine, edits: list[Edit], *, check_existing: bool = 
 
 
 def _outside(items: list[Edit], area: Any) -> list[Edit]:
-    """Edits whose geometry does not reach the city's envelope (+ buffer); none without admin units."""
+    """Edits whose geometry does not reach the area's envelope (+ buffer); none without an extent."""
     if area is None:
         return []
     envelope = shapely.box(*area.bounds)
     return [e for e in items if e.geometry is not None and not e.geometry.intersects(envelope)]
 
 
-def _id_problems(engine: Engine, edits: list[Edit]) -> list[str]:
+def _id_problems(engine: Engine, edits: list[Edit], area: str) -> list[str]:
     problems = [
-        f"{e.layer} {e.feature_id!r}: không có trong lớp nền / not in the baseline layer ({e.op})"
-        for e in missing_features(engine, edits)
+        f"{e.layer} {e.feature_id!r}: không có trong lớp nền của vùng {area} / "
+        f"not in the baseline layer of study area {area} ({e.op})"
+        for e in missing_features(engine, edits, area=area)
     ]
     for layer in {e.layer for e in edits if e.op == "add"}:
         ids = [e.feature_id for e in edits if e.layer == layer and e.op == "add"]
         problems.extend(
             f"{layer} {fid!r}: đã có trong lớp nền, hãy dùng change / "
             "already in the baseline layer, use change"
-            for fid in sorted(_existing(engine, get_layer(layer), ids))
+            for fid in sorted(_existing(engine, get_layer(layer), ids, area))
         )
     return problems

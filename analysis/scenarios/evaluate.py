@@ -4,9 +4,11 @@ An indicator is touched when an edited layer is one of its inputs.  Indicators w
 are listed in :data:`~analysis.indicators.incremental_recipes.INCREMENTAL` (destinations of the
 accessibility indicators and 2SFCA, walkability's daily-living destinations, the polygons of the
 open-space overlay and of the land-use mix) are answered incrementally from a baseline kept in
-memory (:data:`BASELINES`, keyed by the input versions and parameters, so a changed baseline is
-never used); every other touched indicator is recomputed in full on the edited layers.  Nothing is
-written: :mod:`analysis.scenarios.store` saves what a saved scenario's evaluation returns.
+memory (:data:`BASELINES`, keyed by the study area, the input versions and parameters, so a
+changed baseline or another area's is never used); every other touched indicator is recomputed
+in full on the edited layers.  Nothing is written: :mod:`analysis.scenarios.store` saves what a
+saved scenario's evaluation returns.  Every function reads the layers of one study area
+(``area``, default ``mytho``): a scenario's own.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from analysis.scenarios.edits import Edit
 from analysis.scenarios.published import json_value, published_digits, round_published
 from gis.crs import STORAGE_SRID
 from layers.catalog import LAYERS, RASTERS, get_layer
+from layers.catalog.types import DEFAULT_AREA
 
 #: Baselines kept in memory (indicator baselines of the current data versions).
 BASELINE_CACHE_SIZE = 16
@@ -70,14 +73,20 @@ def touched(edited: Iterable[str]) -> list[IndicatorSpec]:
 
 
 def baseline(
-    engine: Engine, spec: IndicatorSpec, *, data_dir: Any = None, incremental: bool = False
+    engine: Engine,
+    spec: IndicatorSpec,
+    *,
+    data_dir: Any = None,
+    incremental: bool = False,
+    area: str = DEFAULT_AREA,
 ) -> _Cached:
-    """The indicator's baseline for the current input versions (computed once, then cached)."""
-    plan = _plan(engine, spec, None)
-    key = plan.fingerprint
+    """The indicator's baseline in study area ``area`` for the current input versions (computed
+    once, then cached per area)."""
+    plan = _plan(engine, spec, None, area)
+    key = f"{area}/{plan.fingerprint}"
     cached = BASELINES.get(key)
     if cached is None:
-        inputs, epsg, synthetic = _read_inputs(engine, spec, plan.found, data_dir, {})
+        inputs, epsg, synthetic = _read_inputs(engine, spec, plan.found, data_dir, {}, area=area)
         rows = spec.recipe(inputs, plan.parameters)
         cached = _Cached(key, inputs, epsg, rows, bool(synthetic))
         BASELINES[key] = cached
@@ -227,12 +236,13 @@ def evaluate_indicator(
     data_dir: Any = None,
     force_full: bool = False,
     published: bool = True,
+    area: str = DEFAULT_AREA,
 ) -> IndicatorChange:
     """One touched indicator after the edits: the rows that change (:func:`diff_rows`; with
     ``published=False`` at full precision, as the property tests compare them)."""
     edited = {e.layer for e in edits} & {*spec.inputs, *spec.optional_inputs}
     incremental = not force_full and spec.id in INCREMENTAL and edited <= set(INCREMENTAL[spec.id])
-    cached = baseline(engine, spec, data_dir=data_dir, incremental=incremental)
+    cached = baseline(engine, spec, data_dir=data_dir, incremental=incremental, area=area)
     t0 = time.perf_counter()
     batch = edits_in_crs([e for e in edits if e.layer in edited], cached.epsg)
     if incremental and cached.incremental is not None:
@@ -246,20 +256,31 @@ def evaluate_indicator(
 
 
 def recompute(
-    engine: Engine, spec: IndicatorSpec, edits: list[Edit], *, data_dir: Any = None
+    engine: Engine,
+    spec: IndicatorSpec,
+    edits: list[Edit],
+    *,
+    data_dir: Any = None,
+    area: str = DEFAULT_AREA,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Every row of the indicator before (the baseline) and after the edits by full recomputation
     on the edited layers, at full precision (what answers are checked against)."""
-    cached = baseline(engine, spec, data_dir=data_dir)
+    cached = baseline(engine, spec, data_dir=data_dir, area=area)
     edited = {e.layer for e in edits} & {*spec.inputs, *spec.optional_inputs}
     batch = edits_in_crs([e for e in edits if e.layer in edited], cached.epsg)
     return cached.rows, _full(spec, cached, batch)
 
 
 def evaluate_edits(
-    engine: Engine, edits: list[Edit], *, only: Iterable[str] | None = None, data_dir: Any = None
+    engine: Engine,
+    edits: list[Edit],
+    *,
+    only: Iterable[str] | None = None,
+    data_dir: Any = None,
+    area: str = DEFAULT_AREA,
 ) -> list[IndicatorChange]:
-    """Every touched indicator whose inputs are loaded (the others are left out)."""
+    """Every touched indicator whose inputs are loaded in study area ``area`` (the others are
+    left out), evaluated on that area's layers."""
     wanted = set(only) if only else None
     out = []
     for spec in touched(e.layer for e in edits):
@@ -268,7 +289,7 @@ def evaluate_edits(
         if any(n in RASTERS for n in spec.inputs) and data_dir is None:
             continue
         try:
-            out.append(evaluate_indicator(engine, spec, edits, data_dir=data_dir))
+            out.append(evaluate_indicator(engine, spec, edits, data_dir=data_dir, area=area))
         except MissingInputError:
             continue
     return out

@@ -2,6 +2,8 @@
 
 Every change is one transaction.  Edits are validated (:func:`analysis.scenarios.edits.validate_edits`)
 before anything is written, so a bad edit leaves the scenario exactly as it was.  A scenario
+belongs to one study area (``area``, default ``mytho``): its edits are checked against that
+area's baseline and outline, and it is evaluated on that area's layers only.  A scenario
 records the baseline data versions (``catalog.data_versions``) it was drawn on; :func:`baseline_changes`
 says which layers changed since.
 """
@@ -22,6 +24,8 @@ from analysis.scenarios.edits import Edit, missing_features, validate_edits
 from analysis.scenarios.errors import ScenarioError, UnknownScenarioError
 from analysis.scenarios.evaluate import IndicatorChange
 from gis.sqlfiles import load_sql
+from layers.areas import UnknownAreaError, require_area
+from layers.catalog.types import DEFAULT_AREA
 from layers.notices import SCENARIO_RESULT, SYNTHETIC_RESULT
 
 PACKAGE = "analysis.scenarios"
@@ -59,6 +63,7 @@ class Scenario:
     published: bool
     evaluated_at: Any
     edits: int
+    area: str = DEFAULT_AREA
 
     def to_json(self) -> dict[str, Any]:
         return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in self.__dict__.items()}
@@ -95,11 +100,23 @@ def create(
     description_vi: str = "",
     description_en: str = "",
     parent: str | None = None,
+    area: str = DEFAULT_AREA,
 ) -> Scenario:
-    """A new, empty scenario (on ``parent``'s edits when given) drawn on today's baseline."""
-    if parent is not None:
-        get(engine, parent)
+    """A new, empty scenario of study area ``area`` (on ``parent``'s edits when given, which must
+    be of the same area) drawn on today's baseline."""
+    try:
+        area = require_area(engine, area, parameter="--area")
+    except UnknownAreaError as exc:
+        raise ScenarioError(exc.message, hint=exc.hint) from None
+    theirs = None if parent is None else get(engine, parent).area
+    if theirs not in (None, area):
+        raise ScenarioError(
+            f"Kịch bản gốc {parent!r} thuộc vùng {theirs!r}, không phải {area!r} / "
+            f"the parent scenario {parent!r} is of study area {theirs!r}, not {area!r}.",
+            hint="Build on a scenario of the same study area.",
+        )
     params = {
+        "area": area,
         "name": name,
         "title_vi": title_vi,
         "title_en": title_en,
@@ -138,6 +155,7 @@ def copy(engine: Engine, name: str, new_name: str, *, author: str) -> Scenario:
         description_en=old.description_en,
         author=author,
         parent=old.parent,
+        area=old.area,
     )
     with engine.begin() as conn:
         _cursor(conn).execute(_sql("copy"), {"new_id": new.scenario_id, "old_id": old.scenario_id})
@@ -210,7 +228,7 @@ def effective_edits(engine: Engine, name: str) -> list[Edit]:
 def add_edits(engine: Engine, name: str, edits: list[Edit], *, author: str) -> list[Edit]:
     """Validate and store edits (all or none); an edit of a feature already edited replaces it."""
     s = get(engine, name)
-    clean = validate_edits(engine, edits)
+    clean = validate_edits(engine, edits, area=s.area)
     with engine.begin() as conn:
         cur = _cursor(conn)
         for e in clean:
@@ -253,9 +271,10 @@ def baseline_changes(engine: Engine, scenario: Scenario) -> list[str]:
     return sorted(t for t in set(now) | set(then) if now.get(t) != then.get(t))
 
 
-def stale_edits(engine: Engine, edits: list[Edit]) -> list[Edit]:
-    """Changes and removals whose feature no longer exists in the baseline (reported, not dropped)."""
-    return missing_features(engine, edits)
+def stale_edits(engine: Engine, edits: list[Edit], *, area: str = DEFAULT_AREA) -> list[Edit]:
+    """Changes and removals whose feature no longer exists in the baseline of ``area`` (reported,
+    not dropped)."""
+    return missing_features(engine, edits, area=area)
 
 
 def save_results(engine: Engine, name: str, changes: list[IndicatorChange], *, publish: bool) -> int:

@@ -19,10 +19,16 @@ from analysis.indicators.reach_change import GROUPS, reach_change
 from analysis.registry import INDICATORS
 from analysis.scenarios.edits import Edit
 from analysis.scenarios.evaluate import IndicatorChange, baseline, edits_in_crs, id_fields
+from layers.catalog.types import DEFAULT_AREA
 
 
 def who_gains(
-    engine: Engine, changes: list[IndicatorChange], edits: list[Edit], *, data_dir: Any = None
+    engine: Engine,
+    changes: list[IndicatorChange],
+    edits: list[Edit],
+    *,
+    data_dir: Any = None,
+    area: str = DEFAULT_AREA,
 ) -> dict[str, pd.DataFrame]:
     """Indicator id → :func:`reach_change` rows, for the incrementally evaluated access indicators."""
     out = {}
@@ -31,7 +37,7 @@ def who_gains(
             continue
         spec = INDICATORS[change.indicator_id]
         layers = {*spec.inputs, *spec.optional_inputs}
-        cached = baseline(engine, spec, data_dir=data_dir, incremental=True)
+        cached = baseline(engine, spec, data_dir=data_dir, incremental=True, area=area)
         if not isinstance(cached.incremental, Baseline):  # network baselines only
             continue
         batch = edits_in_crs([e for e in edits if e.layer in layers], cached.epsg)

@@ -40,9 +40,9 @@ def load(app: App, what: str | None = None) -> None:
 
     \b
       dothi load <layer> <file> [--source-layer L] [--crs EPSG:…] [--map src=dst …]
-                                [--mode replace|append|upsert] [--force]
-      dothi load osm <extract.osm.pbf> [--boundary file]
-      dothi load gtfs <feed.zip> [--date YYYY-MM-DD]
+                                [--mode replace|append|upsert] [--force] [--area CODE]
+      dothi load osm <extract.osm.pbf> [--boundary file] [--area CODE]
+      dothi load gtfs <feed.zip> [--date YYYY-MM-DD] [--area CODE]
       dothi load mytho          the bundled real Mỹ Tho boundaries and 2009/2019 censuses
       dothi load tien-giang     the former Tiền Giang province (173 communes) as area tien_giang
                                 [--area CODE] [--communes id,…] [--synthetic]
@@ -70,6 +70,22 @@ def _emit(app: App, reports: list[LoadReport], started: float) -> None:
         app.progress(f"done in {time.monotonic() - started:.1f} s")
 
 
+_AREA = click.option(
+    "--area",
+    default="mytho",
+    show_default=True,
+    help="Vùng nghiên cứu / study area the features belong to (dothi areas list); a load replaces only "
+    "its rows, and the extent check uses its outline.",
+)
+
+
+def _require_area(app: App, area: str) -> None:
+    """Refuse an unknown --area before reading the source (the valid codes in the message)."""
+    from layers.areas import require_area
+
+    require_area(app.engine(), area, parameter="--area")
+
+
 @load.command("layer")
 @click.argument("layer")
 @click.argument("source", type=click.Path(path_type=Path))
@@ -81,12 +97,7 @@ def _emit(app: App, reports: list[LoadReport], started: float) -> None:
 @click.option("--mode", type=LazyChoice("layers.load", "MODES"), default="replace", show_default=True)
 @click.option("--encoding", help="Shapefile text encoding (utf-8, cp1258, tcvn3); guessed when omitted.")
 @click.option("--force", is_flag=True, help="Load even if the features lie far outside the study area.")
-@click.option(
-    "--area",
-    default="mytho",
-    show_default=True,
-    help="Vùng nghiên cứu / study area the features belong to; a replace load replaces only its rows.",
-)
+@_AREA
 @pass_app
 def load_layer(
     app: App,
@@ -107,6 +118,7 @@ def load_layer(
 
     started = time.monotonic()
     spec = get_layer(layer)
+    _require_area(app, area)
     report = load_file(
         app.engine(),
         spec,
@@ -138,20 +150,23 @@ def _boundary(path: Path | None) -> shapely.Geometry | None:
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--boundary", type=click.Path(path_type=Path), help="Keep only features intersecting it.")
 @click.option("--force", is_flag=True, help="Load even if the extract lies far outside the study area.")
+@_AREA
 @pass_app
-def load_osm(app: App, source: Path, boundary: Path | None, force: bool) -> None:
+def load_osm(app: App, source: Path, boundary: Path | None, force: bool, area: str) -> None:
     """Load an OpenStreetMap extract into roads, buildings, schools, health facilities, markets,
     green spaces, water bodies and transit stops (mapping: docs/osm-mapping.md).
 
     The OSM features of each layer replace the previous OSM features and the layer's synthetic
-    features, all in one transaction.
+    features of the study area --area, all in one transaction; outside mytho the ids are
+    prefixed with the area (osm:n1 → tien_giang:osm:n1).
     """
-    from layers.load import FrameLoad, SourceInfo, file_checksum, load_frames, study_area
+    from layers.load import FrameLoad, SourceInfo, file_checksum, load_in_area
     from layers.osm import ATTRIBUTION as OSM_ATTRIBUTION
     from layers.osm import LICENCE as OSM_LICENCE
     from layers.osm import read_osm
 
     started = time.monotonic()
+    _require_area(app, area)
     result = read_osm(source, boundary=_boundary(boundary), progress=app.progress)
     checksum = file_checksum([source, *([boundary] if boundary else [])])
     items = []
@@ -167,8 +182,9 @@ def load_osm(app: App, source: Path, boundary: Path | None, force: bool) -> None
                 LAYERS[name], frame, info, scope={"source": "OpenStreetMap"}, drop_synthetic=True, notes=notes
             )
         )
-    area = None if force else study_area(app.engine())
-    reports = load_frames(app.engine(), items, progress=app.progress, study_area=area)
+    reports = load_in_area(
+        app.engine(), items, area=area, force=force, prefix_ids=True, progress=app.progress
+    )
     for report, name in zip(reports, result.frames, strict=True):
         report.rejected = result.rejected[name]
     _emit(app, reports, started)
@@ -178,13 +194,18 @@ def load_osm(app: App, source: Path, boundary: Path | None, force: bool) -> None
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--date", "service_date", type=click.DateTime(["%Y-%m-%d", "%Y%m%d"]), help="Service day.")
 @click.option("--force", is_flag=True, help="Load even if the stops lie far outside the study area.")
+@_AREA
 @pass_app
-def load_gtfs(app: App, source: Path, service_date: dt.datetime | None, force: bool) -> None:
-    """Load a GTFS feed's stops into transit_stops with weekday departures and peak headway."""
+def load_gtfs(app: App, source: Path, service_date: dt.datetime | None, force: bool, area: str) -> None:
+    """Load a GTFS feed's stops into transit_stops with weekday departures and peak headway.
+
+    The feed's stops replace that feed's stops and the synthetic stops of the study area --area;
+    outside mytho the stop ids are prefixed with the area."""
     from layers.gtfs import read_gtfs
-    from layers.load import FrameLoad, SourceInfo, file_checksum, load_frames, study_area
+    from layers.load import FrameLoad, SourceInfo, file_checksum, load_in_area
 
     started = time.monotonic()
+    _require_area(app, area)
     app.progress(f"reading GTFS {source}")
     result = read_gtfs(source, service_date=service_date.date() if service_date else None)
     info = SourceInfo(str(source), file_checksum([source]), "EPSG:4326", "as published by the operator", "")
@@ -197,8 +218,10 @@ def load_gtfs(app: App, source: Path, service_date: dt.datetime | None, force: b
         drop_synthetic=True,
         notes=[note],
     )
-    area = None if force else study_area(app.engine())
-    _emit(app, load_frames(app.engine(), [item], progress=app.progress, study_area=area), started)
+    reports = load_in_area(
+        app.engine(), [item], area=area, force=force, prefix_ids=True, progress=app.progress
+    )
+    _emit(app, reports, started)
 
 
 @load.command("mytho")

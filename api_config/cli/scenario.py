@@ -31,17 +31,26 @@ def scenario() -> None:
 @click.option("--description-vi", default="", help="Mô tả tiếng Việt.")
 @click.option("--description-en", default="", help="English description.")
 @click.option("--on", "parent", default=None, help="Build on this scenario (phase 2 on phase 1).")
+@click.option(
+    "--area",
+    default="mytho",
+    show_default=True,
+    help="Vùng nghiên cứu / study area whose baseline the scenario edits (dothi areas list).",
+)
 @_AUTHOR
 @_JSON
 @pass_app
-def create(app: App, name: str, parent: str | None, author: str | None, as_json: bool, **titles: str) -> None:
-    """Create the empty scenario NAME on today's baseline."""
+def create(  # noqa: PLR0917 - click passes every option
+    app: App, name: str, parent: str | None, area: str, author: str | None, as_json: bool, **titles: str
+) -> None:
+    """Create the empty scenario NAME of study area --area on today's baseline."""
     from analysis.scenarios import store
 
-    s = store.create(app.engine(), name, author=_author(author), parent=parent, **titles)
+    s = store.create(app.engine(), name, author=_author(author), parent=parent, area=area, **titles)
     app.as_json = app.as_json or as_json
     app.output(
-        s.to_json(), f"Đã tạo kịch bản / created scenario {s.name!r}" + (f" on {parent!r}" if parent else "")
+        s.to_json(),
+        f"Đã tạo kịch bản / created scenario {s.name!r} [{s.area}]" + (f" on {parent!r}" if parent else ""),
     )
 
 
@@ -49,13 +58,14 @@ def create(app: App, name: str, parent: str | None, author: str | None, as_json:
 @_JSON
 @pass_app
 def list_(app: App, as_json: bool) -> None:
-    """Every scenario: name, title, author, edits, parent, published."""
+    """Every scenario: name, study area, title, author, edits, parent, published."""
     from analysis.scenarios import store
 
     rows = store.list_all(app.engine())
     app.as_json = app.as_json or as_json
     lines = [
-        f"{r['name']:<24} {r['edits']:>4} edits  {r['author']:<12} {r['updated_at']:%Y-%m-%d %H:%M}"
+        f"{r['name']:<24} {r['area']:<12} {r['edits']:>4} edits  {r['author']:<12} "
+        f"{r['updated_at']:%Y-%m-%d %H:%M}"
         f"{'  on ' + r['parent'] if r['parent'] else ''}"
         f"{'  published' if r['published'] else ''}  {r['title_en']}"
         for r in rows
@@ -75,7 +85,7 @@ def show(app: App, name: str, as_json: bool) -> None:
     s = store.get(eng, name)
     edits = store.effective_edits(eng, name)
     changed = store.baseline_changes(eng, s)
-    stale = store.stale_edits(eng, edits)
+    stale = store.stale_edits(eng, edits, area=s.area)
     data = {
         **s.to_json(),
         "effective_edits": [e.to_json() for e in edits],
@@ -85,6 +95,7 @@ def show(app: App, name: str, as_json: bool) -> None:
     app.as_json = app.as_json or as_json
     lines = [
         f"{s.name}: {s.title_vi} / {s.title_en}",
+        f"  study area {s.area}",
         f"  author {s.author}, updated {s.updated_at:%Y-%m-%d %H:%M}",
     ]
     if s.parent:
@@ -193,7 +204,8 @@ def _evaluate(app: App, name: str, only: tuple[str, ...]) -> tuple[list[Any], li
 
 
 def _evaluate_edits(app: App, name: str, only: tuple[str, ...]) -> tuple[list[Any], list[str], list[Any]]:
-    """The evaluation, the warnings (baseline changed, edits no longer applying) and the edits used."""
+    """The evaluation (on the scenario's study area), the warnings (baseline changed, edits no
+    longer applying) and the edits used."""
     from analysis.scenarios import store
     from analysis.scenarios.edits import validate_edits
     from analysis.scenarios.evaluate import evaluate_edits
@@ -201,13 +213,17 @@ def _evaluate_edits(app: App, name: str, only: tuple[str, ...]) -> tuple[list[An
     eng = app.engine()
     s = store.get(eng, name)
     edits = store.effective_edits(eng, name)
-    stale = store.stale_edits(eng, edits)
+    stale = store.stale_edits(eng, edits, area=s.area)
     notes = _warnings(store.baseline_changes(eng, s), stale)
     gone = {e.key for e in stale}
     usable = [e for e in edits if e.key not in gone]
     if usable:  # edits drawn outside dothi (psql, QGIS) get the same checks as `scenario edit`
-        usable = validate_edits(eng, usable, check_existing=False)
-    changes = evaluate_edits(eng, usable, only=only or None, data_dir=app.db.data_dir) if usable else []
+        usable = validate_edits(eng, usable, check_existing=False, area=s.area)
+    changes = (
+        evaluate_edits(eng, usable, only=only or None, data_dir=app.db.data_dir, area=s.area)
+        if usable
+        else []
+    )
     return changes, notes, usable
 
 
@@ -236,7 +252,15 @@ def evaluate(app: App, name: str, only: tuple[str, ...], publish: bool, as_json:
             for r in city.itertuples()
         ]
     lines.append(f"{count} result row(s) stored" + (" and published" if publish else ""))
-    app.output({"scenario": name, "notes": notes, "indicators": summary(changes)}, "\n".join(lines))
+    app.output(
+        {
+            "scenario": name,
+            "area": store.get(app.engine(), name).area,
+            "notes": notes,
+            "indicators": summary(changes),
+        },
+        "\n".join(lines),
+    )
 
 
 @scenario.command("compare")
@@ -307,7 +331,7 @@ def publish(app: App, name: str, unpublish: bool) -> None:
     app.say(("Đã rút / withdrawn " if unpublish else "Đã công bố / published ") + repr(name))
 
 
-def _with_removed_geometries(engine: Any, edits: list[Any]) -> list[Any]:
+def _with_removed_geometries(engine: Any, edits: list[Any], area: str) -> list[Any]:
     """Removals carry no geometry: take the removed feature's from the baseline layer (for the map)."""
     from dataclasses import replace
 
@@ -316,7 +340,7 @@ def _with_removed_geometries(engine: Any, edits: list[Any]) -> list[Any]:
 
     found: dict[str, Any] = {}
     for layer in sorted({e.layer for e in edits if e.op == "remove" and e.geometry is None}):
-        frame = read_vector(engine, layer, required=False)
+        frame = read_vector(engine, layer, required=False, area=area)
         if frame is not None:
             ids = frame[get_layer(layer).id_field].astype(str)
             found.update(zip(layer + ":" + ids, frame.to_crs(4326).geometry, strict=True))
@@ -366,13 +390,14 @@ def report(  # noqa: PLR0917 - click passes every option
     changes, notes, usable = _evaluate_edits(app, name, only)
     eng = app.engine()
     app.progress("ai được lợi, bản đồ / who gains, map")
-    units = read_vector(eng, "admin_units", required=False)
+    scenario = store.get(eng, name)
+    units = read_vector(eng, "admin_units", required=False, area=scenario.area)
     wards = None if units is None else units[units["vintage"] == units["vintage"].max()].to_crs(4326)
     data = ReportData(
-        scenario=store.get(eng, name),
-        edits=_with_removed_geometries(eng, store.effective_edits(eng, name)),
+        scenario=scenario,
+        edits=_with_removed_geometries(eng, store.effective_edits(eng, name), scenario.area),
         changes=changes,
-        gains=who_gains(eng, changes, usable, data_dir=app.db.data_dir),
+        gains=who_gains(eng, changes, usable, data_dir=app.db.data_dir, area=scenario.area),
         wards=wards,
         notes=notes,
         generated=datetime.now(UTC),

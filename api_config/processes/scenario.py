@@ -4,7 +4,8 @@ Inputs: ``edits`` — a GeoJSON FeatureCollection of edits (each feature's prope
 ``op`` = add / change / remove, the layer's id field and attributes; a removal has no geometry) —
 or ``scenario`` — the name of a saved scenario (``dothi scenario create``); optional ``indicators``
 (ids) and, for a saved scenario, ``publish`` (store and publish its results as the
-``scenario-results`` collection).  Execution needs an API key (planner or analyst), like every
+``scenario-results`` collection); ``area`` — the study area of inline edits (default ``mytho``; a
+saved scenario is evaluated in its own area).  Execution needs an API key (planner or analyst), like every
 process.  The answer: per touched indicator the city and ward rows that change (before, after,
 change) at the indicator's published precision, the changed grid cells (GeoJSON features without
 geometry, to join to ``<indicator>-grid`` on ``unit_id``; with their polygons when
@@ -25,6 +26,7 @@ from analysis.scenarios import store
 from analysis.scenarios.edits import Edit, edit_from_json, validate_edits
 from analysis.scenarios.errors import ScenarioError
 from analysis.scenarios.evaluate import evaluate_edits, summary
+from api_config.processes.area_input import AREA_INPUT, AREA_INPUT_METADATA, pop_area
 from api_config.providers.db import engine_for
 from api_config.security.identity import current
 from layers.notices import SCENARIO_RESULT, SYNTHETIC_RESULT
@@ -91,6 +93,15 @@ METADATA: dict[str, Any] = {
             "schema": {"type": "boolean", "default": False},
             "minOccurs": 0,
             "maxOccurs": 1,
+        },
+        AREA_INPUT: {
+            **AREA_INPUT_METADATA,
+            "description": {
+                "vi": AREA_INPUT_METADATA["description"]["vi"]
+                + " Với edits: vùng của các chỉnh sửa; kịch bản đã lưu được đánh giá trong vùng của nó.",
+                "en": AREA_INPUT_METADATA["description"]["en"]
+                + " With edits: the edits' study area; a saved scenario is evaluated in its own area.",
+            },
         },
         "publish": {
             "title": {"vi": "Công bố", "en": "Publish"},
@@ -198,17 +209,19 @@ class ScenarioProcessor(BaseProcessor):
         grid_geometry = _flag(data, "grid_geometry")
         publish = _flag(data, "publish")
         name = data.get("scenario")
+        given_area = AREA_INPUT in data
+        area = pop_area(engine, data)
         try:
             if name is not None and data.get("edits") is not None:
                 raise _bad("Chỉ một trong 'edits' và 'scenario' / Give 'edits' or 'scenario', not both.")
             notes: list[str] = []
             if name is not None:
-                edits, notes = self._saved(engine, str(name))
+                edits, notes, area = self._saved(engine, str(name), area if given_area else None)
             elif data.get("edits") is not None:
-                edits = validate_edits(engine, parse_edits(data["edits"]))
+                edits = validate_edits(engine, parse_edits(data["edits"]), area=area)
             else:
                 raise _bad("Thiếu 'edits' hoặc 'scenario' / Give input 'edits' or 'scenario'.")
-            changes = evaluate_edits(engine, edits, only=only, data_dir=self.data_dir)
+            changes = evaluate_edits(engine, edits, only=only, data_dir=self.data_dir, area=area)
             if name is not None and publish:
                 store.save_results(engine, str(name), changes, publish=True)
         except ScenarioError as exc:
@@ -219,6 +232,7 @@ class ScenarioProcessor(BaseProcessor):
         synthetic = any(c.synthetic for c in changes)
         return "application/json", {
             "scenario": name,
+            "area": area,
             "notice": SCENARIO_RESULT,
             **({"synthetic_notice": SYNTHETIC_RESULT} if synthetic else {}),
             "notes": notes,
@@ -228,16 +242,24 @@ class ScenarioProcessor(BaseProcessor):
         }
 
     @staticmethod
-    def _saved(engine: Any, name: str) -> tuple[list[Edit], list[str]]:
+    def _saved(engine: Any, name: str, area: str | None) -> tuple[list[Edit], list[str], str]:
+        """The saved scenario's usable edits, the notes, and its study area (an ``area`` input
+        naming another area is a 400)."""
         s = store.get(engine, name)
+        if area is not None and area != s.area:
+            raise _bad(
+                f"Kịch bản {name!r} thuộc vùng {s.area!r}, không phải {area!r} / "
+                f"Input 'area': scenario {name!r} is of study area {s.area!r}, not {area!r}."
+            )
         edits = store.effective_edits(engine, name)
-        stale = {e.key for e in store.stale_edits(engine, edits)}
+        stale = {e.key for e in store.stale_edits(engine, edits, area=s.area)}
         notes = [
             f"baseline changed since the scenario was drawn: {t}" for t in store.baseline_changes(engine, s)
         ]
         notes += [f"edit no longer applies (feature gone): {k}" for k in sorted(stale)]
         usable = [e for e in edits if e.key not in stale]
-        return (validate_edits(engine, usable, check_existing=False) if usable else []), notes
+        clean = validate_edits(engine, usable, check_existing=False, area=s.area) if usable else []
+        return clean, notes, s.area
 
     def __repr__(self) -> str:
         return f"<ScenarioProcessor> {PROCESS_ID}"

@@ -9,6 +9,7 @@ from typing import Any
 from pygeoapi.provider.base import ProviderInvalidQueryError
 
 from gis.sqlfiles import load_sql
+from layers.areas import echo_value
 
 
 def area_values(properties: Iterable[tuple[str, str]]) -> list[str]:
@@ -24,8 +25,9 @@ def check_areas(cur: Any, values: list[str]) -> None:
     valid = [row[0] for row in cur.fetchall()]
     unknown = [v for v in values if v not in valid]
     if unknown:
+        shown = echo_value(unknown[0])  # short and escaped: the value may be anything
         message = (
-            f"Parameter 'area': unknown study area {unknown[0]!r} / không có vùng nghiên cứu "
-            f"{unknown[0]!r}. Valid / hợp lệ: {', '.join(valid)}."
+            f"Parameter 'area': unknown study area {shown} / không có vùng nghiên cứu "
+            f"{shown}. Valid / hợp lệ: {', '.join(valid)}."
         )
         raise ProviderInvalidQueryError(message, user_msg=message)

@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 
 from gis.crs import STORAGE_SRID
 from gis.sqlfiles import load_sql
+from layers.areas import prefixed_ids
 from layers.catalog import LAYERS, RASTERS
 from layers.catalog.types import DEFAULT_AREA
 from layers.load import SourceInfo, load_frame
@@ -260,10 +261,7 @@ def _raster_keys() -> list[tuple[str, int | None]]:
 
 def area_ids(frame: gpd.GeoDataFrame, name: str, area: str) -> gpd.GeoDataFrame:
     """Feature ids prefixed ``<area>:`` outside the default area (ids stay unique per table)."""
-    if area == DEFAULT_AREA:
-        return frame
-    id_field = LAYERS[name].id_field
-    return frame.assign(**{id_field: area + ":" + frame[id_field].astype(str)})
+    return prefixed_ids(frame, LAYERS[name].id_field, area)
 
 
 def load_synthetic(

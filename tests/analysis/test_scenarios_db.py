@@ -191,7 +191,10 @@ def test_a_road_edit_is_recomputed_in_full(demo: Engine, demo_data_dir: Path) ->
         (Edit("nope", "add", "x", Point(106.36, 10.36)), "unknown layer"),
         (Edit("schools", "add", "x", Point(106.36, 10.36), {"level": "nursery"}), "nursery"),
         (Edit("schools", "add", "x", box(106.36, 10.36, 106.37, 10.37), {"level": "primary"}), "geometry"),
-        (Edit("schools", "add", "x", Point(105.0, 9.0), {"level": "primary"}), "outside the city"),
+        (
+            Edit("schools", "add", "x", Point(105.0, 9.0), {"level": "primary"}),
+            "outside the study area mytho",
+        ),
         (Edit("schools", "remove", "no-such-school"), "not in the baseline"),
     ],
 )

@@ -130,7 +130,7 @@ def test_inline_school_returns_changes_per_city_ward_and_cell(scenario_server: s
         ),
         (
             {"edits": {"type": "FeatureCollection", "features": [_school("x", 100.0, 10.0)]}},
-            "outside the city",
+            "outside the study area mytho",
         ),
         (
             {
