@@ -5,7 +5,7 @@ and flushes stdout for every request: measured on the single-feature case, ≈ 9
 a request of ≈ 450 (bench/RESULTS.md, "Single feature: where the time went").  Here a request
 costs one formatted string appended to a queue; a thread of each worker writes the queue to stdout
 every :data:`FLUSH_S` seconds (at most that much is lost if the worker is killed; the rest is
-written at exit).
+written when the worker stops).
 
 The line keeps the order of the common log format, with the time the app took (ms) last::
 
@@ -21,6 +21,7 @@ is always one line that no client can forge; it is cut at :data:`MAX_TARGET` cha
 from __future__ import annotations
 
 import atexit
+import multiprocessing.util
 import os
 import re
 import sys
@@ -110,6 +111,9 @@ class AccessLog:
         self.lines.clear()  # a forked worker does not write its parent's lines again
         threading.Thread(target=self._write_forever, name="dothi-access-log", daemon=True).start()
         atexit.register(self.flush)
+        # granian's workers are multiprocessing children: they end with os._exit, after
+        # multiprocessing's own exit hooks but without atexit's
+        multiprocessing.util.Finalize(None, self.flush, exitpriority=100)
 
     def _write_forever(self) -> None:
         while True:

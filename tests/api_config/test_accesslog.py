@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import re
+import signal
+import subprocess
 import time
 import uuid
 from collections.abc import Iterable
@@ -14,7 +16,9 @@ from typing import Any
 import pytest
 import requests
 
+from api_config import servers
 from api_config.guard.accesslog import MAX_TARGET, AccessLog
+from tests.conftest import ROOT, free_port
 
 LINE = re.compile(
     r'^(?P<addr>\S+) - - \[(?P<time>[^\]]+)\] "(?P<method>\S+) (?P<target>\S+) (?P<proto>\S+)" '
@@ -140,3 +144,34 @@ def test_the_server_writes_escaped_lines(api_server: str, tmp_path_factory: pyte
     assert found, lines[0]
     assert found["target"] == f"/collections/admin_units/items/{marker}\\x0d\\x0aX:\\x201?f=json"
     assert found["status"] == str(response.status_code)
+
+
+@pytest.mark.http
+def test_a_stopped_granian_worker_writes_its_queued_lines(tmp_path: Path) -> None:
+    """Lines still queued when the server stops are written (granian's workers end with
+    multiprocessing's exit, which skips atexit)."""
+    port = free_port()
+    log_path = tmp_path / "granian.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [servers.executable("granian"), "--interface", "wsgi", "--workers", "2", "--host", "127.0.0.1",
+             "--port", str(port), "--no-ws", "tests.api_config.accesslog_app:app"],
+            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    requests.get(f"http://127.0.0.1:{port}/ready", timeout=2)
+                    break
+                except requests.ConnectionError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise AssertionError(log_path.read_text()) from None
+                    time.sleep(0.2)
+            for i in range(20):
+                assert requests.get(f"http://127.0.0.1:{port}/p{i}", timeout=10).status_code == 200
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+    targets = {m["target"] for m in map(LINE.match, log_path.read_text().splitlines()) if m}
+    assert {f"/p{i}" for i in range(20)} <= targets
