@@ -189,9 +189,10 @@ class RequestGuard:
         if reason is None:
             for path in self.lean:
                 answer = path.respond(environ)
-                if answer is not None:
+                if answer is not None:  # the lean paths write bare media types already
                     status, headers, data = answer
-                    _plain_json(start_response, _link_header(environ))(status, headers)
+                    link = _link_header(environ)
+                    start_response(status, [*headers, ("Link", link)] if link else headers)
                     return [data]
             return self.app(environ, _plain_json(start_response, _link_header(environ)))
         body = json.dumps(
