@@ -1,4 +1,8 @@
-"""gzip for responses, sized to the body.
+"""gzip for responses: zlib-ng, window sized to the body.
+
+The compressor is zlib-ng (python-zlib-ng, the zlib API over the zlib-ng library): at the same level
+it writes the same size as zlib in about half the time — measured on a 72 KB vector tile (z16, 1,200
+buildings): zlib level 5 0.87 ms → 15,852 bytes, zlib-ng level 5 0.43 ms → 15,844 bytes.
 
 ``gzip.compress`` sets up zlib's largest window (32 KB) and hash table (128 KB) for every call:
 on a single feature (≈ 1 KB) that set-up is nearly all of the 60 µs it costs.  A window no larger
@@ -9,7 +13,7 @@ either way.  Bodies of 32 KB and more get zlib's defaults.
 
 from __future__ import annotations
 
-import zlib
+from zlib_ng import zlib_ng as zlib
 
 #: gzip level of responses (pygeoapi uses 9).  Measured on a 1 MB vector tile: level 9 53 ms →
 #: 211 KB, level 5 15 ms → 212 KB, level 1 8 ms → 254 KB; a 1,000-feature GeoJSON page: 13.5 ms →

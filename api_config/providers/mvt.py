@@ -88,6 +88,7 @@ class PostGISTileProvider(MVTPostgreSQLProvider):
         self.table_key = f"{self.info.schema}.{self.info.table}"
         #: the table whose change version says whether a cached tile is current (a view's base table)
         self.version_key = self.info.version_table
+        self._statement_text: str | None = None
 
     def get_fields(self) -> dict[str, Any]:
         return self._fields
@@ -117,15 +118,6 @@ class PostGISTileProvider(MVTPostgreSQLProvider):
         in_range = zoom["min"] <= z <= zoom["max"] and x >= 0 and y >= 0
         if not schemes or not in_range or not self.is_in_limits(schemes[0], z, x, y):
             raise ProviderTileNotFoundError
-        columns = sql.SQL(", ").join(
-            sql.SQL("{} AS {}").format(published_value(self.info, n), sql.Identifier(n))
-            for n in self.info.fields
-        )
-        statement = sql.SQL(load_sql("api_config.providers", "tile")).format(
-            table=sql.Identifier(self.info.schema, self.info.table),
-            geom=sql.Identifier(self.geom),
-            columns=columns,
-        )
         params = {
             "z": z,
             "x": x,
@@ -150,12 +142,28 @@ class PostGISTileProvider(MVTPostgreSQLProvider):
                     cached = self.cache.get((self.table_key, version, layer, z, x, y))
                     if cached is not None:
                         return cached or None
-            cur.execute(statement, params)
+            cur.execute(self._statement(cur), params)
             data, version = cur.fetchone()
         tile = bytes(data)
         if self.cache is not None and cacheable:
             self.cache.put((self.table_key, version, layer, z, x, y), tile)
         return tile or None
+
+    def _statement(self, cur: Any) -> str:
+        """``tile.sql`` for this table as text, composed once per provider (a provider is kept per
+        worker: composing it cost ≈ 0.2 ms of each tile)."""
+        if self._statement_text is None:
+            columns = sql.SQL(", ").join(
+                sql.SQL("{} AS {}").format(published_value(self.info, n), sql.Identifier(n))
+                for n in self.info.fields
+            )
+            statement = sql.SQL(load_sql("api_config.providers", "tile")).format(
+                table=sql.Identifier(self.info.schema, self.info.table),
+                geom=sql.Identifier(self.geom),
+                columns=columns,
+            )
+            self._statement_text = statement.as_string(cur.connection)
+        return self._statement_text
 
     def __repr__(self) -> str:
         return f"<PostGISTileProvider> {self.info.schema}.{self.info.table}"
