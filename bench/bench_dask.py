@@ -396,7 +396,12 @@ def render_province(results: list[dict[str, Any]], argv: list[str]) -> str:
                 cells.append(f"{rep['seconds']} s ({rep['rows']} rows)")
             else:
                 parts = r["partitions"].get(i, [])
-                cells.append(f"{len(parts)} partition(s), " + " + ".join(f"{sec} s" for _, sec in parts))
+                secs = [sec for _, sec in parts]
+                cells.append(
+                    f"{secs[0]} s (whole)"
+                    if len(secs) == 1
+                    else f"{len(secs)} tiles: Σ {sum(secs):.1f} s, longest {max(secs, default=0)} s"
+                )
         lines.append(f"| {i} | " + " | ".join(cells) + " |")
     for r in results:
         if r.get("compare"):
@@ -404,8 +409,8 @@ def render_province(results: list[dict[str, Any]], argv: list[str]) -> str:
             lines += [f"- {i}: {v}" for i, v in r["compare"].items()]
         if r["mode"] == "dask":
             tiled = {i: [lab for lab, _ in p] for i, p in r["partitions"].items() if len(p) > 1}
-            lines += ["", f"Dask round {r['round']} partitions of the tiled indicators:"]
-            lines += [f"- {i}: {'; '.join(labels)}" for i, labels in tiled.items()]
+            lines += ["", f"Dask round {r['round']} partitions of the tiled indicators (first and last):"]
+            lines += [f"- {i}: {len(labels)} × {labels[0]} … {labels[-1]}" for i, labels in tiled.items()]
     return "\n".join(lines)
 
 
