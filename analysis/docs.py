@@ -34,7 +34,9 @@ LEVELS_AND_PROVENANCE = """
     also published on its own: the view `analysis.<id>_ward_2025` (collection `<id>-ward-2025`, the
     one to open), `analysis.<id>_ward_2019` (`<id>-ward-2019`), `analysis.<id>_city` (`<id>-city`,
     one row per boundary vintage, named "Toàn thành phố (ranh giới 2025)" / "Whole city (2025
-    boundaries)") and `analysis.<id>_grid` (`<id>-grid`, cells named by their id). The views round
+    boundaries)" in Mỹ Tho, after the study area elsewhere: "Toàn vùng Tỉnh Tiền Giang (cũ…)
+    (ranh giới 2025)" / "Whole area: Former Tiền Giang province (…) (2025 boundaries)") and
+    `analysis.<id>_grid` (`<id>-grid`, cells named by their id). The views round
     every value to the precision stated below for each indicator ("published precision"); infinite
     or undefined values become empty. The combined table and collection `<id>` keep full precision,
     wards first (newest vintage first), then the city, then grid cells. `dothi indicators show ID

@@ -29,6 +29,7 @@ from shapely.geometry import MultiPolygon
 from sqlalchemy.engine import Engine
 
 from analysis.errors import IndicatorError, MissingInputError, ParameterError
+from analysis.indicators.reporting import name_city_rows
 from analysis.inputs import InputSet, input_set, qualified, read_rasters, read_vector
 from analysis.levels import publish_views
 from analysis.provenance import synthetic_inputs
@@ -37,6 +38,7 @@ from analysis.tables import KEY_COLUMNS, PROVENANCE_COLUMNS, SCHEMA
 from gis.crs import STORAGE_SRID, utm_epsg_for
 from gis.pgcopy import copy_frame
 from gis.sqlfiles import dothi_version, load_sql
+from layers.areas import list_areas
 from layers.catalog import RASTERS
 from layers.catalog.types import DEFAULT_AREA
 
@@ -277,7 +279,7 @@ def _compute(
             f"Indicator {spec.id}: a geometry operation failed ({exc}).",
             hint="Check the input layers' geometries (e.g. ST_IsValid in PostGIS).",
         ) from exc
-    rows = _normalise(rows.to_crs(epsg=STORAGE_SRID))
+    rows = area_total_names(engine, _normalise(rows.to_crs(epsg=STORAGE_SRID)), plan.area)
     return Computed(
         spec,
         rows,
@@ -353,6 +355,15 @@ def run_indicator(
     run_id = _write(engine, spec, computed)
     rows = len(computed.rows)
     return RunReport(spec.id, run_id, rows, False, plan.parameters, computed.seconds, area=area)
+
+
+def area_total_names(engine: Engine, rows: gpd.GeoDataFrame, area: str) -> gpd.GeoDataFrame:
+    """The total rows named after the study area (``catalog.study_areas``): "Toàn vùng Tỉnh Tiền
+    Giang (cũ…) (ranh giới 2025)"; Mỹ Tho's stay "Toàn thành phố (ranh giới 2025)"."""
+    if area == DEFAULT_AREA:
+        return rows
+    found = [(a.name_vi, a.name_en) for a in list_areas(engine) if a.code == area]
+    return name_city_rows(rows, found[0] if found else (area, area))
 
 
 def _normalise(rows: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

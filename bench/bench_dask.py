@@ -17,6 +17,15 @@
     census, synthetic layers at scale 0.2), then for k = 1 … 4 areas the serial run (one area after
     the other) and ONE Dask run over the k areas (partitioned by area).
 
+``python bench/bench_dask.py --province tien_giang --repeat 1``
+    The whole catalogue on one already-loaded large study area (``dothi load tien-giang
+    --synthetic``) of the configured database, as ``dothi indicators run --area tien_giang
+    --executor serial`` and ``--executor dask --workers 2`` (default tiling) do, ``--repeat``
+    times interleaved: wall and CPU time, per-indicator seconds (serial) and per-partition seconds
+    (Dask), the chosen partitions, the peak RSS of the serial process, of the client and of EACH
+    worker (its ``ru_maxrss`` with its partitions, and sampled with psutil every 0.2 s), and whether
+    the Dask results equal the serial ones at published precision.
+
 Each configuration runs in a fresh Python process (peak RSS is per process); the workers' peak RSS
 is what they report with each partition (``analysis.indicator_runs.execution``).  Figures are
 printed as a Markdown table for ``bench/RESULTS.md``.
@@ -31,6 +40,7 @@ import platform
 import resource
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +49,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from psycopg2 import sql  # noqa: E402
 
 from analysis.distributed.run import run_all_distributed  # noqa: E402
 from analysis.registry import INDICATORS  # noqa: E402
@@ -83,6 +95,8 @@ def child(job: dict[str, Any]) -> dict[str, Any]:
     }
     only = job["only"] or None
     areas = job.get("areas") or ["mytho"]
+    if job.get("province"):
+        return _province_child(job, engine, data_dir)
     since = _last_run(engine)
     load0 = os.getloadavg()[0]
     t0 = time.perf_counter()
@@ -120,17 +134,300 @@ def child(job: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class _Sampler:
+    """Peak RSS (MB) of this process and of each descendant (Dask worker processes), every 0.2 s."""
+
+    def __init__(self) -> None:
+        import psutil  # noqa: PLC0415 - a dependency of distributed
+
+        self._me = psutil.Process()
+        self.peaks: dict[int, float] = {}
+        self.kinds: dict[int, str] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        import psutil  # noqa: PLC0415
+
+        while not self._stop.is_set():
+            for proc in [self._me, *self._me.children(recursive=True)]:
+                try:
+                    rss = proc.memory_info().rss / 2**20
+                    if proc.pid not in self.kinds:
+                        cmd = " ".join(proc.cmdline())
+                        self.kinds[proc.pid] = (
+                            "client"
+                            if proc.pid == self._me.pid
+                            else "worker"
+                            if "spawn_main" in cmd
+                            else "other"
+                        )
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    continue
+                self.peaks[proc.pid] = max(self.peaks.get(proc.pid, 0.0), rss)
+            self._stop.wait(0.2)
+
+    def __enter__(self) -> _Sampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def workers(self) -> list[float]:
+        return sorted(
+            (round(v) for p, v in self.peaks.items() if self.kinds.get(p) == "worker"), reverse=True
+        )
+
+
+def _province_runs(engine: Any, since: int, area: str) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        cur = conn.connection.driver_connection.cursor()
+        cur.execute(
+            "SELECT indicator_id, rows, execution FROM analysis.indicator_runs "
+            "WHERE run_id > %(since)s AND area = %(area)s ORDER BY run_id",
+            {"since": since, "area": area},
+        )
+        return [{"indicator": r[0], "rows": r[1], "execution": r[2]} for r in cur.fetchall()]
+
+
+def _province_child(job: dict[str, Any], engine: Any, data_dir: Path) -> dict[str, Any]:
+    """``dothi indicators run --area AREA --executor serial|dask --workers N --force`` in this process."""
+    from analysis.distributed.choose import run_indicators  # noqa: PLC0415
+
+    area = job["province"]
+    since = _last_run(engine)
+    load0 = os.getloadavg()
+    lines: list[str] = []
+    t0, c0 = time.perf_counter(), os.times()
+
+    def progress(msg: str) -> None:
+        lines.append(msg)
+        print(f"    [{time.perf_counter() - t0:6.0f} s] {msg}", file=sys.stderr, flush=True)
+
+    with _Sampler() as sampler:
+        reports = run_indicators(
+            engine,
+            mode=job["mode"],
+            workers=job["workers"] if job["mode"] == "dask" else None,
+            area=area,
+            force=True,
+            data_dir=data_dir,
+            progress=progress,
+        )
+    wall = time.perf_counter() - t0
+    c1 = os.times()
+    runs = _province_runs(engine, since, area)
+    by_worker: dict[str, float] = {}
+    for run in runs:
+        for w, mb in ((run["execution"] or {}).get("worker_peak_rss_mb") or {}).items():
+            by_worker[w] = max(by_worker.get(w, 0.0), mb)
+    return {
+        "mode": job["mode"],
+        "workers": job["workers"] if job["mode"] == "dask" else None,
+        "wall_s": round(wall, 1),
+        "cpu_self_s": round(c1.user - c0.user + c1.system - c0.system, 1),
+        "cpu_children_s": round(
+            c1.children_user - c0.children_user + c1.children_system - c0.children_system, 1
+        ),
+        "peak_rss_mb": round(_peak_rss_mb()),
+        "sampled_self_peak_mb": round(sampler.peaks.get(os.getpid(), 0.0)),
+        "sampled_worker_peaks_mb": sampler.workers(),
+        "worker_peak_rss_mb": {w: round(v) for w, v in sorted(by_worker.items())},
+        "indicators": [
+            {
+                "id": r.indicator_id,
+                "rows": r.rows,
+                "seconds": round(r.seconds, 1),
+                "skipped": r.skipped,
+            }
+            for r in reports
+        ],
+        "partitions": {
+            run["indicator"]: list(
+                zip(
+                    (run["execution"] or {}).get("partition_labels", []),
+                    (run["execution"] or {}).get("partition_seconds", []),
+                    strict=False,
+                )
+            )
+            for run in runs
+            if run["execution"]
+        },
+        "load_average": f"{load0[0]:.1f} → {os.getloadavg()[0]:.1f}",
+    }
+
+
+def _published(engine: Any, area: str) -> dict[str, Any]:
+    """Every indicator's published rows in ``area``: key columns and result columns."""
+    import pandas as pd  # noqa: PLC0415
+    import sqlalchemy as sa  # noqa: PLC0415
+
+    out = {}
+    with engine.connect() as conn:
+        for spec in INDICATORS.values():
+            query = sql.SQL("SELECT level, unit_id, vintage, {} FROM {} WHERE area = :area").format(
+                sql.SQL(", ").join(sql.Identifier(c.name) for c in spec.result_columns),
+                sql.Identifier("analysis", spec.table),
+            )
+            text = query.as_string(conn.connection.driver_connection)
+            out[spec.id] = pd.read_sql(sa.text(text), conn, params={"area": area})
+    return out
+
+
+def _compare(serial: dict[str, Any], dask: dict[str, Any]) -> dict[str, str]:
+    """Per indicator: "equal (n rows)" at published precision, or what differs (as the tests'
+    ``tests/analysis/test_dask_run.py::_same``: rounded to the column's digits, or within 1e-9)."""
+    import numpy as np  # noqa: PLC0415
+    import pandas as pd  # noqa: PLC0415
+
+    out = {}
+    for i, a in serial.items():
+        b = dask[i]
+        spec = INDICATORS[i]
+        key = ["level", "unit_id", "vintage"]
+        if a.empty and b.empty:
+            out[i] = "no rows in either"
+            continue
+        merged = a.merge(b, on=key, how="outer", suffixes=("_s", "_d"), indicator=True)
+        missing = int((merged["_merge"] != "both").sum())
+        both = merged[merged["_merge"] == "both"]
+        bad = []
+        for c in spec.result_columns:
+            x, y = both[f"{c.name}_s"], both[f"{c.name}_d"]
+            if pd.api.types.is_float_dtype(x) or pd.api.types.is_float_dtype(y):
+                xf, yf = pd.to_numeric(x).astype(float), pd.to_numeric(y).astype(float)
+                d = spec.digits(c.name)
+                same = (
+                    (xf.isna() & yf.isna())
+                    | (xf.round(d) == yf.round(d))
+                    | ((xf - yf).abs() <= 1e-9 * np.maximum(1.0, xf.abs()))
+                )
+            else:
+                same = (x == y) | (x.isna() & y.isna())
+            if (~same).any():
+                row = both[~same].iloc[0]
+                bad.append(
+                    f"{c.name}: {int((~same).sum())} rows, e.g. {row['unit_id']} "
+                    f"{row[c.name + '_s']!r} vs {row[c.name + '_d']!r}"
+                )
+        if missing or bad:
+            out[i] = f"DIFFERENT: {missing} unmatched rows; " + "; ".join(bad)
+        else:
+            out[i] = f"equal ({len(a)} rows)"
+    return out
+
+
+def _bench_province(args: argparse.Namespace) -> list[dict[str, Any]]:
+    settings = DatabaseSettings()
+    url = database_url(settings)
+    engine = create_engine(url)
+    rows = []
+    serial_rows: dict[str, Any] | None = None
+    for rep in range(args.repeat):
+        for mode in ("serial", "dask"):
+            if mode == "serial" and args.skip_serial:
+                continue
+            job = {
+                "province": args.province,
+                "url": url.render_as_string(hide_password=False),
+                "data_dir": str(settings.data_dir),
+                "params": {},
+                "only": [],
+                "mode": mode,
+                "tiles": None,
+                "workers": args.workers,
+            }
+            print(
+                f"  {args.province}: {mode} (round {rep + 1}) … {datetime.now(UTC):%H:%M:%S} UTC",
+                file=sys.stderr,
+                flush=True,
+            )
+            result = _run_child(job)
+            published = _published(engine, args.province)
+            if mode == "serial":
+                serial_rows = published
+            elif serial_rows is not None:
+                result["compare"] = _compare(serial_rows, published)
+            result["round"] = rep + 1
+            if args.save:
+                with args.save.open("a", encoding="utf-8") as f:
+                    f.write(json.dumps(result, ensure_ascii=False) + "\n")
+            print(f"    {json.dumps(result, ensure_ascii=False)}", file=sys.stderr, flush=True)
+            rows.append(result)
+    engine.dispose()
+    return rows
+
+
+def render_province(results: list[dict[str, Any]], argv: list[str]) -> str:
+    lines = [
+        f"`.venv/bin/python bench/bench_dask.py {' '.join(argv)}` on {platform.node()} "
+        f"({os.cpu_count()} CPUs, shared), {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        "| round | executor | wall | CPU (process + children) | serial process / client peak RSS "
+        "| each worker's peak RSS (ru_maxrss) | sampled worker peaks | load average |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        executor = "serial (one process)" if r["mode"] == "serial" else f"Dask local, {r['workers']} workers"
+        workers = ", ".join(f"{v} MB" for v in r["worker_peak_rss_mb"].values()) or "–"
+        sampled = ", ".join(f"{v} MB" for v in r["sampled_worker_peaks_mb"]) or "–"
+        lines.append(
+            f"| {r['round']} | {executor} | {r['wall_s']} s | {r['cpu_self_s']} + {r['cpu_children_s']} s "
+            f"| {r['peak_rss_mb']} MB | {workers} | {sampled} | {r['load_average']} |"
+        )
+    lines += [
+        "",
+        "| indicator | "
+        + " | ".join(("serial" if r["mode"] == "serial" else "Dask") + f" {r['round']}" for r in results)
+        + " |",
+    ]
+    lines.append("|---|" + "---|" * len(results))
+    for i in INDICATORS:
+        cells = []
+        for r in results:
+            rep = next((x for x in r["indicators"] if x["id"] == i), None)
+            if rep is None:
+                cells.append("–")
+            elif rep["skipped"]:
+                cells.append(f"skipped: {rep['skipped'][:80]}")
+            elif r["mode"] == "serial":
+                cells.append(f"{rep['seconds']} s ({rep['rows']} rows)")
+            else:
+                parts = r["partitions"].get(i, [])
+                secs = [sec for _, sec in parts]
+                cells.append(
+                    f"{secs[0]} s (whole)"
+                    if len(secs) == 1
+                    else f"{len(secs)} tiles: Σ {sum(secs):.1f} s, longest {max(secs, default=0)} s"
+                )
+        lines.append(f"| {i} | " + " | ".join(cells) + " |")
+    for r in results:
+        if r.get("compare"):
+            lines += ["", f"Dask round {r['round']} vs serial, at published precision:"]
+            lines += [f"- {i}: {v}" for i, v in r["compare"].items()]
+        if r["mode"] == "dask":
+            tiled = {i: [lab for lab, _ in p] for i, p in r["partitions"].items() if len(p) > 1}
+            lines += ["", f"Dask round {r['round']} partitions of the tiled indicators (first and last):"]
+            lines += [f"- {i}: {len(labels)} × {labels[0]} … {labels[-1]}" for i, labels in tiled.items()]
+    return "\n".join(lines)
+
+
 def _run_child(job: dict[str, Any]) -> dict[str, Any]:
     # the job (with the database URL and its password) goes through stdin, not the command line
     out = subprocess.run(
         [sys.executable, __file__, "--child"],
         input=json.dumps(job),
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=None if job.get("province") else subprocess.PIPE,  # a long run shows its progress
         text=True,
         check=False,
     )
     if out.returncode != 0:
-        raise SystemExit(f"bench child failed: {job['mode']} tiles={job['tiles']}\n{out.stderr[-3000:]}")
+        raise SystemExit(
+            f"bench child failed: {job['mode']} tiles={job['tiles']}\n{(out.stderr or '')[-3000:]}"
+        )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -246,6 +543,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="local cluster workers (default 2)")
     parser.add_argument("--only", help="comma-separated indicator ids (default: the catalogue)")
     parser.add_argument("--skip-serial", action="store_true", help="no serial run")
+    parser.add_argument(
+        "--province",
+        metavar="AREA",
+        help="the whole catalogue on this loaded study area (e.g. tien_giang): serial vs Dask 2 workers",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="--province: interleaved rounds (default 1)")
+    parser.add_argument("--save", type=Path, help="--province: append each run's figures (JSON lines) here")
+    parser.add_argument("--render", type=Path, help="print the --province table of a --save file and exit")
     parser.add_argument("--keep", action="store_true", help="keep the generated databases")
     parser.add_argument(
         "--areas", type=int, help="multi-city curve: 1 … N study areas (Tiền Giang subsets, synthetic layers)"
@@ -253,6 +558,13 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(json.loads(sys.stdin.read()))))
+        return
+    if args.render:
+        lines = args.render.read_text(encoding="utf-8").splitlines()
+        print(render_province([json.loads(x) for x in lines if x.strip()], sys.argv[1:]))
+        return
+    if args.province:
+        print(render_province(_bench_province(args), sys.argv[1:]))
         return
     results: list[dict[str, Any]] = []
     if args.areas:

@@ -45,6 +45,7 @@ from analysis.runner import (
     _Plan,
     _plan,
     _write,
+    area_total_names,
 )
 from gis.crs import STORAGE_SRID, utm_epsg_for
 from gis.sqlfiles import load_sql
@@ -139,8 +140,18 @@ def _execution(
         "overlap_m": max(p.overlap_m for p in parts),
         "partition_labels": [p.label for p in parts],
         "peak_worker_rss_mb": round(max((r.peak_rss_mb for r in results), default=0.0), 1),
+        "worker_peak_rss_mb": _by_worker(results),
+        "partition_seconds": [round(r.seconds, 1) for r in results],
         "features_read": sum(r.features_read for r in results),
     }
+
+
+def _by_worker(results: list[PartitionResult]) -> dict[str, float]:
+    """Each worker's (host:pid) peak RSS (MB) as of its last partition of this run."""
+    peaks: dict[str, float] = {}
+    for r in results:
+        peaks[r.worker] = round(max(peaks.get(r.worker, 0.0), r.peak_rss_mb), 1)
+    return peaks
 
 
 def _publish(  # noqa: PLR0917 - one run's parts
@@ -155,7 +166,7 @@ def _publish(  # noqa: PLR0917 - one run's parts
     for r in results:
         if r.error_kind:
             _raise_for(plan.spec.id, r)
-    rows = _stitch(plan, results)
+    rows = area_total_names(engine, _stitch(plan, results), plan.area)
     seconds = (datetime.now(UTC) - pending.started).total_seconds()
     computed = Computed(
         plan.spec,

@@ -12,8 +12,10 @@ client raises it naming the indicator and the partition.
 from __future__ import annotations
 
 import math
+import os
 import re
 import resource
+import socket
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -72,6 +74,8 @@ class PartitionResult:
     error_kind: str | None = None
     error: str | None = None
     details: str = field(default="", repr=False)
+    worker: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    """The worker process that computed it (host:pid); its peak RSS is the largest it reported."""
 
 
 _ENGINES: dict[str, Engine] = {}

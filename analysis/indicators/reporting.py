@@ -85,13 +85,32 @@ def ward_and_city_rows(units: gpd.GeoDataFrame, sums: pd.DataFrame, finish: Fini
     return out
 
 
-def city_names(vintage: int) -> tuple[str, str]:
-    """The city row's names, saying which boundary vintage it sums (one city row per vintage).
+def city_names(vintage: int, area: tuple[str, str] | None = None) -> tuple[str, str]:
+    """The total row's names (level ``city``), saying which boundary vintage it sums (one row per
+    vintage).  ``area``: the study area's (Vietnamese, English) names, for any area other than the
+    default city of Mỹ Tho, whose total stays "the whole city".
 
     >>> city_names(2025)
     ('Toàn thành phố (ranh giới 2025)', 'Whole city (2025 boundaries)')
+    >>> city_names(2019, ("Tỉnh Tiền Giang (cũ)", "Former Tiền Giang province"))[1]
+    'Whole area: Former Tiền Giang province (2019 boundaries)'
     """
-    return f"Toàn thành phố (ranh giới {vintage})", f"Whole city ({vintage} boundaries)"
+    if area is None:
+        return f"Toàn thành phố (ranh giới {vintage})", f"Whole city ({vintage} boundaries)"
+    return f"Toàn vùng {area[0]} (ranh giới {vintage})", f"Whole area: {area[1]} ({vintage} boundaries)"
+
+
+def name_city_rows(rows: pd.DataFrame, area: tuple[str, str] | None) -> pd.DataFrame:
+    """``rows`` with their total rows (level ``city``) named after the study area ``area``
+    (:func:`city_names`); unchanged for the default city (``area`` None)."""
+    city = (rows["level"] == "city").to_numpy()
+    if area is None or not city.any():
+        return rows
+    names = [city_names(int(v), area) for v in rows.loc[city, "vintage"]]
+    rows = rows.copy()
+    rows.loc[city, "name_vi"] = [n[0] for n in names]
+    rows.loc[city, "name_en"] = [n[1] for n in names]
+    return rows
 
 
 def point_sums_by_unit(

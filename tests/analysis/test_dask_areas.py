@@ -25,6 +25,7 @@ from analysis.distributed.cluster import SCHEDULER_ENV
 from analysis.registry import get_indicator
 from gis.engine import create_engine, drop_database
 from gis.settings import DatabaseSettings
+from layers.areas import get_area
 from layers.sources import mytho, tien_giang
 from layers.synthetic.context import city_from_units
 from layers.synthetic.generate import generate, generate_and_load, load_synthetic
@@ -157,6 +158,17 @@ def test_one_dask_run_over_two_areas_matches_each_serial_run(
                 assert _same(spec, column, value, got[key][column]), (
                     f"{i} [{area}] {key} {column}: serial {value!r}, dask {got[key][column]!r}"
                 )
+    # the tiles' total rows, recomputed on the client, are named after their area (Mỹ Tho: the city)
+    with engine.connect() as conn:
+        cur = conn.connection.driver_connection.cursor()
+        cur.execute("SELECT area, vintage, name_en FROM analysis.population_density WHERE level = 'city'")
+        totals = {(r[0], r[1]): r[2] for r in cur.fetchall()}
+    name_en = get_area(engine, AREA).name_en
+    assert {v for a, v in totals if a == AREA} == {2019}  # the subset's communes have 2019 boundaries
+    assert totals == {
+        **{("mytho", v): f"Whole city ({v} boundaries)" for v in (2019, 2025)},
+        (AREA, 2019): f"Whole area: {name_en} (2019 boundaries)",
+    }
     # the areas' own ids: no row of one area published under the other
     assert all(k[0].startswith(f"{AREA}:") for k in serial["population_density", AREA])
     assert not any(k[0].startswith(f"{AREA}:") for k in serial["population_density", "mytho"])

@@ -176,3 +176,21 @@ def test_cli_area_option(areas_db: tuple[Engine, Path, str], dothi_cli: list[str
     assert shown.returncode == 0, shown.stderr
     wards = [r for r in json.loads(shown.stdout) if r["level"] == "ward"]
     assert wards and all(r["unit_id"].startswith(f"{AREA}:") for r in wards)
+    # the area's total row is named after the area (catalog.study_areas), not "the whole city"
+    area = get_area(engine, AREA)
+    totals = [r for r in json.loads(shown.stdout) if r["level"] == "city"]
+    assert totals  # one per boundary vintage loaded
+    for r in totals:
+        assert r["name_vi"] == f"Toàn vùng {area.name_vi} (ranh giới {r['vintage']})"
+        assert r["name_en"] == f"Whole area: {area.name_en} ({r['vintage']} boundaries)"
+    text = dothi("indicators", "show", "population_density", "--area", AREA, "--level", "city")
+    assert text.returncode == 0, text.stderr
+    assert f"Toàn vùng {area.name_vi}" in text.stdout and "Toàn thành phố" not in text.stdout
+    # Mỹ Tho, a city, keeps "Toàn thành phố" / "Whole city"
+    assert dothi("indicators", "run", "--only", "population_density").returncode == 0
+    city = dothi("--json", "indicators", "show", "population_density", "--level", "city")
+    assert city.returncode == 0, city.stderr
+    assert {r["name_en"] for r in json.loads(city.stdout)} == {
+        "Whole city (2019 boundaries)",
+        "Whole city (2025 boundaries)",
+    }
