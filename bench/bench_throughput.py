@@ -277,6 +277,7 @@ def main() -> None:
         "database on its own host, as docs/deployment.md lays a deployment out (embedded cluster only)",
     )
     args = parser.parse_args()
+    args.load_before = os.getloadavg()[0]  # the rounds' own load (wrk, servers, PostgreSQL) is ≈ 5
     check_tools()
     if args.split_cores:
         split_cores()
@@ -384,8 +385,9 @@ def render(rates: dict[str, dict[str, list[float]]], args: argparse.Namespace, l
         f" --servers {args.servers}{' --skip-generate' if args.skip_generate else ''}"
         f"{' --split-cores' if args.split_cores else ''}{' --record' if args.record else ''}` "
         f"on {platform.node()} "
-        f"({os.cpu_count()} cores, {'**busy: shared with other work**, ' if load > 1.5 else ''}load average "
-        f"{', '.join(f'{v:.1f}' for v in loads)} after each round). "
+        f"({os.cpu_count()} cores, load average {args.load_before:.1f} before the run"
+        f"{' — **busy: shared with other work**' if args.load_before > 1.0 else ', a quiet machine'}; "
+        f"{', '.join(f'{v:.1f}' for v in loads)} after each round, the benchmark's own load). "
         + (
             "**PostgreSQL pinned to CPU 0, the servers, wrk and pgbench to CPU 1** (the database on its own "
             "host, as docs/deployment.md lays a deployment out: PostgreSQL alone is then the rate of one "
