@@ -3,13 +3,15 @@
 pygeoapi's request handling (Flask dispatch, request parsing, a provider loaded per request, CRS
 and locale negotiation) costs about 1.5 ms per single feature — more than the database query.  For
 the plain case — ``f=json``, the default CRS, no ``lang`` parameter and no ``Accept-Language``
-header, a collection served by dothi's PostGIS provider — this module builds the same response
-with pygeoapi's own pieces (link titles through :func:`pygeoapi.l10n.translate`, the body through
-:func:`pygeoapi.util.to_json`, the same headers) from a provider instance kept per worker.  Every
-other request, and any error (an unknown id answers pygeoapi's own 404), goes to pygeoapi.
+header, a collection served by dothi's PostGIS provider — this module builds the same document:
+PostgreSQL writes the feature's text (``item_text.sql``: no JSON decoded or encoded here), closed
+with pygeoapi's links (titles through :func:`pygeoapi.l10n.translate`, computed once per
+collection) and the same headers, from a provider instance kept per worker.  Every other request,
+and any error (an unknown id answers pygeoapi's own 404), goes to pygeoapi.
 
-The response is the same as pygeoapi's (status, headers but ``Date``, body); a test compares
-both for each published collection.  Its responses carry ``X-Dothi-Path: lean``; a request
+The response is pygeoapi's (status, headers but ``Date``, the parsed document and its member
+order; the bytes may differ where JSON allows); a test compares both for each published
+collection.  Its responses carry ``X-Dothi-Path: lean``; a request
 carrying ``X-Dothi-Path: pygeoapi`` always takes pygeoapi's path.
 """
 
