@@ -39,6 +39,7 @@ from sqlalchemy.engine import URL
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from api_config import servers  # noqa: E402
 from api_config.providers.mvt import BUFFER, DEFAULT_MAX_FEATURES, EXTENT  # noqa: E402
 from api_config.providers.tables import describe  # noqa: E402
 from bench.bench_api import (  # noqa: E402
@@ -53,7 +54,7 @@ from bench.bench_api import (  # noqa: E402
     wait,
 )
 from gis.engine import database_url  # noqa: E402
-from gis.settings import DatabaseSettings  # noqa: E402
+from gis.settings import ApiSettings, DatabaseSettings  # noqa: E402
 
 CONNECTIONS = 8
 THREADS = 2
@@ -61,6 +62,7 @@ THREADS = 2
 #: every 0.00016°, each 0.0001° wide; building i is column i % 1000, row i / 1000.
 X0, Y0, STEP, SIDE, ROWS = 106.28, 10.30, 0.00016, 0.0001, 1000
 DISTINCT = 400  # distinct requests per case
+SINGLE = "single feature"
 
 
 def small_bbox(k: int, side: int = 10) -> tuple[float, float, float, float]:
@@ -91,23 +93,32 @@ def paths(kind: str) -> dict[str, list[str]]:
     return {
         "page of 100 in a small bbox": [f"{coll}/items?f={f}&limit=100&bbox={b}" for b in bboxes],
         "page of 1,000 in a larger bbox": [f"{coll}/items?f={f}&limit=1000&bbox={b}" for b in larger],
-        "single feature": [f"{coll}/items/b{(k * 104_729) % 1_000_000:07d}?f={f}" for k in range(DISTINCT)],
+        SINGLE: [f"{coll}/items/b{(k * 104_729) % 1_000_000:07d}?f={f}" for k in range(DISTINCT)],
         "vector tile z16, no cache": tile,
     }
 
 
 def lua(urls: list[str]) -> str:
-    """A wrk script cycling through ``urls`` (each thread from its own starting point)."""
+    """A wrk script cycling through ``urls`` (each thread from its own starting point).  The
+    requests are formatted once per thread (``init``), not per request: wrk runs on the same
+    cores as the servers, and ``wrk.format`` per request cost it ≈ 12 µs of CPU a request
+    (38 → 26 µs on the single feature)."""
     quoted = ",\n".join(f'  "{u}"' for u in urls)
     return f"""local paths = {{
 {quoted}
 }}
+local requests = {{}}
 local i = 0
 setup = function(thread) thread:set("start", math.random(#paths)) end
-init = function(args) i = tonumber(start) or 0 end
+init = function(args)
+  i = tonumber(start) or 0
+  for j, path in ipairs(paths) do
+    requests[j] = wrk.format("GET", path, {{["Accept-Encoding"] = "gzip"}})
+  end
+end
 request = function()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i], {{["Accept-Encoding"] = "gzip"}})
+  i = i % #requests + 1
+  return requests[i]
 end
 """
 
@@ -153,6 +164,15 @@ def _page(where: str, order_limit: str) -> str:
     )
 
 
+def single_statement(identifier: str) -> str:
+    """The single feature's statement (item_text.sql for land.buildings) with ``identifier``."""
+    return (
+        """SELECT '{"type":"Feature","id":' || to_json(t.building_id)::text || ',"geometry":' """
+        f"""|| coalesce(ST_AsGeoJSON(t.geom, 7, 0), 'null') || ',"properties":' || {_props()} """
+        f"FROM land.buildings AS t WHERE t.building_id = {identifier}"
+    )
+
+
 def pgbench_scripts() -> dict[str, str]:
     """pgbench scripts of the cases (one line per statement, pgbench variables rotate the input)."""
     where, larger = _bbox_where(10), _bbox_where(32)
@@ -178,14 +198,7 @@ def pgbench_scripts() -> dict[str, str]:
                 _page(larger, "LIMIT 1000 OFFSET 0"),
             ]
         ),
-        "single feature": "\n".join(
-            [
-                "\\set i random(0, 999999)",
-                """SELECT '{"type":"Feature","id":' || to_json(t.building_id)::text || ',"geometry":' """
-                f"""|| coalesce(ST_AsGeoJSON(t.geom, 7, 0), 'null') || ',"properties":' || {_props()} """
-                f"FROM land.buildings AS t WHERE t.building_id = {_ID};",
-            ]
-        ),
+        SINGLE: "\n".join(["\\set i random(0, 999999)", single_statement(_ID) + ";"]),
         "vector tile z16, no cache": "\n".join(
             [
                 f"\\set x random({x0 + 1}, {x1 - 1})",
@@ -258,7 +271,7 @@ def check_tools() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep-alive", type=int, default=None, help="gunicorn --keep-alive for dothi")
     parser.add_argument("--skip-generate", action="store_true")
@@ -266,7 +279,9 @@ def main() -> None:
     parser.add_argument(
         "--servers",
         default="dothi,tipg,PostgreSQL",
-        help="comma-separated subset of dothi (as `dothi serve`: granian), dothi-gunicorn, tipg, PostgreSQL",
+        help="comma-separated subset of dothi (as `dothi serve`: granian), dothi-gunicorn, tipg, bare "
+        "(bench/floor_app.py:single under granian, the single feature only: a WSGI app with no guards), "
+        "PostgreSQL",
     )
     parser.add_argument("--cases", default="", help="comma-separated subset of case names (prefixes)")
     parser.add_argument("--record", action="store_true", help="append the section to bench/RESULTS.md")
@@ -287,12 +302,13 @@ def main() -> None:
     wanted = [c for c in args.cases.split(",") if c]
     names = [n for n in paths("ours") if not wanted or any(n.startswith(w) for w in wanted)]
     rates: dict[str, dict[str, list[float]]] = {
-        n: {"dothi": [], "dothi-gunicorn": [], "tipg": [], "PostgreSQL": [], "prepared": []} for n in names
+        n: {"dothi": [], "dothi-gunicorn": [], "tipg": [], "bare": [], "PostgreSQL": [], "prepared": []}
+        for n in names
     }
     loads: list[float] = []
     scripts = pgbench_scripts()
     for _ in range(args.rounds):
-        for kind in ("dothi", "dothi-gunicorn", "tipg"):
+        for kind in ("dothi", "dothi-gunicorn", "tipg", "bare"):
             if kind in args.servers.split(","):
                 serve(kind, url, args, names, rates)
         for name in names if "PostgreSQL" in args.servers.split(",") else []:
@@ -346,6 +362,10 @@ def serve(
     port = args.port
     ensure_free(port)
     os.environ["DOTHI_API_TILE_CACHE_MB"] = "0"  # dothi's tiles: the uncached rate (the case's name)
+    if kind == "bare":
+        names = [n for n in names if n == SINGLE]
+        if not names:
+            return
     started = (
         start_ours(
             url,
@@ -355,19 +375,36 @@ def serve(
             http="gunicorn" if kind == "dothi-gunicorn" else None,
         )
         if kind.startswith("dothi")
+        else start_bare(url, port, args.workers)
+        if kind == "bare"
         else start_tipg(url, port, args.workers)
     )
     if started is None:
         raise SystemExit(f"{kind} is not installed: run `make bench-peers`")
     proc = started
     try:
-        wait(f"http://127.0.0.1:{port}/conformance", proc)
         urls = paths("tipg" if kind == "tipg" else "ours")
+        wait(f"http://127.0.0.1:{port}{urls[SINGLE][0] if kind == 'bare' else '/conformance'}", proc)
         for name in names:
             run_wrk(f"http://127.0.0.1:{port}", urls[name][:20], 2)  # warm the workers' pools
             rates[name][kind].append(run_wrk(f"http://127.0.0.1:{port}", urls[name], args.seconds)["rate"])
     finally:
         stop(proc, url)
+
+
+def start_bare(url: URL, port: int, workers: int) -> subprocess.Popen[bytes]:
+    """bench/floor_app.py:single under granian, with dothi's workers and threads: the same statement
+    as dothi's lean path and nothing else (see its docstring)."""
+    api = ApiSettings(port=port, workers=workers)
+    command = [*servers.granian_command(api)[:-1], "bench.floor_app:single"]
+    env = dict(
+        os.environ,
+        DOTHI_BENCH_DSN=url.set(drivername="postgresql").render_as_string(hide_password=False),
+        DOTHI_BENCH_ITEM_SQL=single_statement("%(id)s"),
+    )
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=(OUT / "bare.log").open("w"), stderr=subprocess.STDOUT
+    )
 
 
 def _median(values: list[float]) -> float:
@@ -425,6 +462,17 @@ def render(rates: dict[str, dict[str, list[float]]], args: argparse.Namespace, l
             f"{ours / tipg if tipg else 0:.2f}× | {ours / pg if pg else 0:.2f} "
             f"| {ours / prep if prep else 0:.2f} |"
         )
+    bare = {name: _median(by["bare"]) for name, by in rates.items() if by["bare"]}
+    for name, rate in bare.items():
+        pg = _median(rates[name]["PostgreSQL"])
+        lines += [
+            "",
+            f"The same {name} from a bare WSGI app (`bench/floor_app.py:single`: dothi's statement and "
+            "gzip under granian with dothi's workers and threads, no guards, no access log, no pool): "
+            f"**{rate:,.0f} req/s**"
+            + (f", {rate / pg:.2f} of PostgreSQL alone (simple)" if pg else "")
+            + f"; dothi answers at {_median(rates[name]['dothi']) / rate:.2f} of it.",
+        ]
     lines += ["", "Per round (req/s):", ""]
     for name, by in rates.items():
         rounds = "; ".join(f"{k} {'/'.join(f'{v:,.0f}' for v in vals)}" for k, vals in by.items() if vals)
