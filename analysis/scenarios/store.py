@@ -4,8 +4,9 @@ Every change is one transaction.  Edits are validated (:func:`analysis.scenarios
 before anything is written, so a bad edit leaves the scenario exactly as it was.  A scenario
 belongs to one study area (``area``, default ``mytho``): its edits are checked against that
 area's baseline and outline, and it is evaluated on that area's layers only.  A scenario
-records the baseline data versions (``catalog.data_versions``) it was drawn on; :func:`baseline_changes`
-says which layers changed since.
+records the versions of its area's baseline layers it was drawn on (``catalog.baseline_versions``:
+per study area, so loading another area changes nothing here); :func:`baseline_changes` says which
+layers changed since.
 """
 
 from __future__ import annotations
@@ -39,11 +40,11 @@ def _cursor(conn: Any) -> Any:
     return conn.connection.driver_connection.cursor()
 
 
-def data_versions(engine: Engine) -> dict[str, int]:
-    """Current versions of the baseline layer tables."""
+def data_versions(engine: Engine, area: str = DEFAULT_AREA) -> dict[str, int]:
+    """Current versions of the baseline layer tables, counting only changes to rows of ``area``."""
     with engine.connect() as conn:
         cur = _cursor(conn)
-        cur.execute(_sql("versions"))
+        cur.execute(_sql("versions"), {"area": area})
         return {t: int(v) for t, v in cur.fetchall()}
 
 
@@ -124,7 +125,7 @@ def create(
         "description_en": description_en,
         "author": author,
         "parent": parent,
-        "versions": json.dumps(data_versions(engine)),
+        "versions": json.dumps(data_versions(engine, area)),
     }
     try:
         with engine.begin() as conn:
@@ -245,7 +246,8 @@ def add_edits(engine: Engine, name: str, edits: list[Edit], *, author: str) -> l
                 },
             )
         cur.execute(
-            _sql("touch"), {"scenario_id": s.scenario_id, "versions": json.dumps(data_versions(engine))}
+            _sql("touch"),
+            {"scenario_id": s.scenario_id, "versions": json.dumps(data_versions(engine, s.area))},
         )
     return clean
 
@@ -265,8 +267,8 @@ def drop_edits(engine: Engine, name: str, keys: Iterable[str]) -> int:
 
 
 def baseline_changes(engine: Engine, scenario: Scenario) -> list[str]:
-    """Baseline tables whose version changed since the scenario was drawn (or last edited)."""
-    now = data_versions(engine)
+    """Baseline tables whose rows of the scenario's area changed since it was drawn (or last edited)."""
+    now = data_versions(engine, scenario.area)
     then = scenario.baseline_versions or {}
     return sorted(t for t in set(now) | set(then) if now.get(t) != then.get(t))
 
@@ -291,7 +293,7 @@ def save_results(engine: Engine, name: str, changes: list[IndicatorChange], *, p
         cur.execute(
             "UPDATE scenario.scenarios SET evaluated_at = now(), evaluated_versions = %(v)s, "
             "published = published OR %(publish)s WHERE scenario_id = %(id)s",
-            {"id": s.scenario_id, "v": json.dumps(data_versions(engine)), "publish": publish},
+            {"id": s.scenario_id, "v": json.dumps(data_versions(engine, s.area)), "publish": publish},
         )
     return count
 

@@ -197,3 +197,47 @@ def test_cli_create_area_and_list(two_areas: tuple[Engine, Path, str]) -> None:
     assert areas["mt-plan"] == "mytho" and areas["tg-plan"] == AREA
     code, out = _cli(url, "scenario", "list")
     assert code == 0 and any(AREA in line and "tg-plan" in line for line in out.splitlines())
+
+
+def _bump(engine: Engine, area: str) -> None:
+    """An UPDATE touching one school of ``area`` (its values unchanged): a change to that area."""
+    with engine.begin() as conn:
+        conn.connection.driver_connection.cursor().execute(
+            "UPDATE infrastructure.schools SET name = name WHERE school_id = "
+            "(SELECT min(school_id) FROM infrastructure.schools WHERE area = %(area)s)",
+            {"area": area},
+        )
+
+
+def test_a_change_to_another_area_is_not_a_baseline_change(two_areas: tuple[Engine, Path, str]) -> None:
+    engine, _, _ = two_areas
+    if "tg-versions" not in {r["name"] for r in store.list_all(engine)}:
+        store.create(
+            engine, "tg-versions", title_vi="Phiên bản", title_en="Versions", author="test", area=AREA
+        )
+    store.create(engine, "mt-versions", title_vi="Phiên bản", title_en="Versions", author="test")
+    try:
+        mytho, second = store.get(engine, "mt-versions"), store.get(engine, "tg-versions")
+        assert store.baseline_changes(engine, mytho) == []
+        assert "infrastructure.schools" in mytho.baseline_versions
+        _bump(engine, AREA)  # the second area changes: Mỹ Tho's scenario is still on its baseline
+        assert store.baseline_changes(engine, store.get(engine, "mt-versions")) == []
+        assert store.baseline_changes(engine, second) == ["infrastructure.schools"]
+        _bump(engine, "mytho")
+        assert store.baseline_changes(engine, store.get(engine, "mt-versions")) == ["infrastructure.schools"]
+        # a statement touching rows of both areas changes both; an edit draws the scenario anew
+        with engine.begin() as conn:
+            conn.connection.driver_connection.cursor().execute(
+                "UPDATE land.admin_units SET name_vi = name_vi WHERE area IN ('mytho', %(area)s)",
+                {"area": AREA},
+            )
+        assert store.baseline_changes(engine, store.get(engine, "tg-versions")) == [
+            "infrastructure.schools",
+            "land.admin_units",
+        ]
+        school = Edit("schools", "add", "tg-versions-1", _centre(engine, AREA), SCHOOL)
+        store.add_edits(engine, "tg-versions", [school], author="test")
+        assert store.baseline_changes(engine, store.get(engine, "tg-versions")) == []
+    finally:
+        store.delete(engine, "mt-versions")
+        store.delete(engine, "tg-versions")

@@ -267,3 +267,33 @@ def test_baseline_change_and_gone_feature_are_reported_not_dropped(demo: Engine)
                 {"row": __import__("json").dumps(saved)},
             )
         store.delete(demo, "t-stale")
+
+
+def test_an_edit_saved_through_the_qgis_view_records_the_areas_versions(demo: Engine) -> None:
+    """The INSTEAD OF trigger of the QGIS edit views draws the scenario anew on its area's versions
+    (``catalog.baseline_versions``), not on whole-table versions."""
+    store.create(demo, "t-view", title_vi="Lớp sửa", title_en="Edit view", author="alice")
+    try:
+        with demo.begin() as conn:
+            cur = conn.connection.driver_connection.cursor()
+            # a statement that changes no row: the whole table's version moves, Mỹ Tho's does not
+            cur.execute("UPDATE infrastructure.schools SET name = name WHERE false")
+            cur.execute(
+                "INSERT INTO scenario.edit_schools (scenario, level, capacity, geom) "
+                "SELECT 't-view', 'primary', 400, ST_PointOnSurface(geom) FROM land.admin_units "
+                "WHERE area = 'mytho' ORDER BY unit_id LIMIT 1"
+            )
+            cur.execute(
+                "SELECT (SELECT version FROM catalog.data_versions WHERE table_name = 'infrastructure.schools'), "
+                "(SELECT version FROM catalog.area_data_versions "
+                " WHERE table_name = 'infrastructure.schools' AND area = 'mytho')"
+            )
+            whole, mytho = cur.fetchone()
+        assert whole != mytho
+        s = store.get(demo, "t-view")
+        assert s.edits == 1
+        assert s.baseline_versions["infrastructure.schools"] == mytho
+        assert s.baseline_versions == store.data_versions(demo, "mytho")
+        assert store.baseline_changes(demo, s) == []
+    finally:
+        store.delete(demo, "t-view")

@@ -1,2 +1,3 @@
-SELECT table_name, version FROM catalog.data_versions
-WHERE split_part(table_name, '.', 1) IN ('land', 'infrastructure', 'environment')
+-- The baseline layer versions a scenario of the study area is drawn on (per area where the table has
+-- an area column: revision 0020_area_versions).
+SELECT key, value::bigint FROM jsonb_each_text(catalog.baseline_versions(%(area)s))
