@@ -26,6 +26,7 @@ import atexit
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -34,6 +35,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psutil
 from sqlalchemy.engine import URL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,7 +136,55 @@ def run_wrk(base: str, urls: list[str], seconds: int) -> dict[str, float]:
     errors = re.search(r"Socket errors: (.*)", out)
     if bad or errors:  # a figure with failed requests compares nothing
         raise SystemExit(f"wrk on {base}{urls[0]}: errors\n{out}")
-    return {"rate": rate}
+    done = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    return {"rate": rate, "requests": done}
+
+
+class CpuShare:
+    """CPU time over one measured run, split three ways: the server's processes (``server_pid`` and
+    its children; none for pgbench), the load generator (wrk or pgbench: this process's children
+    that ended during the run) and the rest of the machine's busy time — PostgreSQL, on a quiet
+    machine.  ``--cpu`` records it per request."""
+
+    def __init__(self, server_pid: int | None) -> None:
+        self.server = psutil.Process(server_pid) if server_pid else None
+
+    def _server_s(self) -> float:
+        if self.server is None:
+            return 0.0
+        total = 0.0
+        for proc in [self.server, *self.server.children(recursive=True)]:
+            try:
+                times = proc.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
+        return total
+
+    @staticmethod
+    def _busy_s() -> float:
+        t = psutil.cpu_times()
+        return sum(getattr(t, k, 0.0) for k in ("user", "nice", "system", "irq", "softirq"))
+
+    @staticmethod
+    def _children_s() -> float:
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return used.ru_utime + used.ru_stime
+
+    def __enter__(self) -> CpuShare:
+        self.start = (self._server_s(), self._children_s(), self._busy_s())
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        server, client, busy = (
+            b - a
+            for a, b in zip(self.start, (self._server_s(), self._children_s(), self._busy_s()), strict=True)
+        )
+        self.split = (server, busy - server - client, client)
+
+    def per_request(self, requests: float) -> tuple[float, float, float]:
+        """(server, PostgreSQL and the rest, load generator) in µs a request."""
+        return tuple(1e6 * part / max(requests, 1) for part in self.split)  # type: ignore[return-value]
 
 
 # -- PostgreSQL's own rate: the statements dothi sends for the same requests ------------------------
@@ -257,7 +307,8 @@ def run_pgbench(url: URL, script: str, seconds: int, *, mode: str = "simple") ->
     failed = re.search(r"number of failed transactions: (\d+)", done.stdout)
     if done.returncode or not found or (failed and int(failed.group(1))):
         raise SystemExit(f"pgbench failed:\n{done.stdout}\n{done.stderr}")
-    return {"rate": float(found.group(1))}
+    processed = re.search(r"number of transactions actually processed: (\d+)", done.stdout)
+    return {"rate": float(found.group(1)), "requests": int(processed.group(1)) if processed else 0}
 
 
 def check_tools() -> None:
@@ -306,13 +357,17 @@ def main() -> None:
         for n in names
     }
     loads: list[float] = []
+    args.cpu_split = {n: {k: [] for k in rates[n]} for n in names}
     scripts = pgbench_scripts()
     for _ in range(args.rounds):
         for kind in ("dothi", "dothi-gunicorn", "tipg", "bare"):
             if kind in args.servers.split(","):
                 serve(kind, url, args, names, rates)
         for name in names if "PostgreSQL" in args.servers.split(",") else []:
-            rates[name]["PostgreSQL"].append(run_pgbench(url, scripts[name], args.seconds)["rate"])
+            with CpuShare(None) as share:
+                done = run_pgbench(url, scripts[name], args.seconds)
+            rates[name]["PostgreSQL"].append(done["rate"])
+            args.cpu_split[name]["PostgreSQL"].append(share.per_request(done["requests"]))
             rates[name]["prepared"].append(
                 run_pgbench(url, scripts[name], args.seconds, mode="prepared")["rate"]
             )
@@ -387,7 +442,10 @@ def serve(
         wait(f"http://127.0.0.1:{port}{urls[SINGLE][0] if kind == 'bare' else '/conformance'}", proc)
         for name in names:
             run_wrk(f"http://127.0.0.1:{port}", urls[name][:20], 2)  # warm the workers' pools
-            rates[name][kind].append(run_wrk(f"http://127.0.0.1:{port}", urls[name], args.seconds)["rate"])
+            with CpuShare(proc.pid) as share:
+                done = run_wrk(f"http://127.0.0.1:{port}", urls[name], args.seconds)
+            rates[name][kind].append(done["rate"])
+            args.cpu_split[name][kind].append(share.per_request(done["requests"]))
     finally:
         stop(proc, url)
 
@@ -473,6 +531,24 @@ def render(rates: dict[str, dict[str, list[float]]], args: argparse.Namespace, l
             + (f", {rate / pg:.2f} of PostgreSQL alone (simple)" if pg else "")
             + f"; dothi answers at {_median(rates[name]['dothi']) / rate:.2f} of it.",
         ]
+    kinds = [
+        k for k in ("dothi", "dothi-gunicorn", "tipg", "bare", "PostgreSQL") if k in args.servers.split(",")
+    ]
+    lines += [
+        "",
+        "CPU per request, µs (median of the rounds; `CpuShare`): the server's processes / the rest of "
+        "the machine's busy time, i.e. PostgreSQL on a quiet machine / the load generator (wrk, or "
+        "pgbench for PostgreSQL alone, simple):",
+        "",
+        "| case | " + " | ".join(kinds) + " |",
+        "|---|" + "---|" * len(kinds),
+    ]
+    for name, by in args.cpu_split.items():
+        cells = [
+            " / ".join(f"{statistics.median(r[i] for r in by[k]):,.0f}" for i in range(3)) if by[k] else "—"
+            for k in kinds
+        ]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += ["", "Per round (req/s):", ""]
     for name, by in rates.items():
         rounds = "; ".join(f"{k} {'/'.join(f'{v:,.0f}' for v in vals)}" for k, vals in by.items() if vals)
