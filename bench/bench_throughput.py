@@ -329,7 +329,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=5108, help="the port each server takes in turn")
     parser.add_argument(
         "--servers",
-        default="dothi,tipg,PostgreSQL",
+        default="dothi,tipg,bare,PostgreSQL",
         help="comma-separated subset of dothi (as `dothi serve`: granian), dothi-gunicorn, tipg, bare "
         "(bench/floor_app.py:single under granian, the single feature only: a WSGI app with no guards), "
         "PostgreSQL",
